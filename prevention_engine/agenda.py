@@ -1,0 +1,141 @@
+"""The agenda: the only output of an evaluation (CONTRACT.md section 4).
+
+Field order is the JSON order, so the serialised agenda is byte-stable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
+
+Status = Literal[
+    "completed",
+    "due",
+    "overdue",
+    "upcoming",
+    "missed",
+    "contraindicated",
+    "immune",
+    "declined",
+    "not_recommended",
+    "needs_data",
+]
+
+STATUS_ORDER: dict[str, int] = {
+    "overdue": 0,
+    "due": 1,
+    "upcoming": 2,
+    "needs_data": 3,
+    "missed": 4,
+    "contraindicated": 5,
+    "declined": 6,
+    "immune": 7,
+    "not_recommended": 8,
+    "completed": 9,
+}
+
+
+_OPTIONAL_KEYS = (
+    "review_reason",
+    "occurrence",
+    "completed_date",
+    "series",
+    "missing_data",
+    "score",
+    "trace",
+)
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SourceRef(_Out):
+    title: str
+    url: str
+    section: str | None = None
+
+
+class CalendarRef(_Out):
+    id: str
+    version: str
+
+
+class Score(_Out):
+    name: str
+    value: float
+    unit: str | None = None
+    band: str
+    inputs: dict[str, Any] = {}
+
+
+class TraceEntry(_Out):
+    """One history event the rule looked at, and what it did with it."""
+
+    date: dt.date | None
+    event: str
+    outcome: str
+    detail: str
+
+
+class AgendaItem(_Out):
+    id: str
+    item: str
+    domain: str
+    targets: list[str]
+    dose: int | None
+    status: Status
+    earliest_date: dt.date | None
+    recommended_date: dt.date | None
+    past_due_date: dt.date | None
+    latest_date: dt.date | None
+    mandatory: bool
+    title: str
+    reason: str
+    source: SourceRef
+    calendar: CalendarRef
+    review: bool
+    review_reason: str | None = None
+    occurrence: str | None = None
+    completed_date: dt.date | None = None
+    series: str | None = None
+    missing_data: list[str] | None = None
+    score: Score | None = None
+    trace: list[TraceEntry] | None = None
+
+    @model_serializer(mode="wrap")
+    def _drop_empty_extensions(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # The contract's fields are always present (null when absent); the extension fields
+        # appear only when they carry something, to keep nightly output small.
+        data: dict[str, Any] = handler(self)
+        for key in _OPTIONAL_KEYS:
+            if data.get(key) is None:
+                data.pop(key, None)
+        return data
+
+
+class Notification(_Out):
+    key: str
+    item_id: str
+    send_date: dt.date
+    recipient: str
+    channel: str
+
+
+class Agenda(_Out):
+    person_id: str | None
+    as_of: dt.date
+    calendars: list[CalendarRef]
+    items: list[AgendaItem]
+    notifications: list[Notification]
+    warnings: list[str]
+
+    def item(self, item_id: str) -> list[AgendaItem]:
+        """Rows of one rule (``"menb"``) or one row by full id (``"fr-vaccination/menb/2"``)."""
+        return [i for i in self.items if i.item == item_id or i.id == item_id]
+
+    def to_json(self) -> str:
+        """Byte-stable JSON (the same input always gives the same bytes)."""
+        return self.model_dump_json(exclude_none=False)

@@ -1,0 +1,303 @@
+"""Read rule files into compiled ``Calendar`` and ``ProductTable`` objects, validating everything.
+
+All checking happens here, once, so that evaluation never meets a malformed rule.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from ..conditions import compile_predicate
+from ..context import Pred
+from ..errors import CalendarError
+from ..vocabulary import DOMAINS, TARGETS
+from .model import Calendar, Immunity, Item, Product, ProductTable, SourceInfo
+from .reader import Reader
+from .yamlsrc import LocDict, load_yaml
+
+CALENDAR_KEYS = (
+    "calendar",
+    "version",
+    "jurisdiction",
+    "title",
+    "in_force",
+    "source",
+    "changes",
+    "defaults",
+    "live_spacing",
+    "risk_groups",
+    "items",
+    "review",
+    "review_reason",
+    "notes",
+)
+TABLE_KEYS = ("table", "version", "jurisdiction", "in_force", "source", "products", "notes")
+ITEM_COMMON = (
+    "id",
+    "domain",
+    "title",
+    "targets",
+    "kind",
+    "applies_when",
+    "mandatory",
+    "contraindicated_when",
+    "not_recommended_when",
+    "immunity",
+    "source",
+    "review",
+    "review_reason",
+    "note",
+)
+_ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+
+
+def read_source(r: Reader, key: str = "source", required: bool = True) -> SourceInfo | None:
+    if not r.has(key):
+        if required:
+            raise r.error(f"missing required key '{key}' (every rule cites its source)")
+        return None
+    s = r.child(key)
+    s.check_keys(["title", "url", "section", "published"], required=["title", "url"])
+    s.get_date("published")
+    url = s.req_str("url")
+    if not url.startswith(("http://", "https://")):
+        raise s.error(f"url must start with http:// or https://, got {url!r}", "url")
+    return SourceInfo(s.req_str("title"), url, s.get_str("section"))
+
+
+def _review(r: Reader) -> tuple[bool, str | None]:
+    v = r.raw("review")
+    if v is None or v is False:
+        return False, r.get_str("review_reason")
+    if v == "needed" or v is True:
+        reason = r.get_str("review_reason")
+        if not reason:
+            raise r.error("review: needed requires a review_reason", "review")
+        return True, reason
+    raise r.error(f"review is 'needed' (or absent), not {v!r}", "review")
+
+
+def _pred(r: Reader, key: str, names: set[str]) -> Pred | None:
+    if key not in r.data or r.data[key] is None:
+        return None
+    return compile_predicate(r.data[key], r, key, names)
+
+
+def _parse_item(r: Reader, names: set[str], seen: dict[str, int]) -> Item:
+    from ..kinds import KINDS
+
+    item_id = r.get_str("id")
+    if not item_id:
+        raise r.error("an item needs an 'id'")
+    r.item = item_id
+    r.path = ""  # fields are reported relative to the item, which is named
+    if not _ID.match(item_id):
+        raise r.error(f"id '{item_id}' must be lower case letters, digits and '_'", "id")
+    if item_id in seen:
+        raise r.error(f"duplicate item id '{item_id}' (first at line {seen[item_id]})", "id")
+    seen[item_id] = r.line_of() or 0
+    kind_name = r.get_str("kind", "series") or "series"
+    kind = KINDS.get(kind_name)
+    if kind is None:
+        from ..vocabulary import suggest
+
+        raise r.error(f"unknown kind '{kind_name}'", "kind", suggest(kind_name, sorted(KINDS)))
+    r.check_keys(ITEM_COMMON + kind.keys, required=["id", "domain", "title", "targets", "source"])
+    domain = r.req_str("domain")
+    if domain not in DOMAINS:
+        from ..vocabulary import suggest
+
+        raise r.error(f"unknown domain '{domain}'", "domain", suggest(domain, sorted(DOMAINS)))
+    targets = r.str_list("targets", TARGETS)
+    if not targets:
+        raise r.error("an item needs at least one target", "targets")
+    mandatory_raw = r.raw("mandatory")
+    mandatory: Pred | None
+    if mandatory_raw is None or mandatory_raw is False:
+        mandatory = None
+    else:
+        mandatory = compile_predicate(mandatory_raw, r, "mandatory", names)
+    immunity = None
+    if r.has("immunity"):
+        im = r.child("immunity")
+        im.check_keys(["born_before", "evidence", "except_when"])
+        immunity = Immunity(
+            im.get_date("born_before"),
+            im.get_bool("evidence", True),
+            _pred(im, "except_when", names),
+        )
+    review, review_reason = _review(r)
+    source = read_source(r)
+    assert source is not None
+    spec = kind.parse(r, names)
+    return Item(
+        id=item_id,
+        domain=domain,
+        title=r.req_str("title"),
+        targets=targets,
+        kind=kind_name,
+        applies_when=_pred(r, "applies_when", names),
+        mandatory=mandatory,
+        contraindicated_when=_pred(r, "contraindicated_when", names),
+        not_recommended_when=_pred(r, "not_recommended_when", names),
+        immunity=immunity,
+        source=source,
+        review=review,
+        review_reason=review_reason,
+        note=r.get_str("note"),
+        spec=spec,
+        line=r.line_of(),
+    )
+
+
+def _in_force(r: Reader) -> tuple[Any, Any]:
+    f = r.child("in_force")
+    f.check_keys(["from", "to"], required=["from"])
+    start, end = f.get_date("from", required=True), f.get_date("to")
+    if end is not None and start is not None and end < start:
+        raise f.error("in_force 'to' is before 'from'", "to")
+    return start, end
+
+
+def parse_calendar(data: Any, file: str) -> Calendar:
+    r = Reader(data, file)
+    r.check_keys(CALENDAR_KEYS, required=["calendar", "version", "in_force", "source", "items"])
+    start, end = _in_force(r)
+    source = read_source(r)
+    assert source is not None
+    defaults = r.child("defaults") if r.has("defaults") else None
+    past_due_after = None
+    if defaults is not None:
+        defaults.check_keys(["past_due_after"])
+        past_due_after = defaults.duration("past_due_after")
+    raw_groups = r.raw("risk_groups") or {}
+    if not isinstance(raw_groups, dict):
+        raise r.error("risk_groups is a mapping of name: predicate", "risk_groups")
+    names = set(raw_groups)
+    groups_reader = r.child("risk_groups", raw_groups) if raw_groups else None
+    risk_groups: dict[str, Pred] = {}
+    for name, node in raw_groups.items():
+        assert groups_reader is not None
+        risk_groups[name] = compile_predicate(node, groups_reader, name, names)
+    items_raw = r.raw("items")
+    if not isinstance(items_raw, list):
+        raise r.error("items is a list of rules", "items")
+    seen: dict[str, int] = {}
+    items = tuple(_parse_item(ir, names, seen) for ir in r.children("items"))
+    review, _ = _review(r)
+    return Calendar(
+        id=r.req_str("calendar"),
+        version=r.req_str("version"),
+        jurisdiction=r.get_str("jurisdiction", "FR") or "FR",
+        title=r.get_str("title", r.req_str("calendar")) or "",
+        in_force_from=start,
+        in_force_to=end,
+        source=source,
+        changes=r.str_list("changes"),
+        past_due_after=past_due_after,
+        live_spacing=r.duration("live_spacing"),
+        risk_groups=risk_groups,
+        items=items,
+        file=file,
+        review=review,
+    )
+
+
+def parse_product_table(data: Any, file: str) -> ProductTable:
+    from ..vocabulary import normalise_name
+
+    r = Reader(data, file)
+    r.check_keys(TABLE_KEYS, required=["table", "version", "in_force", "products"])
+    start, end = _in_force(r)
+    products = []
+    seen: dict[str, str] = {}
+    for pr in r.children("products"):
+        name = pr.req_str("name")
+        pr.item = name
+        pr.check_keys(
+            [
+                "name",
+                "aliases",
+                "targets",
+                "live",
+                "atc",
+                "cis",
+                "cvx",
+                "status",
+                "withdrawn",
+                "source",
+                "note",
+                "mvx",
+                "vaccine_type",
+            ],
+            required=["name", "targets"],
+        )
+        aliases = pr.str_list("aliases")
+        for n in (name, *aliases):
+            key = normalise_name(n)
+            if key in seen:
+                raise pr.error(f"name '{n}' is already used by product '{seen[key]}'", "aliases")
+            seen[key] = name
+        status = pr.get_str("status", "marketed") or "marketed"
+        if status not in ("marketed", "withdrawn"):
+            raise pr.error("status is 'marketed' or 'withdrawn'", "status")
+        targets = pr.str_list("targets", TARGETS)
+        if not targets:
+            raise pr.error("a product needs at least one target", "targets")
+        products.append(
+            Product(
+                name=name,
+                aliases=aliases,
+                targets=frozenset(targets),
+                live=pr.get_bool("live", False),
+                atc=pr.get_str("atc"),
+                cis=pr.get_str("cis"),
+                cvx=pr.get_str("cvx"),
+                status=status,
+                withdrawn=pr.get_date("withdrawn"),
+                source=read_source(pr, required=False),
+            )
+        )
+    return ProductTable(
+        id=r.req_str("table"),
+        version=r.req_str("version"),
+        jurisdiction=r.get_str("jurisdiction", "FR") or "FR",
+        in_force_from=start,
+        in_force_to=end,
+        products=tuple(products),
+        file=file,
+    )
+
+
+def load_file(path: Path) -> Calendar | ProductTable:
+    """Load one rule file (a calendar version or a product table)."""
+    file = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CalendarError(f"cannot read file: {exc}", file=file) from None
+    data = load_yaml(text, file)
+    if not isinstance(data, LocDict):
+        raise CalendarError(
+            "a rule file is a mapping with 'calendar' or 'table'", file=file, line=1
+        )
+    if "table" in data:
+        return parse_product_table(data, file)
+    if "calendar" in data:
+        return parse_calendar(data, file)
+    raise CalendarError("a rule file starts with 'calendar:' or 'table:'", file=file, line=1)
+
+
+def rule_files(paths: list[Path]) -> list[Path]:
+    """Every ``*.yaml``/``*.yml`` below the given files or folders, sorted for determinism."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(x for x in p.rglob("*") if x.suffix in (".yaml", ".yml")))
+        elif p.exists():
+            out.append(p)
+        else:
+            raise CalendarError("no such file or folder", file=str(p))
+    return out

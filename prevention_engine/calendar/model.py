@@ -1,0 +1,101 @@
+"""Compiled calendar objects: what the loader produces and the evaluators read.
+
+Everything here is immutable and built once per ``Engine``; evaluation only reads it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..context import Pred
+from ..dates import Duration
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    title: str
+    url: str
+    section: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Immunity:
+    born_before: dt.date | None
+    evidence: bool
+    except_when: Pred | None
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One rule of a calendar: common keys plus the kind-specific ``spec``."""
+
+    id: str
+    domain: str
+    title: str
+    targets: tuple[str, ...]
+    kind: str
+    applies_when: Pred | None
+    mandatory: Pred | None
+    contraindicated_when: Pred | None
+    not_recommended_when: Pred | None
+    immunity: Immunity | None
+    source: SourceInfo
+    review: bool
+    review_reason: str | None
+    note: str | None
+    spec: Any
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Calendar:
+    """One published version of one calendar."""
+
+    id: str
+    version: str
+    jurisdiction: str
+    title: str
+    in_force_from: dt.date
+    in_force_to: dt.date | None
+    source: SourceInfo
+    changes: tuple[str, ...]
+    past_due_after: Duration | None
+    live_spacing: Duration | None
+    risk_groups: dict[str, Pred]
+    items: tuple[Item, ...]
+    file: str
+    review: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def in_force(self, on: dt.date) -> bool:
+        return self.in_force_from <= on and (self.in_force_to is None or on <= self.in_force_to)
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    name: str
+    aliases: tuple[str, ...]
+    targets: frozenset[str]
+    live: bool
+    atc: str | None
+    cis: str | None
+    cvx: str | None
+    status: str
+    withdrawn: dt.date | None
+    source: SourceInfo | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProductTable:
+    id: str
+    version: str
+    jurisdiction: str
+    in_force_from: dt.date
+    in_force_to: dt.date | None
+    products: tuple[Product, ...]
+    file: str
+
+    def in_force(self, on: dt.date) -> bool:
+        return self.in_force_from <= on and (self.in_force_to is None or on <= self.in_force_to)

@@ -1,0 +1,74 @@
+"""Safe YAML loading that remembers the line of every mapping key and list entry.
+
+Line numbers are what let a clinician find the faulty rule: every ``CalendarError`` points at
+``file:line``. Only the safe loader is used (no tags, no arbitrary objects).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from ..errors import CalendarError
+
+
+class LocDict(dict[str, Any]):
+    """A mapping from YAML with the line of the mapping and of each key (1-based)."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class LocList(list[Any]):
+    """A sequence from YAML with the line of the sequence and of each entry (1-based)."""
+
+    line: int = 0
+    item_lines: list[int]
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LocDict:
+    out = LocDict()
+    out.line = node.start_mark.line + 1
+    out.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str):
+            key = str(key)
+        if key in out:
+            raise CalendarError(
+                f"duplicate key '{key}'", line=key_node.start_mark.line + 1, field=key
+            )
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.key_lines[key] = key_node.start_mark.line + 1
+    return out
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LocList:
+    out = LocList(loader.construct_object(child, deep=True) for child in node.value)
+    out.line = node.start_mark.line + 1
+    out.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return out
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def load_yaml(text: str, file: str) -> Any:
+    """Parse YAML text; syntax errors become ``CalendarError`` with the file and line."""
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except CalendarError as exc:
+        exc.file = file
+        raise CalendarError(exc.message, file=file, line=exc.line, field=exc.field) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 1 if mark is not None else None
+        raise CalendarError(f"YAML syntax: {exc.problem}", file=file, line=line) from None
+    except yaml.YAMLError as exc:
+        raise CalendarError(f"YAML error: {exc}", file=file) from None

@@ -1,0 +1,240 @@
+"""The ``prevention-engine`` command (CONTRACT.md section 2): an adapter around ``Engine``.
+
+Exit codes: 0 success, 1 invalid input (profile or rule file) with a one-paragraph message on
+stderr and no traceback, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+from .engine import Engine, bundled_rules_dir
+from .errors import PreventionError, ProfileError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        sys.exit(2)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+def _engine(args: argparse.Namespace) -> Engine:
+    rules = getattr(args, "rules", None)
+    return Engine.from_paths(rules) if rules else Engine.default()
+
+
+def _read_profile(path: str) -> str:
+    try:
+        if path == "-":
+            return sys.stdin.read()
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ProfileError(f"cannot read the profile file: {exc.strerror}", field=path) from None
+
+
+def _load_profile(path: str):  # type: ignore[no-untyped-def]
+    from .profile import Profile
+
+    text = _read_profile(path)
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ProfileError(
+            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", field=path
+        ) from None
+    return Profile.model_validate_json(text)
+
+
+def cmd_agenda(args: argparse.Namespace) -> int:
+    from .render import to_ics, to_text
+
+    engine = _engine(args)
+    profile = _load_profile(args.profile)
+    agenda = engine.evaluate(
+        profile,
+        args.as_of,
+        trace=args.trace,
+        jurisdiction=args.jurisdiction,
+        calendars=args.calendar or None,
+    )
+    if args.format == "text":
+        sys.stdout.write(to_text(agenda))
+    elif args.format == "ics":
+        sys.stdout.write(to_ics(agenda))
+    else:
+        sys.stdout.write(
+            json.dumps(agenda.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+        )
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from .explain import explain
+
+    engine = _engine(args)
+    profile = _load_profile(args.profile)
+    text = explain(engine, profile, args.as_of, args.item, jurisdiction=args.jurisdiction)
+    if text is None:
+        print(
+            f"no item '{args.item}' in the agenda of this profile on {args.as_of} "
+            "(not eligible, or unknown id)",
+            file=sys.stderr,
+        )
+        return 1
+    sys.stdout.write(text)
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    paths = args.paths or [str(bundled_rules_dir())]
+    engine = Engine.from_paths(paths)
+    n_items = sum(len(c.items) for c in engine.registry.calendars)
+    n_products = sum(len(t.products) for t in engine.registry.tables)
+    review = sum(1 for c in engine.registry.calendars for i in c.items if i.review)
+    print(
+        f"ok: {len(engine.registry.calendars)} calendar versions, {n_items} rules "
+        f"({review} marked review: needed), {len(engine.registry.tables)} product tables "
+        f"({n_products} products)"
+    )
+    return 0
+
+
+def cmd_calendars(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    for c in engine.calendars(args.as_of):
+        to = c.in_force_to.isoformat() if c.in_force_to else "…"
+        print(
+            f"{c.id:<22} {c.version:<10} {c.jurisdiction:<3} {c.in_force_from} → {to:<10} "
+            f"{len(c.items):>3} règles  {c.title}"
+        )
+    for t in engine.registry.tables:
+        if args.as_of is None or t.in_force(args.as_of):
+            to = t.in_force_to.isoformat() if t.in_force_to else "…"
+            print(
+                f"{t.id:<22} {t.version:<10} {t.jurisdiction:<3} {t.in_force_from} → {to:<10} "
+                f"{len(t.products):>3} produits"
+            )
+    return 0
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import run_batch_files
+
+    rules = args.rules or None
+    if not rules:
+        engine = Engine.default()  # validates the rules before any record is read
+    else:
+        engine = Engine.from_paths(rules)
+    summary = run_batch_files(
+        Path(args.infile),
+        Path(args.out),
+        Path(args.rejects),
+        args.as_of,
+        engine=engine,
+        workers=args.workers,
+        rule_paths=rules,
+        progress=sys.stderr.isatty(),
+    )
+    print(f"read {summary.read}, written {summary.written}, rejected {summary.rejected}")
+    if args.strict and summary.rejected:
+        return 1
+    return 0
+
+
+def cmd_conformance(args: argparse.Namespace) -> int:
+    from .conformance import run_cdsi_cli
+
+    code: int = run_cdsi_cli(args)
+    return code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="prevention-engine",
+        description="Personal prevention agenda from versioned French calendars.",
+    )
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def common(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument(
+            "--rules",
+            action="append",
+            metavar="PATH",
+            help="rule files or folders (default: the bundled rules)",
+        )
+
+    a = sub.add_parser("agenda", help="the agenda of one profile")
+    a.add_argument("profile", help="profile JSON file ('-' for stdin)")
+    a.add_argument("--as-of", type=_date, required=True, dest="as_of")
+    a.add_argument("--format", choices=["json", "text", "ics"], default="json")
+    a.add_argument("--trace", action="store_true", help="include the dose-by-dose trace")
+    a.add_argument("--jurisdiction", choices=["FR", "US"])
+    a.add_argument("--calendar", action="append", help="only these calendar ids")
+    common(a)
+    a.set_defaults(func=cmd_agenda)
+
+    e = sub.add_parser("explain", help="why an item has its status")
+    e.add_argument("profile")
+    e.add_argument("--as-of", type=_date, required=True, dest="as_of")
+    e.add_argument("item", help="item id (menb) or row id (fr-vaccination/menb/2)")
+    e.add_argument("--jurisdiction", choices=["FR", "US"])
+    common(e)
+    e.set_defaults(func=cmd_explain)
+
+    v = sub.add_parser("validate", help="check rule files")
+    v.add_argument("paths", nargs="*")
+    v.set_defaults(func=cmd_validate)
+
+    c = sub.add_parser("calendars", help="calendars and versions (in force on a date)")
+    c.add_argument("--as-of", type=_date, dest="as_of")
+    common(c)
+    c.set_defaults(func=cmd_calendars)
+
+    b = sub.add_parser("batch", help="one agenda per JSONL line")
+    b.add_argument("infile")
+    b.add_argument("--out", required=True)
+    b.add_argument("--rejects", required=True)
+    b.add_argument("--as-of", type=_date, required=True, dest="as_of")
+    b.add_argument("--workers", type=int, default=1)
+    b.add_argument("--strict", action="store_true")
+    common(b)
+    b.set_defaults(func=cmd_batch)
+
+    cf = sub.add_parser("conformance", help="run a conformance suite")
+    cf.add_argument("suite", choices=["cdsi"])
+    cf.add_argument("cases", help="CDSi test cases JSON")
+    cf.add_argument("--verbose", action="store_true", help="list every failing case")
+    cf.add_argument("--disputed", help="YAML list of disputed cases to report separately")
+    common(cf)
+    cf.set_defaults(func=cmd_conformance)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+        return code
+    except PreventionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

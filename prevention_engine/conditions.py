@@ -1,0 +1,547 @@
+"""Eligibility predicates: structured YAML compiled once into closures (DESIGN.md section 5).
+
+No string is ever evaluated as code. Every predicate is three-valued: when it needs a fact the
+profile does not give (sex, smoking, a measurement), it answers *unknown* and names the fact, so
+the item can ask for it ("needs_data") instead of silently assuming "no".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .calendar.reader import Reader
+from .context import Context, Pred, Tri
+from .dates import Duration
+from .vocabulary import CONDITIONS, OBSERVATIONS, SITUATIONS, TARGETS
+
+TRUE: Tri = (True, ())
+FALSE: Tri = (False, ())
+
+PREDICATE_KEYS = (
+    "all",
+    "any",
+    "not",
+    "sex",
+    "age",
+    "born",
+    "condition",
+    "pregnant",
+    "gestational_age",
+    "observation",
+    "lifestyle",
+    "residence",
+    "family_history",
+    "medication",
+    "procedure",
+    "risk_group",
+    "immune_to",
+    "contraindicated",
+    "if_unknown",
+    "situation",
+    "mother_vaccinated",
+    "perinatal",
+    "postpartum",
+)
+
+LIFESTYLE_FIELDS = {
+    "smoker": "bool",
+    "former_smoker": "bool",
+    "years_since_quit": "number",
+    "pack_years": "number",
+    "daily_physical_activity": "bool",
+    "daily_fruit_vegetables": "bool",
+    "alcohol_units_per_week": "number",
+    "sleep_hours": "number",
+    "screen_hours_per_day": "number",
+}
+
+# French names of facts, used in "renseignez ..." messages.
+FACT_NAMES = {
+    "sex": "le sexe",
+    "residence.department": "le département de résidence",
+    "pregnancy.gestational_age": "l'âge gestationnel",
+    "perinatal.gestational_age_weeks": "le terme de naissance (semaines)",
+    "perinatal.birth_weight_g": "le poids de naissance",
+    "perinatal.mother_vaccinations": "les vaccinations de la mère pendant la grossesse",
+    "perinatal.mother_hbsag_positive": "le statut AgHBs de la mère",
+    "lifestyle.smoker": "le tabagisme (fumeur ou non)",
+    "lifestyle.former_smoker": "l'ancien tabagisme",
+    "lifestyle.years_since_quit": "le nombre d'années depuis l'arrêt du tabac",
+    "lifestyle.pack_years": "la consommation cumulée de tabac (paquets-années)",
+    "lifestyle.daily_physical_activity": "l'activité physique quotidienne",
+    "lifestyle.daily_fruit_vegetables": "la consommation quotidienne de fruits et légumes",
+    "lifestyle.alcohol_units_per_week": "la consommation d'alcool",
+}
+
+
+def fact_name(code: str) -> str:
+    """The French name of a missing fact code."""
+    if code in FACT_NAMES:
+        return FACT_NAMES[code]
+    if code.startswith("observation."):
+        return "la mesure « " + code.split(".", 1)[1] + " »"
+    if code.startswith("family_history."):
+        return "les antécédents familiaux (" + code.split(".", 1)[1] + ")"
+    return code
+
+
+def _all(preds: list[Pred]) -> Pred:
+    def run(ctx: Context) -> Tri:
+        missing: list[str] = []
+        unknown = False
+        for p in preds:
+            v, m = p(ctx)
+            if v is False:
+                return FALSE
+            if v is None:
+                unknown = True
+                missing.extend(m)
+        return (None, tuple(dict.fromkeys(missing))) if unknown else TRUE
+
+    return run
+
+
+def _any(preds: list[Pred]) -> Pred:
+    def run(ctx: Context) -> Tri:
+        missing: list[str] = []
+        unknown = False
+        for p in preds:
+            v, m = p(ctx)
+            if v is True:
+                return TRUE
+            if v is None:
+                unknown = True
+                missing.extend(m)
+        return (None, tuple(dict.fromkeys(missing))) if unknown else FALSE
+
+    return run
+
+
+def _not(pred: Pred) -> Pred:
+    def run(ctx: Context) -> Tri:
+        v, m = pred(ctx)
+        return (None, m) if v is None else ((not v), ())
+
+    return run
+
+
+def _range_check(r: Reader, key: str, *, numeric: bool = False) -> tuple[Any, Any]:
+    """Read a ``{min, max}`` mapping (durations, or numbers when ``numeric``)."""
+    sub = r.child(key)
+    sub.check_keys(["min", "max"])
+    if numeric:
+        return sub.number("min"), sub.number("max")
+    return sub.duration("min"), sub.duration("max")
+
+
+def _in_range(value: float, lo: float | None, hi: float | None, *, max_inclusive: bool) -> bool:
+    if lo is not None and value < lo:
+        return False
+    if hi is not None:
+        return value <= hi if max_inclusive else value < hi
+    return True
+
+
+def compile_predicate(node: Any, r: Reader, key: str, names: set[str] | None = None) -> Pred:
+    """Compile the predicate found at ``r.data[key]`` (or ``node``) into a closure.
+
+    ``names`` is the set of risk-group names the calendar defines (checked at load time).
+    """
+    if isinstance(node, bool):
+        const = TRUE if node else FALSE
+        return lambda ctx: const
+    if not isinstance(node, dict) or not node:
+        raise r.error("a predicate is a mapping with one key such as {age: {min: '65 years'}}", key)
+    sub = Reader(node, r.file, r.item, r.field(key))
+    if "if_unknown" in node:
+        sub.check_keys(["if_unknown", "test"], required=["if_unknown", "test"])
+        fallback = sub.get_bool("if_unknown")
+        inner = compile_predicate(node["test"], sub, "test", names)
+
+        def run_fallback(ctx: Context) -> Tri:
+            v, _ = inner(ctx)
+            return (fallback, ()) if v is None else (v, ())
+
+        return run_fallback
+    if len(node) != 1:
+        raise sub.error(
+            f"a predicate has exactly one key, found {sorted(node)}: combine with all/any"
+        )
+    sub.check_keys(PREDICATE_KEYS)
+    ((op, arg),) = node.items()
+    builder = _BUILDERS[op]
+    return builder(arg, sub, op, names)
+
+
+def _list_of_preds(arg: Any, r: Reader, key: str, names: set[str] | None) -> list[Pred]:
+    if not isinstance(arg, list) or not arg:
+        raise r.error("expected a non-empty list of predicates", key)
+    return [compile_predicate(x, r, f"{key}[{i}]", names) for i, x in enumerate(arg)]
+
+
+def _b_all(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    return _all(_list_of_preds(arg, r, key, names))
+
+
+def _b_any(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    return _any(_list_of_preds(arg, r, key, names))
+
+
+def _b_not(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    return _not(compile_predicate(arg, r, key, names))
+
+
+def _b_sex(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    if arg not in ("female", "male"):
+        raise r.error(f"sex is 'female' or 'male', not {arg!r}", key)
+
+    def run(ctx: Context) -> Tri:
+        s = ctx.profile.sex
+        if s is None:
+            return (None, ("sex",))
+        return TRUE if s == arg else FALSE
+
+    return run
+
+
+def _b_age(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    lo, hi = _range_check(r, key)
+    lo_d: Duration | None = lo
+    hi_d: Duration | None = hi
+
+    def run(ctx: Context) -> Tri:
+        b = ctx.birth
+        if lo_d is not None and ctx.as_of < lo_d.add_to(b):
+            return FALSE
+        if hi_d is not None and ctx.as_of >= hi_d.add_to(b):
+            return FALSE
+        return TRUE
+
+    return run
+
+
+def _b_born(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    sub = r.child(key)
+    sub.check_keys(["from", "to"])
+    lo, hi = sub.get_date("from"), sub.get_date("to")
+
+    def run(ctx: Context) -> Tri:
+        b = ctx.birth
+        if lo is not None and b < lo:
+            return FALSE
+        if hi is not None and b > hi:
+            return FALSE
+        return TRUE
+
+    return run
+
+
+def _b_condition(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    wanted = frozenset(r.str_list(key, CONDITIONS))
+    if not wanted:
+        raise r.error("expected at least one condition", key)
+    return lambda ctx: TRUE if ctx.conditions & wanted else FALSE
+
+
+def _b_situation(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    wanted = frozenset(r.str_list(key, SITUATIONS))
+    return lambda ctx: TRUE if wanted.intersection(ctx.profile.situations) else FALSE
+
+
+def _b_medication(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    wanted = frozenset(r.str_list(key))
+    return lambda ctx: TRUE if wanted.intersection(ctx.profile.medications) else FALSE
+
+
+def _b_pregnant(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    if not isinstance(arg, bool):
+        raise r.error("pregnant is true or false", key)
+
+    def run(ctx: Context) -> Tri:
+        return TRUE if (ctx.pregnancy is not None) == arg else FALSE
+
+    return run
+
+
+def _b_postpartum(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    """A pregnancy ended (delivery) within ``within`` before the assessment date."""
+    sub = r.child(key)
+    sub.check_keys(["within"], required=["within"])
+    within = sub.duration("within")
+    assert within is not None
+
+    def run(ctx: Context) -> Tri:
+        for p in ctx.profile.pregnancies:
+            if p.end_date is not None and p.end_date <= ctx.as_of < within.add_to(p.end_date):
+                return TRUE
+        return FALSE
+
+    return run
+
+
+def _b_gestational_age(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    lo, hi = _range_check(r, key)
+    lo_d: Duration | None = lo
+    hi_d: Duration | None = hi
+
+    def run(ctx: Context) -> Tri:
+        p = ctx.pregnancy
+        if p is None:
+            return FALSE
+        start = p.start
+        if lo_d is not None and ctx.as_of < lo_d.add_to(start):
+            return FALSE
+        if hi_d is not None and ctx.as_of >= hi_d.add_to(start):
+            return FALSE
+        return TRUE
+
+    return run
+
+
+_OPS: dict[str, Callable[[float, float], bool]] = {
+    ">=": lambda a, b: a >= b,
+    ">": lambda a, b: a > b,
+    "<=": lambda a, b: a <= b,
+    "<": lambda a, b: a < b,
+    "==": lambda a, b: a == b,
+}
+
+
+def _b_observation(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    sub = r.child(key)
+    sub.check_keys(["code", "op", "value", "within"], required=["code", "op", "value"])
+    code = sub.req_str("code")
+    if code not in OBSERVATIONS:
+        from .vocabulary import suggest
+
+        raise sub.error(f"unknown observation '{code}'", "code", suggest(code, OBSERVATIONS))
+    op = sub.req_str("op")
+    if op not in _OPS:
+        raise sub.error(f"op is one of {', '.join(_OPS)}", "op")
+    value = sub.number("value")
+    assert value is not None
+    within = sub.duration("within")
+    compare = _OPS[op]
+
+    def run(ctx: Context) -> Tri:
+        latest = None
+        for o in ctx.profile.observations:
+            if o.code != code or o.date > ctx.as_of:
+                continue
+            if within is not None and within.add_to(o.date) <= ctx.as_of:
+                continue
+            if latest is None or o.date > latest.date:
+                latest = o
+        if latest is None:
+            return (None, (f"observation.{code}",))
+        return TRUE if compare(latest.value, value) else FALSE
+
+    return run
+
+
+def _b_lifestyle(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    sub = r.child(key)
+    sub.check_keys(LIFESTYLE_FIELDS)
+    checks: list[Pred] = []
+    for fname, kind in LIFESTYLE_FIELDS.items():
+        if fname not in sub.data:
+            continue
+        if kind == "bool":
+            want = sub.get_bool(fname)
+
+            def run_b(ctx: Context, fname: str = fname, want: bool = want) -> Tri:
+                v = getattr(ctx.profile.lifestyle, fname)
+                if v is None:
+                    return (None, (f"lifestyle.{fname}",))
+                return TRUE if v == want else FALSE
+
+            checks.append(run_b)
+        else:
+            lo, hi = _range_check(sub, fname, numeric=True)
+
+            def run_n(ctx: Context, fname: str = fname, lo: Any = lo, hi: Any = hi) -> Tri:
+                v = getattr(ctx.profile.lifestyle, fname)
+                if v is None:
+                    return (None, (f"lifestyle.{fname}",))
+                return TRUE if _in_range(v, lo, hi, max_inclusive=False) else FALSE
+
+            checks.append(run_n)
+    if not checks:
+        raise r.error("lifestyle needs at least one field", key)
+    return _all(checks)
+
+
+def _b_residence(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    sub = r.child(key)
+    sub.check_keys(["department", "country"])
+    deps = frozenset(sub.str_list("department"))
+    countries = frozenset(sub.str_list("country"))
+
+    def run(ctx: Context) -> Tri:
+        res = ctx.profile.residence
+        if countries and res.country not in countries:
+            return FALSE
+        if deps:
+            if res.department is None:
+                return (None, ("residence.department",))
+            if res.department not in deps:
+                return FALSE
+        return TRUE
+
+    return run
+
+
+def _b_family_history(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    sub = r.child(key)
+    wanted = {k: frozenset(sub.str_list(k)) for k in sub.data}
+
+    def run(ctx: Context) -> Tri:
+        fh = ctx.profile.family_history
+        for k, values in wanted.items():
+            v = fh.get(k)
+            if v is not None and (not values or v in values):
+                return TRUE
+        return FALSE
+
+    return run
+
+
+def _b_procedure(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    sub = r.child(key)
+    sub.check_keys(["target", "method", "result", "within"], required=["target"])
+    target = sub.req_str("target")
+    if target not in TARGETS:
+        from .vocabulary import suggest
+
+        raise sub.error(f"unknown target '{target}'", "target", suggest(target, TARGETS))
+    methods = frozenset(sub.str_list("method"))
+    results = frozenset(sub.str_list("result"))
+    within = sub.duration("within")
+
+    def run(ctx: Context) -> Tri:
+        for p in ctx.procedures:
+            if p.target != target or p.date > ctx.as_of:
+                continue
+            if methods and p.method not in methods:
+                continue
+            if results and p.result not in results:
+                continue
+            if within is not None and within.add_to(p.date) <= ctx.as_of:
+                continue
+            return TRUE
+        return FALSE
+
+    return run
+
+
+def _b_risk_group(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    if not isinstance(arg, str):
+        raise r.error("risk_group takes the name of a group defined under risk_groups", key)
+    if names is not None and arg not in names:
+        from .vocabulary import suggest
+
+        raise r.error(f"unknown risk group '{arg}'", key, suggest(arg, sorted(names)))
+
+    def run(ctx: Context) -> Tri:
+        group = ctx.risk_groups.get(arg)
+        return FALSE if group is None else group(ctx)
+
+    return run
+
+
+def _b_immune_to(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    target = r.get_str(key, required=True)
+    if target not in TARGETS:
+        raise r.error(f"unknown target '{target}'", key)
+    return lambda ctx: TRUE if any(i.target == target for i in ctx.profile.immunity) else FALSE
+
+
+def _b_contraindicated(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    target = r.get_str(key, required=True)
+    if target not in TARGETS:
+        raise r.error(f"unknown target '{target}'", key)
+    return lambda ctx: (
+        TRUE if any(c.target == target for c in ctx.profile.contraindications) else FALSE
+    )
+
+
+def _b_mother_vaccinated(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    sub = r.child(key)
+    sub.check_keys(["target", "min_days_before_birth"], required=["target"])
+    target = sub.req_str("target")
+    min_days = sub.get_int("min_days_before_birth", 0) or 0
+
+    def run(ctx: Context) -> Tri:
+        doses = ctx.profile.perinatal.mother_vaccinations
+        for d in doses:
+            if d.target == target and (ctx.birth - d.date).days >= min_days:
+                return TRUE
+        return FALSE
+
+    return run
+
+
+_PERINATAL = {"gestational_age_weeks", "birth_weight_g", "mother_hbsag_positive"}
+
+
+def _b_perinatal(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    sub = r.child(key)
+    sub.check_keys(_PERINATAL)
+    checks: list[Pred] = []
+    for fname in _PERINATAL & set(sub.data):
+        if fname == "mother_hbsag_positive":
+            want = sub.get_bool(fname)
+
+            def run_b(ctx: Context, want: bool = want) -> Tri:
+                v = ctx.profile.perinatal.mother_hbsag_positive
+                if v is None:
+                    return (None, ("perinatal.mother_hbsag_positive",))
+                return TRUE if v == want else FALSE
+
+            checks.append(run_b)
+        else:
+            lo, hi = _range_check(sub, fname, numeric=True)
+
+            def run_n(ctx: Context, fname: str = fname, lo: Any = lo, hi: Any = hi) -> Tri:
+                v = getattr(ctx.profile.perinatal, fname)
+                if v is None:
+                    return (None, (f"perinatal.{fname}",))
+                return TRUE if _in_range(v, lo, hi, max_inclusive=False) else FALSE
+
+            checks.append(run_n)
+    return _all(checks)
+
+
+_BUILDERS: dict[str, Callable[[Any, Reader, str, set[str] | None], Pred]] = {
+    "all": _b_all,
+    "any": _b_any,
+    "not": _b_not,
+    "sex": _b_sex,
+    "age": _b_age,
+    "born": _b_born,
+    "condition": _b_condition,
+    "situation": _b_situation,
+    "medication": _b_medication,
+    "pregnant": _b_pregnant,
+    "postpartum": _b_postpartum,
+    "gestational_age": _b_gestational_age,
+    "observation": _b_observation,
+    "lifestyle": _b_lifestyle,
+    "residence": _b_residence,
+    "family_history": _b_family_history,
+    "procedure": _b_procedure,
+    "risk_group": _b_risk_group,
+    "immune_to": _b_immune_to,
+    "contraindicated": _b_contraindicated,
+    "mother_vaccinated": _b_mother_vaccinated,
+    "perinatal": _b_perinatal,
+}
+
+
+def always(value: bool) -> Pred:
+    const = TRUE if value else FALSE
+    return lambda ctx: const
+
+
+__all__ = ["FALSE", "TRUE", "always", "compile_predicate", "fact_name"]

@@ -1,0 +1,190 @@
+"""The date algebra of CDSi (CALCDT), used everywhere a rule adds an age or an interval.
+
+Adding a duration adds years, then months, then weeks and days. A date that does not exist
+after adding years or months (31 April, 29 February of a common year) moves forward to the
+first day of the next month; ``relativedelta`` would clamp it to the month end instead, which
+shifts every CDSi forecast by a day or more, so it is not used here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+_UNIT_ALIASES = {
+    "day": "days",
+    "days": "days",
+    "d": "days",
+    "jour": "days",
+    "jours": "days",
+    "week": "weeks",
+    "weeks": "weeks",
+    "w": "weeks",
+    "semaine": "weeks",
+    "semaines": "weeks",
+    "month": "months",
+    "months": "months",
+    "m": "months",
+    "mois": "months",
+    "year": "years",
+    "years": "years",
+    "y": "years",
+    "an": "years",
+    "ans": "years",
+}
+
+_TERM = re.compile(r"\s*([+-]?)\s*(\d+)\s*([A-Za-z]+)\s*")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Duration:
+    """A CDSi duration: whole years, months and days (weeks are stored as 7 days)."""
+
+    years: int = 0
+    months: int = 0
+    days: int = 0
+
+    def add_to(self, start: date) -> date:
+        """``start`` + this duration, CALCDT-1..6."""
+        y, m, d = start.year + self.years, start.month, start.day
+        total_months = (y * 12 + (m - 1)) + self.months
+        y, m = divmod(total_months, 12)
+        m += 1
+        try:
+            base = date(y, m, d)
+        except ValueError:
+            # CALCDT-5: a date that does not exist becomes the 1st of the next month.
+            base = date(y + 1, 1, 1) if m == 12 else date(y, m + 1, 1)
+        return base + timedelta(days=self.days)
+
+    def subtract_from(self, start: date) -> date:
+        """``start`` - this duration (used to find the latest birth date for an age)."""
+        return Duration(-self.years, -self.months, -self.days).add_to(start)
+
+    def __str__(self) -> str:
+        parts: list[str] = []
+        for value, unit in ((self.years, "year"), (self.months, "month"), (self.days, "day")):
+            if value:
+                sign = "- " if value < 0 and parts else ("-" if value < 0 else "")
+                joiner = "" if not parts else ("" if value < 0 else "+ ")
+                word = unit if abs(value) == 1 else unit + "s"
+                parts.append(f"{joiner}{sign}{abs(value)} {word}")
+        return " ".join(parts) if parts else "0 days"
+
+    def french(self) -> str:
+        """The duration in plain French ("2 mois", "1 an et 6 mois", "4 semaines")."""
+        out: list[str] = []
+        if self.years:
+            out.append(f"{abs(self.years)} an" + ("s" if abs(self.years) > 1 else ""))
+        if self.months:
+            out.append(f"{abs(self.months)} mois")
+        if self.days:
+            if self.days % 7 == 0:
+                w = abs(self.days) // 7
+                out.append(f"{w} semaine" + ("s" if w > 1 else ""))
+            else:
+                out.append(f"{abs(self.days)} jour" + ("s" if abs(self.days) > 1 else ""))
+        if not out:
+            return "0 jour"
+        if self.days < 0 and len(out) > 1:
+            return " ".join(out[:-1]) + " moins " + out[-1]
+        return " et ".join(out) if len(out) == 2 else ", ".join(out)
+
+
+ZERO = Duration()
+
+
+@lru_cache(maxsize=4096)
+def parse_duration(text: str) -> Duration:
+    """Parse ``"12 months - 4 days"``; raise ``ValueError`` with a readable message."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(f"a duration must be a string such as '2 months', not {text!r}")
+    pos = 0
+    years = months = days = 0
+    first = True
+    s = text.strip()
+    while pos < len(s):
+        m = _TERM.match(s, pos)
+        if not m or m.end() == pos:
+            raise ValueError(f"cannot read duration {text!r} (expected e.g. '12 months - 4 days')")
+        sign_txt, num_txt, unit_txt = m.groups()
+        if not first and not sign_txt:
+            raise ValueError(f"cannot read duration {text!r}: join parts with '+' or '-'")
+        unit = _UNIT_ALIASES.get(unit_txt.lower())
+        if unit is None:
+            raise ValueError(
+                f"unknown unit {unit_txt!r} in duration {text!r} (days, weeks, months, years)"
+            )
+        n = int(num_txt) * (-1 if sign_txt == "-" else 1)
+        if unit == "years":
+            years += n
+        elif unit == "months":
+            months += n
+        elif unit == "weeks":
+            days += 7 * n
+        else:
+            days += n
+        pos = m.end()
+        first = False
+    return Duration(years, months, days)
+
+
+def add(start: date, duration: Duration | str) -> date:
+    """``start`` + ``duration`` with the CDSi rules."""
+    d = parse_duration(duration) if isinstance(duration, str) else duration
+    return d.add_to(start)
+
+
+def age_date(birth: date, age: Duration | str) -> date:
+    """The date on which a person born on ``birth`` reaches ``age``."""
+    return add(birth, age)
+
+
+def completed_years(birth: date, on: date) -> int:
+    """Age in whole years on ``on`` (birthday reached on DOB + N years, CDSi style)."""
+    years = on.year - birth.year
+    while years > 0 and Duration(years=years).add_to(birth) > on:
+        years -= 1
+    return max(years, 0)
+
+
+def completed_months(birth: date, on: date) -> int:
+    """Age in whole months on ``on``."""
+    months = (on.year - birth.year) * 12 + (on.month - birth.month)
+    while months > 0 and Duration(months=months).add_to(birth) > on:
+        months -= 1
+    return max(months, 0)
+
+
+def french_age(birth: date, on: date) -> str:
+    """Age in French for reasons: '3 mois', '2 ans', '45 ans'."""
+    months = completed_months(birth, on)
+    if months < 24:
+        if months == 0:
+            days = (on - birth).days
+            return f"{days} jour" + ("s" if days > 1 else "")
+        return f"{months} mois"
+    years = completed_years(birth, on)
+    return f"{years} ans"
+
+
+def french_date(d: date) -> str:
+    """A date in French: '15 août 2024'."""
+    months = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ]
+    day = "1er" if d.day == 1 else str(d.day)
+    return f"{day} {months[d.month - 1]} {d.year}"

@@ -1,0 +1,408 @@
+"""The engine: compiled calendars in, ``evaluate(profile, as_of) -> Agenda`` out, purely.
+
+``Engine`` holds only immutable compiled data; ``evaluate`` builds a fresh ``Context`` per call,
+reads no clock and no file, and returns the same bytes for the same input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+from .agenda import (
+    STATUS_ORDER,
+    Agenda,
+    AgendaItem,
+    CalendarRef,
+    Notification,
+    SourceRef,
+    Status,
+)
+from .calendar.model import Calendar, Item, ProductTable
+from .conditions import fact_name
+from .context import Context, Dose
+from .dates import Duration, french_age, french_date
+from .errors import CalendarError, PreventionError, ProfileError
+from .kinds import KINDS, Row
+from .kinds.series import SeriesSpec
+from .products import ProductIndex, resolve
+from .profile import Profile
+from .registry import Registry
+from .vocabulary import normalise_name, suggest
+
+#: French overseas departments and collectivities follow the French calendar.
+FRENCH_COUNTRIES = frozenset(
+    {"FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "NC", "PF", "WF"}
+)
+DEFAULT_HORIZON = Duration(days=30)
+NON_ACTIONABLE = frozenset(
+    {"completed", "declined", "immune", "not_recommended", "missed", "contraindicated"}
+)
+
+
+def bundled_rules_dir() -> Path:
+    """The rules shipped with the package (wheel) or the repository's ``rules/`` (checkout)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "rules"
+    if packaged.is_dir():
+        return packaged
+    return here.parent / "rules"
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A record of ``evaluate_many`` that could not be evaluated, with why."""
+
+    index: int
+    id: str | None
+    error: str
+
+
+class Engine:
+    """Compiled calendars and product tables; thread- and process-safe (read-only)."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self._indexes: dict[tuple[str, str], ProductIndex] = {
+            (t.id, t.version): ProductIndex.build(t) for t in registry.tables
+        }
+        self._check_product_refs()
+        self._live_items = self._compute_live_items()
+
+    # -- construction ----------------------------------------------------------------------
+    @classmethod
+    def default(cls) -> Engine:
+        """The bundled calendars (``rules/``), compiled once."""
+        return cls.from_paths([bundled_rules_dir()])
+
+    @classmethod
+    def from_paths(cls, paths: Iterable[str | Path]) -> Engine:
+        return cls(Registry.load(Path(p) for p in paths))
+
+    def _tables_for(self, jurisdiction: str) -> list[ProductTable]:
+        return [t for t in self.registry.tables if t.jurisdiction == jurisdiction]
+
+    def _check_product_refs(self) -> None:
+        for cal in self.registry.calendars:
+            tables = self._tables_for(cal.jurisdiction)
+            names = {
+                normalise_name(n) for t in tables for p in t.products for n in (p.name, *p.aliases)
+            }
+            cvx = {(p.cvx or "").lstrip("0") or "0" for t in tables for p in t.products if p.cvx}
+            display = [p.name for t in tables for p in t.products]
+            for item in cal.items:
+                if not isinstance(item.spec, SeriesSpec):
+                    continue
+                for ref, field, line in item.spec.product_refs:
+                    ok = ref[4:] in cvx if ref.startswith("cvx:") else ref in names
+                    if not ok:
+                        raise CalendarError(
+                            f"unknown product '{ref}' (not in the {cal.jurisdiction} product "
+                            "table)",
+                            file=cal.file,
+                            line=line,
+                            item=item.id,
+                            field=field,
+                            suggestion=suggest(ref, display),
+                        )
+
+    def _compute_live_items(self) -> dict[tuple[str, str], frozenset[str]]:
+        """Per calendar version, the items whose every marketed product is a live vaccine."""
+        out: dict[tuple[str, str], frozenset[str]] = {}
+        for cal in self.registry.calendars:
+            tables = self._tables_for(cal.jurisdiction)
+            live: set[str] = set()
+            for item in cal.items:
+                covering = [
+                    p
+                    for t in tables
+                    for p in t.products
+                    if frozenset(item.targets) <= p.targets and p.status == "marketed"
+                ]
+                if covering and all(p.live for p in covering):
+                    live.add(item.id)
+            out[(cal.id, cal.version)] = frozenset(live)
+        return out
+
+    # -- queries ---------------------------------------------------------------------------
+    def calendars(self, as_of: dt.date | None = None) -> list[Calendar]:
+        """Every loaded calendar version, or those in force on ``as_of``."""
+        cals = list(self.registry.calendars)
+        if as_of is not None:
+            cals = [c for c in cals if c.in_force(as_of)]
+        return sorted(cals, key=lambda c: (c.id, c.in_force_from))
+
+    # -- evaluation ------------------------------------------------------------------------
+    def evaluate(
+        self,
+        profile: Profile | Mapping[str, Any],
+        as_of: dt.date,
+        *,
+        jurisdiction: str | None = None,
+        calendars: Iterable[str] | None = None,
+        trace: bool = False,
+        horizon: Duration = DEFAULT_HORIZON,
+    ) -> Agenda:
+        """The agenda of ``profile`` on ``as_of`` (required: the engine never reads the clock)."""
+        if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
+            raise TypeError("as_of must be a datetime.date")
+        if not isinstance(profile, Profile):
+            profile = Profile.model_validate(profile)
+        if profile.birth_date > as_of:
+            raise ProfileError(
+                "the birth date is after the assessment date",
+                field="birth_date",
+                value=profile.birth_date.isoformat(),
+            )
+        juris = jurisdiction or ("US" if profile.residence.country == "US" else "FR")
+        cal_ids = list(calendars) if calendars is not None else None
+        warnings: list[str] = []
+        cals = self.registry.in_force(as_of, juris, cal_ids)
+        if not cals:
+            warnings.append(f"aucun calendrier en vigueur le {as_of.isoformat()} pour {juris}")
+        tables = [
+            self._indexes[(t.id, t.version)] for t in self.registry.tables_in_force(as_of, juris)
+        ]
+        if not tables:
+            tables = [self._indexes[(t.id, t.version)] for t in self._tables_for(juris)]
+        doses: list[Dose] = []
+        for i, imm in enumerate(profile.immunizations):
+            if imm.date > as_of:
+                warnings.append(
+                    f"immunizations[{i}]: dose datée après le {as_of.isoformat()} : ignorée"
+                )
+                continue
+            dose, warn = resolve(i, imm, tables)
+            if warn:
+                warnings.append(warn)
+            if dose is not None:
+                doses.append(dose)
+        doses.sort(key=lambda d: (d.date, d.index))
+        for i, c in enumerate(profile.conditions):
+            if c.name is None:
+                warnings.append(f"conditions[{i}]: code CIM-10 non reconnu : ignoré")
+        ctx = Context(
+            profile=profile,
+            as_of=as_of,
+            doses=tuple(doses),
+            conditions=profile.condition_names(as_of),
+            pregnancy=profile.current_pregnancy(as_of),
+            procedures=tuple(
+                sorted(
+                    (p for p in profile.procedures if p.date <= as_of),
+                    key=lambda p: (p.date, p.target),
+                )
+            ),
+        )
+        items: list[AgendaItem] = []
+        for cal in cals:
+            ctx.risk_groups = cal.risk_groups
+            ctx.live_items = self._live_items[(cal.id, cal.version)]
+            for item in cal.items:
+                for row in self._evaluate_item(item, ctx, cal):
+                    items.append(self._to_agenda_item(row, item, cal, ctx, trace))
+        items.sort(key=_sort_key)
+        notifications = self._notifications(items, profile, as_of, horizon)
+        return Agenda(
+            person_id=profile.id,
+            as_of=as_of,
+            calendars=[CalendarRef(id=c.id, version=c.version) for c in cals],
+            items=items,
+            notifications=notifications,
+            warnings=sorted(set(warnings)),
+        )
+
+    def evaluate_many(
+        self,
+        profiles: Iterable[Profile | Mapping[str, Any] | str | bytes],
+        as_of: dt.date,
+        **kwargs: Any,
+    ) -> Iterator[Agenda | Rejected]:
+        """Evaluate each profile in order; a bad one yields ``Rejected`` and the rest go on."""
+        for i, raw in enumerate(profiles):
+            pid = None
+            try:
+                if isinstance(raw, str | bytes):
+                    profile = Profile.model_validate_json(raw)
+                elif isinstance(raw, Profile):
+                    profile = raw
+                else:
+                    pid = raw.get("id") if isinstance(raw, Mapping) else None
+                    profile = Profile.model_validate(raw)
+                pid = profile.id
+                yield self.evaluate(profile, as_of, **kwargs)
+            except PreventionError as exc:
+                yield Rejected(i, pid if isinstance(pid, str) else None, str(exc))
+
+    # -- internals -------------------------------------------------------------------------
+    def _evaluate_item(self, item: Item, ctx: Context, cal: Calendar) -> list[Row]:
+        if item.applies_when is not None:
+            ok, missing = item.applies_when(ctx)
+            if ok is False:
+                return []
+            if ok is None:
+                return [
+                    Row(
+                        status="needs_data",
+                        missing=list(missing),
+                        reason="Pour savoir si cette recommandation vous concerne, renseignez "
+                        + ", ".join(fact_name(m) for m in missing)
+                        + ".",
+                    )
+                ]
+        declined = any(d.item == item.id for d in ctx.profile.declined)
+        contra = self._contraindication(item, ctx)
+        if contra is None and not declined:
+            immune = self._immunity(item, ctx)
+            if immune is not None:
+                return [Row(status="immune", reason=immune)]
+            if item.not_recommended_when is not None and item.not_recommended_when(ctx)[0] is True:
+                return [
+                    Row(
+                        status="not_recommended",
+                        reason=item.note or "Non recommandé dans votre situation.",
+                    )
+                ]
+        rows = KINDS[item.kind].evaluate(item, ctx, cal)
+        if declined or contra is not None:
+            changed: list[Row] = []
+            for r in rows:
+                if r.status == "completed":
+                    changed.append(r)
+                    continue
+                if declined:
+                    r.status = "declined"
+                    r.reason = "Vous avez indiqué refuser cette recommandation. " + r.reason
+                else:
+                    r.status = "contraindicated"
+                    r.reason = f"Contre-indiqué : {contra}. " + r.reason
+                changed.append(r)
+            if not changed:
+                status = "declined" if declined else "contraindicated"
+                reason = (
+                    "Vous avez indiqué refuser cette recommandation."
+                    if declined
+                    else f"Contre-indiqué : {contra}."
+                )
+                changed.append(Row(status=status, reason=reason))
+            return changed
+        return rows
+
+    def _contraindication(self, item: Item, ctx: Context) -> str | None:
+        for c in ctx.profile.contraindications:
+            if c.target in item.targets:
+                return c.reason or "contre-indication enregistrée"
+        if item.contraindicated_when is not None and item.contraindicated_when(ctx)[0] is True:
+            if ctx.pregnancy is not None:
+                return "vaccin vivant pendant la grossesse"
+            return "situation de contre-indication (vaccin vivant et immunodépression)"
+        return None
+
+    def _immunity(self, item: Item, ctx: Context) -> str | None:
+        im = item.immunity
+        if im is None:
+            return None
+        if im.evidence:
+            for i in ctx.profile.immunity:
+                if i.target in item.targets:
+                    return (
+                        f"Immunité documentée ({i.evidence})"
+                        + (f" le {french_date(i.date)}" if i.date else "")
+                        + "."
+                    )
+        excluded = im.except_when is not None and im.except_when(ctx)[0] is True
+        if im.born_before is not None and ctx.birth < im.born_before and not excluded:
+            return (
+                f"Personne née avant le {french_date(im.born_before)} : considérée "
+                "comme immunisée."
+            )
+        return None
+
+    def _to_agenda_item(
+        self, row: Row, item: Item, cal: Calendar, ctx: Context, trace: bool
+    ) -> AgendaItem:
+        mandatory = item.mandatory is not None and item.mandatory(ctx)[0] is True
+        suffix = ""
+        key = ""
+        if row.dose is not None:
+            suffix = f" ({'1re' if row.dose == 1 else str(row.dose) + 'e'} dose)"
+            key = str(row.dose)
+        elif row.occurrence is not None:
+            suffix = f" ({row.occurrence})"
+            key = row.occurrence
+        reason = row.reason
+        if row.status not in ("completed",):
+            reason += f" Âge le {french_date(ctx.as_of)} : {french_age(ctx.birth, ctx.as_of)}."
+        if mandatory:
+            reason += (
+                " Vaccination obligatoire." if item.domain == "vaccination" else " Obligatoire."
+            )
+        if item.note and row.status != "not_recommended":
+            reason += " " + item.note
+        if item.review:
+            reason += " Point à confirmer par un clinicien."
+        return AgendaItem(
+            id=f"{cal.id}/{item.id}" + (f"/{key}" if key else ""),
+            item=item.id,
+            domain=item.domain,
+            targets=list(item.targets),
+            dose=row.dose,
+            status=cast(Status, row.status),
+            earliest_date=row.earliest,
+            recommended_date=row.recommended,
+            past_due_date=row.past_due,
+            latest_date=row.latest,
+            mandatory=mandatory,
+            title=item.title + suffix,
+            reason=reason.strip(),
+            source=SourceRef(
+                title=item.source.title, url=item.source.url, section=item.source.section
+            ),
+            calendar=CalendarRef(id=cal.id, version=cal.version),
+            review=item.review,
+            review_reason=item.review_reason if item.review else None,
+            occurrence=row.occurrence,
+            completed_date=row.completed_date,
+            series=row.series,
+            missing_data=row.missing or None,
+            score=row.score,
+            trace=row.trace if trace and row.trace else None,
+        )
+
+    def _notifications(
+        self, items: list[AgendaItem], profile: Profile, as_of: dt.date, horizon: Duration
+    ) -> list[Notification]:
+        opted_out = set(profile.consent.opt_out_domains)
+        channels = sorted(c for c, ok in profile.consent.channels.items() if ok) or ["app"]
+        person = profile.id or "anonymous"
+        minor = Duration(years=18).add_to(profile.birth_date) > as_of
+        recipient = profile.caregivers[0].id if minor and profile.caregivers else person
+        limit = horizon.add_to(as_of)
+        out: list[Notification] = []
+        for it in items:
+            if it.status in NON_ACTIONABLE or it.domain in opted_out:
+                continue
+            if it.status == "needs_data" or it.status in ("due", "overdue"):
+                send = as_of
+            elif it.recommended_date is not None and it.recommended_date <= limit:
+                send = it.recommended_date
+            else:
+                continue
+            for ch in channels:
+                raw = f"{person}|{it.id}|{it.calendar.version}|{it.status == 'needs_data'}|{ch}"
+                key = hashlib.sha256(raw.encode()).hexdigest()[:24]
+                out.append(
+                    Notification(
+                        key=key, item_id=it.id, send_date=send, recipient=recipient, channel=ch
+                    )
+                )
+        return out
+
+
+def _sort_key(it: AgendaItem) -> tuple[Any, ...]:
+    d = it.recommended_date or it.completed_date or dt.date.max
+    return (STATUS_ORDER[it.status], d, it.calendar.id, it.item, it.dose or 0, it.occurrence or "")

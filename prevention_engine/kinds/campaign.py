@@ -1,0 +1,179 @@
+"""The ``campaign`` kind: dated seasons (influenza, COVID-19, RSV) and public-health months.
+
+A campaign item exists only while a season runs (or shortly before it, to prepare a reminder):
+one row per season, completed by a dose (or a procedure) given inside the season.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..calendar.model import Calendar, Item
+from ..calendar.reader import Reader
+from ..conditions import compile_predicate, fact_name
+from ..context import Context, Pred
+from ..dates import Duration, french_date
+from .base import Kind, Row, register, status_for_dates
+
+
+@dataclass(frozen=True, slots=True)
+class Season:
+    id: str
+    start: dt.date
+    end: dt.date
+    applies_when: Pred | None
+    min_interval: Duration | None
+    label: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignSpec:
+    seasons: tuple[Season, ...]
+    notify_before: Duration | None
+    completed_by: str
+
+
+def parse_campaign(r: Reader, names: set[str]) -> CampaignSpec:
+    seasons = []
+    if not r.children("seasons"):
+        raise r.error("a campaign needs 'seasons'", "seasons")
+    seen: set[str] = set()
+    for sr in r.children("seasons"):
+        sr.check_keys(
+            ["id", "start", "end", "applies_when", "min_interval", "label", "source"],
+            required=["id", "start", "end"],
+        )
+        sid = sr.req_str("id")
+        if sid in seen:
+            raise sr.error(f"duplicate season id '{sid}'", "id")
+        seen.add(sid)
+        start, end = sr.get_date("start", required=True), sr.get_date("end", required=True)
+        assert start is not None and end is not None
+        if end < start:
+            raise sr.error("season 'end' is before 'start'", "end")
+        if sr.has("source"):
+            from ..calendar.loader import read_source
+
+            read_source(sr)
+        applies = None
+        if sr.has("applies_when"):
+            applies = compile_predicate(sr.raw("applies_when"), sr, "applies_when", names)
+        seasons.append(
+            Season(sid, start, end, applies, sr.duration("min_interval"), sr.get_str("label"))
+        )
+    completed_by = r.get_str("completed_by", "immunization") or "immunization"
+    if completed_by not in ("immunization", "procedure", "nothing"):
+        raise r.error("completed_by is 'immunization', 'procedure' or 'nothing'", "completed_by")
+    return CampaignSpec(tuple(seasons), r.duration("notify_before"), completed_by)
+
+
+def evaluate(item: Item, ctx: Context, cal: Calendar) -> list[Row]:
+    spec: CampaignSpec = item.spec
+    targets = frozenset(item.targets)
+    rows: list[Row] = []
+    for season in spec.seasons:
+        opens = (
+            spec.notify_before.subtract_from(season.start) if spec.notify_before else season.start
+        )
+        if not (opens <= ctx.as_of <= season.end):
+            continue
+        if season.applies_when is not None:
+            ok, missing = season.applies_when(ctx)
+            if ok is False:
+                continue
+            if ok is None:
+                rows.append(
+                    Row(
+                        status="needs_data",
+                        occurrence=season.id,
+                        missing=list(missing),
+                        reason="Pour savoir si la campagne " + season.id + " vous concerne, "
+                        "renseignez " + ", ".join(fact_name(m) for m in missing) + ".",
+                    )
+                )
+                continue
+        done = _done_in_season(spec, targets, season, ctx)
+        if done is not None:
+            rows.append(
+                Row(
+                    status="completed",
+                    occurrence=season.id,
+                    completed_date=done,
+                    reason=f"Fait le {french_date(done)} pendant la campagne {season.id}.",
+                )
+            )
+            continue
+        if spec.completed_by == "nothing":
+            rows.append(
+                Row(
+                    status="due" if ctx.as_of >= season.start else "upcoming",
+                    occurrence=season.id,
+                    earliest=season.start,
+                    recommended=season.start,
+                    latest=season.end,
+                    reason=f"Campagne {season.label or season.id} du {french_date(season.start)} "
+                    f"au {french_date(season.end)}.",
+                )
+            )
+            continue
+        earliest = season.start
+        interval_txt = ""
+        if season.min_interval is not None:
+            last = _last_dose(targets, ctx)
+            if last is not None:
+                after = season.min_interval.add_to(last)
+                if after > earliest:
+                    earliest = after
+                    interval_txt = (
+                        f" Dernière dose le {french_date(last)} : délai de "
+                        f"{season.min_interval.french()} à respecter."
+                    )
+        if earliest > season.end:
+            continue
+        status = status_for_dates(ctx.as_of, earliest, None, season.end)
+        rows.append(
+            Row(
+                status=status,
+                occurrence=season.id,
+                earliest=earliest,
+                recommended=earliest,
+                past_due=None,
+                latest=season.end,
+                reason=(
+                    f"Campagne {season.label or season.id} du {french_date(season.start)} au "
+                    f"{french_date(season.end)} : une dose recommandée pour votre situation."
+                    + interval_txt
+                ),
+            )
+        )
+    return rows
+
+
+def _done_in_season(
+    spec: CampaignSpec, targets: frozenset[str], season: Season, ctx: Context
+) -> dt.date | None:
+    if spec.completed_by == "procedure":
+        for p in ctx.procedures:
+            if p.target in targets and season.start <= p.date <= min(season.end, ctx.as_of):
+                return p.date
+        return None
+    for d in ctx.doses:
+        if targets <= d.targets and season.start <= d.date <= season.end:
+            return d.date
+    return None
+
+
+def _last_dose(targets: frozenset[str], ctx: Context) -> dt.date | None:
+    dates = [d.date for d in ctx.doses if targets <= d.targets]
+    return max(dates) if dates else None
+
+
+register(
+    Kind(
+        name="campaign",
+        keys=("seasons", "notify_before", "completed_by"),
+        parse=parse_campaign,
+        evaluate=evaluate,
+    )
+)

@@ -1,0 +1,393 @@
+"""The patient profile: the only input of an evaluation (CONTRACT.md section 3).
+
+Models are frozen and reject unknown fields, so a typo in a service's payload is an error
+naming the field instead of a silently ignored fact. Units are converted here, once, so rules
+compare like with like.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import timedelta
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from .errors import ProfileError
+from .vocabulary import (
+    CONDITIONS,
+    OBSERVATIONS,
+    OUTCOMES,
+    SITUATIONS,
+    TARGETS,
+    icd10_to_condition,
+    suggest,
+)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Code(_Model):
+    """A coded value: ``{"system": "cis"|"atc"|"cvx"|"icd10", "value": "..."}``."""
+
+    system: Literal["cis", "atc", "cvx", "icd10"]
+    value: str = Field(min_length=1)
+
+
+class Immunization(_Model):
+    """One administered dose, named by product, code or targets (at least one)."""
+
+    date: dt.date
+    product: str | None = None
+    code: Code | None = None
+    targets: tuple[str, ...] | None = None
+    lot: str | None = None
+    mvx: str | None = None
+    sub_standard: bool = False
+
+    @field_validator("targets")
+    @classmethod
+    def _known_targets(cls, v: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if v is None:
+            return v
+        for t in v:
+            if t not in TARGETS:
+                hint = suggest(t, TARGETS)
+                raise ValueError(
+                    f"unknown target {t!r}" + (f" (did you mean {hint!r}?)" if hint else "")
+                )
+        return v
+
+    @model_validator(mode="after")
+    def _named(self) -> Self:
+        if not (self.product or self.code or self.targets):
+            raise ValueError("an immunization needs a product, a code or targets")
+        return self
+
+
+class Procedure(_Model):
+    """A screening test, exam or consultation that was done."""
+
+    target: str
+    date: dt.date
+    method: str | None = None
+    result: str | None = None
+
+    @field_validator("target")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        if v not in TARGETS:
+            hint = suggest(v, TARGETS)
+            raise ValueError(
+                f"unknown target {v!r}" + (f" (did you mean {hint!r}?)" if hint else "")
+            )
+        return v
+
+
+class Condition(_Model):
+    """A condition from our vocabulary, or an ICD-10 code mapped onto it."""
+
+    code: str | Code
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    @field_validator("code")
+    @classmethod
+    def _known(cls, v: str | Code) -> str | Code:
+        if isinstance(v, Code):
+            if v.system != "icd10":
+                raise ValueError("a condition code must use the system 'icd10'")
+            return v
+        if v not in CONDITIONS:
+            hint = suggest(v, CONDITIONS)
+            raise ValueError(
+                f"unknown condition {v!r}" + (f" (did you mean {hint!r}?)" if hint else "")
+            )
+        return v
+
+    @property
+    def name(self) -> str | None:
+        """Our vocabulary name (None for an ICD-10 code we do not map)."""
+        if isinstance(self.code, Code):
+            return icd10_to_condition(self.code.value)
+        return self.code
+
+
+_CHOLESTEROL = {"total_cholesterol", "hdl_cholesterol", "ldl_cholesterol"}
+
+
+class Observation(_Model):
+    """A measurement; stored in canonical units (mmol/L, %, kg, cm, mmHg)."""
+
+    code: str
+    value: float
+    unit: str | None = None
+    date: dt.date
+
+    @field_validator("code")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        if v not in OBSERVATIONS:
+            hint = suggest(v, OBSERVATIONS)
+            raise ValueError(
+                f"unknown observation {v!r}" + (f" (did you mean {hint!r}?)" if hint else "")
+            )
+        return v
+
+    @field_validator("value")
+    @classmethod
+    def _non_negative(cls, v: float) -> float:
+        if v < 0:
+            raise ValueError("a measurement cannot be negative")
+        return v
+
+    @model_validator(mode="after")
+    def _convert(self) -> Self:
+        unit = (self.unit or "").strip().lower().replace(" ", "")
+        value = self.value
+        if self.code in _CHOLESTEROL and unit in {"mg/dl", "mg/dl."}:
+            value, unit = round(value / 38.67, 4), "mmol/l"
+        elif self.code in _CHOLESTEROL and unit == "g/l":
+            value, unit = round(value * 100 / 38.67, 4), "mmol/l"
+        elif self.code == "fasting_glucose" and unit == "mg/dl":
+            value, unit = round(value / 18.016, 4), "mmol/l"
+        elif self.code == "fasting_glucose" and unit == "g/l":
+            value, unit = round(value * 100 / 18.016, 4), "mmol/l"
+        elif self.code == "hba1c" and unit == "mmol/mol":
+            value, unit = round(value / 10.929 + 2.15, 3), "%"
+        if self.code == "hba1c" and unit in {"", "%"} and value > 25:
+            raise ValueError(f"HbA1c of {value}% is impossible (mmol/mol? give the unit)")
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "unit", unit or self.unit)
+        return self
+
+
+class Pregnancy(_Model):
+    """A pregnancy, dated by its last menstrual period or its conception date."""
+
+    lmp: dt.date | None = None
+    conception_date: dt.date | None = None
+    end_date: dt.date | None = None
+    outcome: str | None = None
+
+    @field_validator("outcome")
+    @classmethod
+    def _known(cls, v: str | None) -> str | None:
+        if v is not None and v not in OUTCOMES:
+            raise ValueError(f"unknown outcome {v!r} (one of {', '.join(sorted(OUTCOMES))})")
+        return v
+
+    @model_validator(mode="after")
+    def _dated(self) -> Self:
+        if self.lmp is None and self.conception_date is None:
+            raise ValueError("a pregnancy needs 'lmp' or 'conception_date'")
+        if self.end_date is not None and self.end_date < self.start:
+            raise ValueError("the pregnancy ends before it starts")
+        return self
+
+    @property
+    def start(self) -> dt.date:
+        """First day of the last menstrual period (conception date wins, minus 14 days)."""
+        if self.conception_date is not None:
+            return self.conception_date - timedelta(days=14)
+        assert self.lmp is not None
+        return self.lmp
+
+
+class Lifestyle(_Model):
+    """Habits; every field optional, a missing one is unknown (never assumed)."""
+
+    smoker: bool | None = None
+    former_smoker: bool | None = None
+    years_since_quit: Annotated[float, Field(ge=0)] | None = None
+    pack_years: Annotated[float, Field(ge=0)] | None = None
+    daily_physical_activity: bool | None = None
+    daily_fruit_vegetables: bool | None = None
+    alcohol_units_per_week: Annotated[float, Field(ge=0)] | None = None
+    sleep_hours: Annotated[float, Field(ge=0, le=24)] | None = None
+    screen_hours_per_day: Annotated[float, Field(ge=0, le=24)] | None = None
+
+
+class Residence(_Model):
+    country: str = "FR"
+    department: str | None = None
+
+
+class Contraindication(_Model):
+    target: str
+    reason: str | None = None
+    since: dt.date | None = None
+
+
+class Immunity(_Model):
+    target: str
+    evidence: str = "history"
+    date: dt.date | None = None
+
+
+class Declined(_Model):
+    item: str
+    date: dt.date | None = None
+
+
+class Consent(_Model):
+    opt_out_domains: tuple[str, ...] = ()
+    channels: dict[str, bool] = Field(default_factory=dict)
+
+
+class Caregiver(_Model):
+    id: str
+    relation: str | None = None
+
+
+class MotherDose(_Model):
+    target: str
+    date: dt.date
+
+
+class Perinatal(_Model):
+    """Birth facts a newborn's rules need (prematurity, the mother's vaccinations)."""
+
+    gestational_age_weeks: Annotated[int, Field(ge=20, le=45)] | None = None
+    birth_weight_g: Annotated[int, Field(ge=200, le=7000)] | None = None
+    mother_vaccinations: tuple[MotherDose, ...] = ()
+    mother_hbsag_positive: bool | None = None
+
+
+class Profile(_Model):
+    """A person's health profile. Only ``birth_date`` is required."""
+
+    id: str | None = None
+    birth_date: dt.date
+    sex: Literal["female", "male"] | None = None
+    residence: Residence = Field(default_factory=Residence)
+    immunizations: tuple[Immunization, ...] = ()
+    procedures: tuple[Procedure, ...] = ()
+    conditions: tuple[Condition, ...] = ()
+    observations: tuple[Observation, ...] = ()
+    pregnancies: tuple[Pregnancy, ...] = ()
+    lifestyle: Lifestyle = Field(default_factory=Lifestyle)
+    family_history: dict[str, str] = Field(default_factory=dict)
+    medications: tuple[str, ...] = ()
+    contraindications: tuple[Contraindication, ...] = ()
+    immunity: tuple[Immunity, ...] = ()
+    declined: tuple[Declined, ...] = ()
+    consent: Consent = Field(default_factory=Consent)
+    caregivers: tuple[Caregiver, ...] = ()
+    situations: tuple[str, ...] = ()
+    perinatal: Perinatal = Field(default_factory=Perinatal)
+
+    @field_validator("birth_date")
+    @classmethod
+    def _plausible_birth(cls, v: dt.date) -> dt.date:
+        if v.year < 1890:
+            raise ValueError("a birth date before 1890 is not plausible")
+        return v
+
+    @field_validator("situations")
+    @classmethod
+    def _known_situations(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for s in v:
+            if s not in SITUATIONS:
+                hint = suggest(s, SITUATIONS)
+                raise ValueError(
+                    f"unknown situation {s!r}" + (f" (did you mean {hint!r}?)" if hint else "")
+                )
+        return v
+
+    @model_validator(mode="after")
+    def _not_before_birth(self) -> Self:
+        dob = self.birth_date
+        checks: list[tuple[str, dt.date | None]] = []
+        checks += [(f"immunizations[{i}].date", x.date) for i, x in enumerate(self.immunizations)]
+        checks += [(f"procedures[{i}].date", x.date) for i, x in enumerate(self.procedures)]
+        checks += [(f"observations[{i}].date", x.date) for i, x in enumerate(self.observations)]
+        checks += [(f"conditions[{i}].since", x.since) for i, x in enumerate(self.conditions)]
+        checks += [(f"pregnancies[{i}].lmp", x.start) for i, x in enumerate(self.pregnancies)]
+        for path, d in checks:
+            if d is not None and d < dob:
+                raise _PathError(
+                    path, d, f"date {d.isoformat()} is before the birth date {dob.isoformat()}"
+                )
+        return self
+
+    # Public constructors raise ProfileError (a ValueError) naming the field.
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
+        try:
+            return super().model_validate(obj, *args, **kwargs)
+        except ValidationError as exc:
+            raise _to_profile_error(exc) from None
+
+    @classmethod
+    def model_validate_json(
+        cls, json_data: str | bytes | bytearray, *args: Any, **kwargs: Any
+    ) -> Self:
+        try:
+            return super().model_validate_json(json_data, *args, **kwargs)
+        except ValidationError as exc:
+            raise _to_profile_error(exc) from None
+
+    # Derived facts, computed on demand.
+    def condition_names(self, on: dt.date) -> frozenset[str]:
+        """Conditions active on ``on`` (recorded since then or undated, not ended before)."""
+        out: set[str] = set()
+        for c in self.conditions:
+            name = c.name
+            if name is None:
+                continue
+            if c.since is not None and c.since > on:
+                continue
+            if c.until is not None and c.until < on:
+                continue
+            out.add(name)
+        return frozenset(out)
+
+    def current_pregnancy(self, on: dt.date) -> Pregnancy | None:
+        """The pregnancy ongoing on ``on`` (started, not ended), latest first."""
+        for p in sorted(self.pregnancies, key=lambda p: p.start, reverse=True):
+            if p.start <= on and (p.end_date is None or p.end_date > on):
+                return p
+        return None
+
+
+class _PathError(ValueError):
+    def __init__(self, path: str, value: Any, message: str) -> None:
+        self.path = path
+        self.value = value
+        super().__init__(message)
+
+
+def _to_profile_error(exc: ValidationError) -> ProfileError:
+    err = exc.errors(include_url=False)[0]
+    ctx_err = (err.get("ctx") or {}).get("error")
+    if isinstance(ctx_err, _PathError):
+        return ProfileError(str(ctx_err), field=ctx_err.path, value=str(ctx_err.value))
+    loc = err.get("loc", ())
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += ("." if path else "") + str(part)
+    msg = err.get("msg", "invalid value")
+    if err.get("type") == "extra_forbidden":
+        msg = "unknown field"
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    value = err.get("input")
+    if isinstance(value, dict | list):
+        value = None
+    more = len(exc.errors()) - 1
+    if more > 0:
+        msg += f" (and {more} more error{'s' if more > 1 else ''})"
+    return ProfileError(msg, field=path or "profile", value=value)

@@ -1,0 +1,80 @@
+"""All loaded calendar versions and product tables; picks the version in force on a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .calendar.loader import load_file, rule_files
+from .calendar.model import Calendar, ProductTable
+from .errors import CalendarError
+
+
+@dataclass(frozen=True, slots=True)
+class Registry:
+    calendars: tuple[Calendar, ...]
+    tables: tuple[ProductTable, ...]
+
+    @classmethod
+    def load(cls, paths: Iterable[Path]) -> Registry:
+        calendars: list[Calendar] = []
+        tables: list[ProductTable] = []
+        for f in rule_files(list(paths)):
+            loaded = load_file(f)
+            if isinstance(loaded, Calendar):
+                calendars.append(loaded)
+            else:
+                tables.append(loaded)
+        reg = cls(tuple(calendars), tuple(tables))
+        reg.check_versions()
+        return reg
+
+    def check_versions(self) -> None:
+        """Two versions of one calendar may not share a version string or overlap in time."""
+        by_id: dict[str, list[Calendar | ProductTable]] = {}
+        everything: list[Calendar | ProductTable] = [*self.calendars, *self.tables]
+        for c in everything:
+            by_id.setdefault(c.id, []).append(c)
+        for cid, versions in by_id.items():
+            versions.sort(key=lambda c: c.in_force_from)
+            seen: dict[str, str] = {}
+            for v in versions:
+                if v.version in seen:
+                    raise CalendarError(
+                        f"version {v.version} of '{cid}' is also defined in {seen[v.version]}",
+                        file=v.file,
+                        line=1,
+                    )
+                seen[v.version] = v.file
+            for a, b in itertools.pairwise(versions):
+                if a.in_force_to is None or a.in_force_to >= b.in_force_from:
+                    raise CalendarError(
+                        f"'{cid}' {a.version} is still in force when {b.version} starts "
+                        f"({b.in_force_from}); close it with in_force.to",
+                        file=a.file,
+                        line=1,
+                    )
+
+    def in_force(
+        self, on: dt.date, jurisdiction: str | None = None, ids: Iterable[str] | None = None
+    ) -> list[Calendar]:
+        wanted = set(ids) if ids is not None else None
+        out = [
+            c
+            for c in self.calendars
+            if c.in_force(on)
+            and (wanted is None or c.id in wanted)
+            and (wanted is not None or jurisdiction is None or c.jurisdiction == jurisdiction)
+        ]
+        return sorted(out, key=lambda c: c.id)
+
+    def tables_in_force(self, on: dt.date, jurisdiction: str | None) -> list[ProductTable]:
+        out = [
+            t
+            for t in self.tables
+            if t.in_force(on) and (jurisdiction is None or t.jurisdiction == jurisdiction)
+        ]
+        return sorted(out, key=lambda t: t.id)

@@ -1,0 +1,273 @@
+"""The controlled vocabularies of CONTRACT.md section 3, in one place.
+
+Rule files and profiles are checked against these sets so that a misspelt target or condition
+fails loudly (with a suggestion) instead of silently matching nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Iterable
+
+VACCINE_TARGETS = frozenset(
+    [
+        "diphtheria",
+        "tetanus",
+        "pertussis",
+        "poliomyelitis",
+        "haemophilus_influenzae_b",
+        "hepatitis_b",
+        "pneumococcus",
+        "meningococcus_b",
+        "meningococcus_acwy",
+        "meningococcus_c",
+        "measles",
+        "mumps",
+        "rubella",
+        "rotavirus",
+        "rsv",
+        "hpv",
+        "varicella",
+        "hepatitis_a",
+        "influenza",
+        "covid19",
+        "zoster",
+        "tuberculosis",
+        "yellow_fever",
+        "dengue",
+        "typhoid",
+        "rabies",
+        "japanese_encephalitis",
+        "tick_borne_encephalitis",
+        "cholera",
+        "chikungunya",
+        "mpox",
+    ]
+)
+SCREENING_TARGETS = frozenset(
+    [
+        "breast_cancer",
+        "colorectal_cancer",
+        "cervical_cancer",
+        "lung_cancer",
+        "hiv",
+        "chlamydia",
+        "prevention_checkup",
+        "child_health_exam",
+        "health_certificate",
+        "dental_checkup",
+        "growth_review",
+        "hepatitis_c",
+        "smoking_cessation",
+    ]
+)
+PREGNANCY_TARGETS = frozenset(
+    [
+        "prenatal_exam",
+        "ultrasound",
+        "early_prenatal_interview",
+        "postnatal_exam",
+        "gestational_diabetes_screening",
+        "gbs_screening",
+        "pregnancy_declaration",
+    ]
+)
+CHRONIC_TARGETS = frozenset(
+    [
+        "hba1c",
+        "retinopathy_screening",
+        "kidney_function",
+        "lipid_panel",
+        "foot_exam",
+        "ecg",
+        "dental_checkup",
+        "cardiovascular_risk",
+        "diabetes_risk",
+    ]
+)
+TARGETS = VACCINE_TARGETS | SCREENING_TARGETS | PREGNANCY_TARGETS | CHRONIC_TARGETS
+
+DOMAINS = frozenset({"vaccination", "screening", "child", "pregnancy", "chronic"})
+
+CONDITIONS = frozenset(
+    [
+        "type_1_diabetes",
+        "type_2_diabetes",
+        "gestational_diabetes",
+        "chronic_respiratory_disease",
+        "asthma",
+        "copd",
+        "chronic_heart_disease",
+        "heart_failure",
+        "chronic_kidney_disease",
+        "chronic_liver_disease",
+        "immunodeficiency",
+        "hiv_infection",
+        "asplenia",
+        "sickle_cell_disease",
+        "cancer_under_treatment",
+        "organ_transplant",
+        "obesity",
+        "hypertension",
+        "hysterectomy",
+        "breast_cancer_history",
+        "colorectal_cancer_history",
+        "colorectal_adenoma_history",
+        "inflammatory_bowel_disease",
+        "cervical_lesion_treated",
+        "breast_high_risk",
+        "lynch_syndrome",
+        "familial_adenomatous_polyposis",
+        "neuromuscular_disease",
+        "chronic_neurological_disease",
+        "cystic_fibrosis",
+        "bronchopulmonary_dysplasia",
+        "congenital_heart_disease",
+        "trisomy_21",
+        "dementia",
+        "psychiatric_disorder",
+        "cochlear_implant",
+        "csf_leak",
+        "nephrotic_syndrome",
+        "immunosuppressive_therapy",
+        "history_of_high_glucose",
+        "zoster_history",
+        "pertussis_history",
+        "hepatitis_b_carrier",
+    ]
+)
+
+OBSERVATIONS = frozenset(
+    [
+        "systolic_bp",
+        "diastolic_bp",
+        "total_cholesterol",
+        "hdl_cholesterol",
+        "ldl_cholesterol",
+        "hba1c",
+        "fasting_glucose",
+        "egfr",
+        "uacr",
+        "weight",
+        "height",
+        "head_circumference",
+        "bmi",
+        "waist_circumference",
+    ]
+)
+
+OUTCOMES = frozenset({"live_birth", "stillbirth", "miscarriage", "termination"})
+
+STATUSES = (
+    "completed",
+    "due",
+    "overdue",
+    "upcoming",
+    "missed",
+    "contraindicated",
+    "immune",
+    "declined",
+    "not_recommended",
+    "needs_data",
+)
+
+# ICD-10 (WHO) prefixes accepted for conditions; longest prefix wins.
+ICD10_PREFIXES: dict[str, str] = {
+    "E10": "type_1_diabetes",
+    "E11": "type_2_diabetes",
+    "O24.4": "gestational_diabetes",
+    "J44": "copd",
+    "J45": "asthma",
+    "J43": "copd",
+    "J84": "chronic_respiratory_disease",
+    "J96.1": "chronic_respiratory_disease",
+    "I10": "hypertension",
+    "I11": "hypertension",
+    "I50": "heart_failure",
+    "I25": "chronic_heart_disease",
+    "N18": "chronic_kidney_disease",
+    "K70": "chronic_liver_disease",
+    "K74": "chronic_liver_disease",
+    "K73": "chronic_liver_disease",
+    "E66": "obesity",
+    "D80": "immunodeficiency",
+    "D81": "immunodeficiency",
+    "D82": "immunodeficiency",
+    "D83": "immunodeficiency",
+    "D84": "immunodeficiency",
+    "B20": "hiv_infection",
+    "B21": "hiv_infection",
+    "B22": "hiv_infection",
+    "B23": "hiv_infection",
+    "B24": "hiv_infection",
+    "D57": "sickle_cell_disease",
+    "D73.0": "asplenia",
+    "Q89.0": "asplenia",
+    "Z90.7": "hysterectomy",
+    "Z85.3": "breast_cancer_history",
+    "Z85.0": "colorectal_cancer_history",
+    "K50": "inflammatory_bowel_disease",
+    "K51": "inflammatory_bowel_disease",
+    "E84": "cystic_fibrosis",
+    "Q90": "trisomy_21",
+    "Z94": "organ_transplant",
+    "N04": "nephrotic_syndrome",
+    "R73": "history_of_high_glucose",
+}
+
+
+def normalise_name(text: str) -> str:
+    """Lower case, no accents, no spaces/hyphens/dots/underscores/slashes: for product matching."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    no_accents = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join(c for c in no_accents.lower() if c.isalnum() or c == "+")
+
+
+def suggest(word: str, choices: Iterable[str]) -> str | None:
+    """The closest valid name, for 'did you mean' messages."""
+    options = list(choices)
+    match = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if match:
+        return match[0]
+    lowered = {normalise_name(o): o for o in options}
+    match = difflib.get_close_matches(normalise_name(word), list(lowered), n=1, cutoff=0.6)
+    return lowered[match[0]] if match else None
+
+
+def icd10_to_condition(code: str) -> str | None:
+    """Map an ICD-10 code to our condition vocabulary (longest prefix), or None."""
+    c = code.strip().upper()
+    best: str | None = None
+    best_len = 0
+    for prefix, cond in ICD10_PREFIXES.items():
+        if c.startswith(prefix) and len(prefix) > best_len:
+            best, best_len = cond, len(prefix)
+    return best
+
+
+SITUATIONS = frozenset(
+    [
+        "health_professional",
+        "early_childhood_professional",
+        "care_home_resident",
+        "msm",
+        "injecting_drug_use",
+        "sex_worker",
+        "multiple_sexual_partners",
+        "born_in_high_tb_country",
+        "parent_from_high_tb_country",
+        "stay_in_high_tb_country",
+        "tb_case_in_family",
+        "precarious_housing",
+        "contact_of_immunocompromised",
+        "contact_of_infant_under_6_months",
+        "traveller",
+        "institution_for_disabled",
+        "detainee",
+        "high_hiv_prevalence_origin",
+        "sexually_active",
+        "symptoms_colorectal",
+        "symptoms_breast",
+    ]
+)

@@ -1,0 +1,110 @@
+"""The engine's mechanisms on a small calendar of our own (statuses, products, consent)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from prevention_engine import Engine, Profile
+
+
+def rows(agenda, item):  # type: ignore[no-untyped-def]
+    return {r.dose: r for r in agenda.item(item)}
+
+
+def test_contract_example_menb_dose_2_overdue(mini_engine: Engine) -> None:
+    p = Profile.model_validate({
+        "id": "p-001", "birth_date": "2024-03-15",
+        "immunizations": [{"date": "2024-06-15", "product": "Bexsero"}],
+    })
+    a = mini_engine.evaluate(p, as_of=date(2025, 11, 10))
+    d2 = rows(a, "menb")[2]
+    assert d2.id == "test-vacc/menb/2"
+    assert d2.status == "overdue"
+    assert d2.recommended_date == date(2024, 8, 15)
+    assert d2.past_due_date == date(2024, 9, 14)
+    assert rows(a, "menb")[1].status == "completed"
+
+
+def test_combined_product_counts_for_each_target(mini_engine: Engine) -> None:
+    p = Profile.model_validate({
+        "birth_date": "2025-01-10",
+        "immunizations": [{"date": "2025-03-10", "product": "INFANRIX HEXA"}],
+    })
+    a = mini_engine.evaluate(p, as_of=date(2025, 4, 1))
+    assert rows(a, "dtp")[1].status == "completed"
+    assert rows(a, "dtp")[2].status == "upcoming"
+    assert rows(a, "dtp")[2].recommended_date == date(2025, 5, 10)
+
+
+def test_dose_too_soon_is_not_counted(mini_engine: Engine) -> None:
+    p = Profile.model_validate({
+        "birth_date": "2025-01-10",
+        "immunizations": [
+            {"date": "2025-03-10", "product": "Hexyon"},
+            {"date": "2025-03-20", "product": "Hexyon"},
+        ],
+    })
+    a = mini_engine.evaluate(p, as_of=date(2025, 4, 1), trace=True)
+    d2 = rows(a, "dtp")[2]
+    assert d2.status != "completed"
+    # the second dose is rejected as too soon, and the next one counts from it (CDSi)
+    assert d2.earliest_date == date(2025, 4, 20)
+    outcomes = [t.outcome for r in a.item("dtp") for t in (r.trace or [])]
+    assert "not_valid" in outcomes
+
+
+def test_unknown_product_is_a_warning_not_a_crash(mini_engine: Engine) -> None:
+    p = Profile.model_validate({
+        "birth_date": "2025-01-10",
+        "immunizations": [{"date": "2025-03-10", "product": "Hexyonn"}],
+    })
+    a = mini_engine.evaluate(p, as_of=date(2025, 4, 15))
+    assert any("Hexyon" in w for w in a.warnings)
+    assert rows(a, "dtp")[1].status == "overdue"
+
+
+def test_declined_item_has_status_and_no_notification(mini_engine: Engine) -> None:
+    p = Profile.model_validate({
+        "id": "x", "birth_date": "2025-01-10", "declined": [{"item": "menb"}],
+    })
+    a = mini_engine.evaluate(p, as_of=date(2025, 4, 15))
+    assert {r.status for r in a.item("menb")} == {"declined"}
+    assert not [n for n in a.notifications if "/menb/" in n.item_id]
+    assert [n for n in a.notifications if "/dtp/" in n.item_id]
+
+
+def test_adult_booster_late_rule(mini_engine: Engine) -> None:
+    # 43-year-old whose last booster was at 40: 45 is too close, next at 65.
+    p = Profile.model_validate({
+        "birth_date": "1982-06-01",
+        "immunizations": [
+            {"date": "1982-08-01", "targets": ["diphtheria", "tetanus", "poliomyelitis"]},
+            {"date": "1982-10-01", "targets": ["diphtheria", "tetanus", "poliomyelitis"]},
+            {"date": "1983-05-01", "targets": ["diphtheria", "tetanus", "poliomyelitis"]},
+            {"date": "2022-06-01", "product": "Repevax"},
+        ],
+    })
+    a = mini_engine.evaluate(p, as_of=date(2025, 11, 10))
+    nxt = [r for r in a.item("dtp") if r.status != "completed"]
+    assert [r.recommended_date for r in nxt] == [date(2047, 6, 1)]
+
+
+def test_same_input_same_bytes(mini_engine: Engine) -> None:
+    raw = {"id": "p", "birth_date": "2024-03-15",
+           "immunizations": [{"date": "2024-06-15", "product": "Bexsero"}]}
+    one = mini_engine.evaluate(Profile.model_validate(raw), as_of=date(2025, 1, 1)).to_json()
+    two = mini_engine.evaluate(Profile.model_validate(json.loads(json.dumps(raw))),
+                               as_of=date(2025, 1, 1)).to_json()
+    assert one == two
+
+
+def test_evaluate_many_reports_bad_records(mini_engine: Engine) -> None:
+    out = list(mini_engine.evaluate_many(
+        [{"id": "a", "birth_date": "2024-01-01"}, {"id": "b", "birth_date": "nope"},
+         '{"id": "c", "birth_date": "2020-01-01"}'],
+        as_of=date(2025, 1, 1)))
+    from prevention_engine import Agenda, Rejected
+
+    assert isinstance(out[0], Agenda) and isinstance(out[2], Agenda)
+    assert isinstance(out[1], Rejected) and out[1].id == "b" and "birth_date" in out[1].error
