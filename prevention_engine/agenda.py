@@ -44,6 +44,7 @@ _OPTIONAL_KEYS = (
     "series",
     "missing_data",
     "score",
+    "method",
     "trace",
 )
 
@@ -78,6 +79,19 @@ class TraceEntry(_Out):
     event: str
     outcome: str
     detail: str
+    #: For a recorded dose: its index in the profile's ``immunizations``, the reason code of
+    #: its evaluation (too_young, too_soon, grace_period, ...) and the target dose it satisfied.
+    immunization: int | None = None
+    reason: str | None = None
+    target_dose: int | None = None
+
+    @model_serializer(mode="wrap")
+    def _drop_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        for key in ("immunization", "reason", "target_dose"):
+            if data.get(key) is None:
+                data.pop(key, None)
+        return data
 
 
 class AgendaItem(_Out):
@@ -103,6 +117,7 @@ class AgendaItem(_Out):
     series: str | None = None
     missing_data: list[str] | None = None
     score: Score | None = None
+    method: str | None = None
     trace: list[TraceEntry] | None = None
 
     @model_serializer(mode="wrap")

@@ -72,6 +72,8 @@ FACT_NAMES = {
     "lifestyle.daily_physical_activity": "l'activité physique quotidienne",
     "lifestyle.daily_fruit_vegetables": "la consommation quotidienne de fruits et légumes",
     "lifestyle.alcohol_units_per_week": "la consommation d'alcool",
+    "procedure.method": "le type du dernier test",
+    "procedure.result": "le résultat du dernier test",
 }
 
 

@@ -146,8 +146,13 @@ class Engine:
         calendars: Iterable[str] | None = None,
         trace: bool = False,
         horizon: Duration = DEFAULT_HORIZON,
+        rules_date: dt.date | None = None,
     ) -> Agenda:
-        """The agenda of ``profile`` on ``as_of`` (required: the engine never reads the clock)."""
+        """The agenda of ``profile`` on ``as_of`` (required: the engine never reads the clock).
+
+        ``rules_date`` (default ``as_of``) picks the calendar versions and product tables in
+        force on that date, e.g. to replay an old assessment date under the current rules.
+        """
         if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
             raise TypeError("as_of must be a datetime.date")
         if not isinstance(profile, Profile):
@@ -161,11 +166,12 @@ class Engine:
         juris = jurisdiction or ("US" if profile.residence.country == "US" else "FR")
         cal_ids = list(calendars) if calendars is not None else None
         warnings: list[str] = []
-        cals = self.registry.in_force(as_of, juris, cal_ids)
+        rules_on = rules_date or as_of
+        cals = self.registry.in_force(rules_on, juris, cal_ids)
         if not cals:
             warnings.append(f"aucun calendrier en vigueur le {as_of.isoformat()} pour {juris}")
         tables = [
-            self._indexes[(t.id, t.version)] for t in self.registry.tables_in_force(as_of, juris)
+            self._indexes[(t.id, t.version)] for t in self.registry.tables_in_force(rules_on, juris)
         ]
         if not tables:
             tables = [self._indexes[(t.id, t.version)] for t in self._tables_for(juris)]
@@ -240,6 +246,9 @@ class Engine:
 
     # -- internals -------------------------------------------------------------------------
     def _evaluate_item(self, item: Item, ctx: Context, cal: Calendar) -> list[Row]:
+        in_scope = KINDS[item.kind].in_scope
+        if in_scope is not None and not in_scope(item, ctx):
+            return []
         if item.applies_when is not None:
             ok, missing = item.applies_when(ctx)
             if ok is False:
@@ -264,7 +273,9 @@ class Engine:
                 return [
                     Row(
                         status="not_recommended",
-                        reason=item.note or "Non recommandé dans votre situation.",
+                        reason=item.not_recommended_reason
+                        or item.note
+                        or "Non recommandé dans votre situation.",
                     )
                 ]
         rows = KINDS[item.kind].evaluate(item, ctx, cal)
@@ -315,6 +326,8 @@ class Engine:
                         + "."
                     )
         excluded = im.except_when is not None and im.except_when(ctx)[0] is True
+        if im.birth_country is not None:
+            excluded = True
         if im.born_before is not None and ctx.birth < im.born_before and not excluded:
             return (
                 f"Personne née avant le {french_date(im.born_before)} : considérée "
@@ -370,6 +383,7 @@ class Engine:
             series=row.series,
             missing_data=row.missing or None,
             score=row.score,
+            method=row.method,
             trace=row.trace if trace and row.trace else None,
         )
 
@@ -392,8 +406,12 @@ class Engine:
                 send = it.recommended_date
             else:
                 continue
+            # A repeating item (recurring screening) is one cycle per last test: the cycle is
+            # part of the key, so the reminder after the next test is sent again.
+            cycle = f"|{it.completed_date.isoformat()}" if it.completed_date is not None else ""
             for ch in channels:
                 raw = f"{person}|{it.id}|{it.calendar.version}|{it.status == 'needs_data'}|{ch}"
+                raw += cycle
                 key = hashlib.sha256(raw.encode()).hexdigest()[:24]
                 out.append(
                     Notification(

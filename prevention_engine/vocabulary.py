@@ -116,6 +116,7 @@ CONDITIONS = frozenset(
         "colorectal_adenoma_history",
         "inflammatory_bowel_disease",
         "cervical_lesion_treated",
+        "diethylstilbestrol_exposure",
         "breast_high_risk",
         "lynch_syndrome",
         "familial_adenomatous_polyposis",
@@ -269,5 +270,6 @@ SITUATIONS = frozenset(
         "sexually_active",
         "symptoms_colorectal",
         "symptoms_breast",
+        "symptoms_cervical",
     ]
 )

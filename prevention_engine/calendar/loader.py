@@ -11,9 +11,10 @@ from typing import Any
 
 from ..conditions import compile_predicate
 from ..context import Pred
+from ..dates import Duration
 from ..errors import CalendarError
 from ..vocabulary import DOMAINS, TARGETS
-from .model import Calendar, Immunity, Item, Product, ProductTable, SourceInfo
+from .model import Calendar, Immunity, Item, LiveConflict, Product, ProductTable, SourceInfo
 from .reader import Reader
 from .yamlsrc import LocDict, load_yaml
 
@@ -27,6 +28,7 @@ CALENDAR_KEYS = (
     "changes",
     "defaults",
     "live_spacing",
+    "live_conflicts",
     "risk_groups",
     "items",
     "review",
@@ -44,6 +46,7 @@ ITEM_COMMON = (
     "mandatory",
     "contraindicated_when",
     "not_recommended_when",
+    "not_recommended_reason",
     "immunity",
     "source",
     "review",
@@ -122,11 +125,12 @@ def _parse_item(r: Reader, names: set[str], seen: dict[str, int]) -> Item:
     immunity = None
     if r.has("immunity"):
         im = r.child("immunity")
-        im.check_keys(["born_before", "evidence", "except_when"])
+        im.check_keys(["born_before", "evidence", "except_when", "birth_country"])
         immunity = Immunity(
             im.get_date("born_before"),
             im.get_bool("evidence", True),
             _pred(im, "except_when", names),
+            im.get_str("birth_country"),
         )
     review, review_reason = _review(r)
     source = read_source(r)
@@ -142,6 +146,7 @@ def _parse_item(r: Reader, names: set[str], seen: dict[str, int]) -> Item:
         mandatory=mandatory,
         contraindicated_when=_pred(r, "contraindicated_when", names),
         not_recommended_when=_pred(r, "not_recommended_when", names),
+        not_recommended_reason=r.get_str("not_recommended_reason"),
         immunity=immunity,
         source=source,
         review=review,
@@ -187,6 +192,23 @@ def parse_calendar(data: Any, file: str) -> Calendar:
     seen: dict[str, int] = {}
     items = tuple(_parse_item(ir, names, seen) for ir in r.children("items"))
     review, _ = _review(r)
+    conflicts = []
+    for cr in r.children("live_conflicts"):
+        from ..kinds.series import product_key
+
+        cr.check_keys(["previous", "current", "begin", "min_end", "end"],
+                      required=["previous", "current", "end"])
+        conflict_end = cr.duration("end", required=True)
+        assert conflict_end is not None
+        conflicts.append(
+            LiveConflict(
+                previous=frozenset(product_key(p) for p in cr.str_list("previous")),
+                current=frozenset(product_key(p) for p in cr.str_list("current")),
+                begin=cr.duration("begin") or Duration(),
+                min_end=cr.duration("min_end") or conflict_end,
+                end=conflict_end,
+            )
+        )
     return Calendar(
         id=r.req_str("calendar"),
         version=r.req_str("version"),
@@ -202,6 +224,7 @@ def parse_calendar(data: Any, file: str) -> Calendar:
         items=items,
         file=file,
         review=review,
+        live_conflicts=tuple(conflicts),
     )
 
 

@@ -25,6 +25,9 @@ class Immunity:
     born_before: dt.date | None
     evidence: bool
     except_when: Pred | None
+    #: born_before applies only to people born in this country (CDSi: varicella, U.S.); the
+    #: profile has no country of birth yet, so such a rule never applies by birth date alone.
+    birth_country: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,19 @@ class Item:
     note: str | None
     spec: Any
     line: int | None = None
+    not_recommended_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LiveConflict:
+    """A live-vaccine conflict window (CDSi 6.7): ``current`` given in [prev + begin, prev + end)
+    of a ``previous`` product is not valid (``min_end`` replaces ``end`` after a valid dose)."""
+
+    previous: frozenset[str]
+    current: frozenset[str]
+    begin: Duration
+    min_end: Duration
+    end: Duration
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +84,7 @@ class Calendar:
     file: str
     review: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    live_conflicts: tuple[LiveConflict, ...] = ()
 
     def in_force(self, on: dt.date) -> bool:
         return self.in_force_from <= on and (self.in_force_to is None or on <= self.in_force_to)

@@ -34,11 +34,13 @@ class Row:
     title_suffix: str | None = None
     missing: list[str] | None = None
     score: Score | None = None
+    method: str | None = None
     trace: list[TraceEntry] = field(default_factory=list)
 
 
 Parser = Callable[[Reader, set[str]], Any]
 Evaluator = Callable[[Item, Context, Calendar], list[Row]]
+Scope = Callable[[Item, Context], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,10 @@ class Kind:
     keys: tuple[str, ...]
     parse: Parser
     evaluate: Evaluator
+    #: Optional: False when the person is outside the rule's scope (programme ages). The engine
+    #: checks it before ``applies_when``, so nobody is asked for data about a programme that
+    #: cannot concern them on the assessment date.
+    in_scope: Scope | None = None
 
 
 KINDS: dict[str, Kind] = {}

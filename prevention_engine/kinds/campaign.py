@@ -34,10 +34,11 @@ class CampaignSpec:
     completed_by: str
 
 
-def parse_campaign(r: Reader, names: set[str]) -> CampaignSpec:
+def parse_seasons(r: Reader, names: set[str]) -> tuple[Season, ...]:
+    """Dated seasons (campaign items, or a series whose doses are given only in season)."""
     seasons = []
     if not r.children("seasons"):
-        raise r.error("a campaign needs 'seasons'", "seasons")
+        raise r.error("'seasons' needs at least one season", "seasons")
     seen: set[str] = set()
     for sr in r.children("seasons"):
         sr.check_keys(
@@ -62,20 +63,41 @@ def parse_campaign(r: Reader, names: set[str]) -> CampaignSpec:
         seasons.append(
             Season(sid, start, end, applies, sr.duration("min_interval"), sr.get_str("label"))
         )
+    return tuple(seasons)
+
+
+def parse_campaign(r: Reader, names: set[str]) -> CampaignSpec:
+    seasons = parse_seasons(r, names)
     completed_by = r.get_str("completed_by", "immunization") or "immunization"
     if completed_by not in ("immunization", "procedure", "nothing"):
         raise r.error("completed_by is 'immunization', 'procedure' or 'nothing'", "completed_by")
-    return CampaignSpec(tuple(seasons), r.duration("notify_before"), completed_by)
+    return CampaignSpec(seasons, r.duration("notify_before"), completed_by)
+
+
+def _opens(spec: CampaignSpec, season: Season) -> dt.date:
+    return spec.notify_before.subtract_from(season.start) if spec.notify_before else season.start
+
+
+def in_scope(item: Item, ctx: Context) -> bool:
+    """A campaign concerns nobody outside its seasons, nor anyone who opted out of its domain.
+
+    Checked by the engine before ``applies_when``, so a campaign never asks for data (or shows
+    any row) while no season runs.
+    """
+    if item.domain in ctx.profile.consent.opt_out_domains:
+        return False
+    spec: CampaignSpec = item.spec
+    return any(_opens(spec, s) <= ctx.as_of <= s.end for s in spec.seasons)
 
 
 def evaluate(item: Item, ctx: Context, cal: Calendar) -> list[Row]:
     spec: CampaignSpec = item.spec
+    if item.domain in ctx.profile.consent.opt_out_domains:
+        return []  # a campaign never reaches a person who opted out of its domain
     targets = frozenset(item.targets)
     rows: list[Row] = []
     for season in spec.seasons:
-        opens = (
-            spec.notify_before.subtract_from(season.start) if spec.notify_before else season.start
-        )
+        opens = _opens(spec, season)
         if not (opens <= ctx.as_of <= season.end):
             continue
         if season.applies_when is not None:
@@ -131,6 +153,8 @@ def evaluate(item: Item, ctx: Context, cal: Calendar) -> list[Row]:
                     )
         if earliest > season.end:
             continue
+        # Past due the day after the season closes, which is also when the row disappears:
+        # a campaign dose is never "overdue", it is due until the end of its season.
         status = status_for_dates(ctx.as_of, earliest, None, season.end)
         rows.append(
             Row(
@@ -138,11 +162,16 @@ def evaluate(item: Item, ctx: Context, cal: Calendar) -> list[Row]:
                 occurrence=season.id,
                 earliest=earliest,
                 recommended=earliest,
-                past_due=None,
+                past_due=season.end + dt.timedelta(days=1),
                 latest=season.end,
                 reason=(
                     f"Campagne {season.label or season.id} du {french_date(season.start)} au "
-                    f"{french_date(season.end)} : une dose recommandée pour votre situation."
+                    f"{french_date(season.end)} : "
+                    + (
+                        "une dose recommandée pour votre situation."
+                        if spec.completed_by == "immunization"
+                        else "vous êtes concerné(e) par cette campagne."
+                    )
                     + interval_txt
                 ),
             )
@@ -175,5 +204,6 @@ register(
         keys=("seasons", "notify_before", "completed_by"),
         parse=parse_campaign,
         evaluate=evaluate,
+        in_scope=in_scope,
     )
 )

@@ -20,6 +20,7 @@ from ..context import Context, Dose, Pred
 from ..dates import Duration, french_date
 from ..vocabulary import normalise_name
 from .base import Kind, Row, register, status_for_dates
+from .campaign import Season, parse_seasons
 
 ONE_DAY = timedelta(days=1)
 AGE_KEYS = ("abs_min", "min", "earliest_rec", "latest_rec", "max")
@@ -47,6 +48,15 @@ class Interval:
     earliest_rec: Duration | None
     latest_rec: Duration | None
     products: frozenset[str] = frozenset()
+    effective: dt.date | None = None  # the interval applies to doses given from this date
+    cessation: dt.date | None = None  # ... up to this date (inclusive)
+    priority: str | None = None
+    max: Duration | None = None  # latest allowed: reference + max - 1 day (e.g. 37 SA)
+
+    def in_effect(self, on: dt.date) -> bool:
+        return (self.effective is None or on >= self.effective) and (
+            self.cessation is None or on <= self.cessation
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +97,15 @@ class Skip:
 
 
 @dataclass(frozen=True, slots=True)
+class DatedAges:
+    """Ages that apply to doses given in [effective, cessation] (CDSi age effective dates)."""
+
+    effective: dt.date | None
+    cessation: dt.date | None
+    ages: Ages
+
+
+@dataclass(frozen=True, slots=True)
 class TargetDose:
     number: int
     ages: Ages
@@ -97,6 +116,19 @@ class TargetDose:
     skips: tuple[Skip, ...]
     recurring: bool
     season_start: tuple[int, int] | None = None
+    dated_ages: tuple[DatedAges, ...] = ()
+    allowable_intervals: tuple[Interval, ...] = ()
+    season: tuple[dt.date, dt.date | None] | None = None
+    label: str | None = None
+
+    def ages_on(self, on: dt.date) -> Ages:
+        """The ages in effect for a dose given (or forecast) on ``on``."""
+        for da in self.dated_ages:
+            if (da.effective is None or on >= da.effective) and (
+                da.cessation is None or on <= da.cessation
+            ):
+                return da.ages
+        return self.ages
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,12 +152,34 @@ class Series:
     boosters: Boosters | None
     doses_since: str | None
     group: str | None = None
+    type: str = "standard"  # standard | risk | evaluation_only
+    priority: str | None = None  # CDSi seriesPriority (A, B, ...): lower letter wins ties
+    product_path: bool = False  # a product-specific series (CDSi productPath)
+    sex: str | None = None  # female | male: the series applies only to that sex
+    group_name: str | None = None
+    seasons: tuple[Season, ...] = ()  # if set, a dose is only given inside one of them
+
+
+@dataclass(frozen=True, slots=True)
+class VaccineGroup:
+    """Items sharing a vaccine group are reported together (CDSi chapter 9: MMR, DTaP/Tdap/Td);
+    ``all_antigens``: the group needs every antigen (True) or any of them (False)."""
+
+    name: str
+    all_antigens: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class SeriesSpec:
     series: tuple[Series, ...]
     product_refs: tuple[tuple[str, str, int | None], ...] = ()  # (ref, field, line) to check
+    vaccine_group: VaccineGroup | None = None
+    #: how a series ``start_age`` filters: ``first_dose`` (age at the first recorded dose, or on
+    #: the assessment date when none) or ``first_valid_dose`` (CDSi 8.1: a series is dropped when
+    #: the first dose it counts as valid was given at or after ``start_age.max``; ``min`` does not
+    #: drop a series that has valid doses, and a series without a valid dose is kept, so with no
+    #: valid dose at all the default series is used)
+    start_age_basis: str = "first_dose"
 
 
 # --------------------------------------------------------------------------------------------
@@ -165,17 +219,46 @@ def _product_list(r: Reader, key: str) -> tuple[ProductRule, ...]:
     return tuple(_product_rule(e, r, key) for e in v)
 
 
-def _ages(r: Reader) -> Ages:
+def _ages(r: Reader) -> tuple[Ages, tuple[DatedAges, ...]]:
+    """``ages`` is a mapping, or a list of mappings each with ``effective``/``cessation`` dates."""
     if not r.has("ages"):
-        return Ages()
+        return Ages(), ()
+    if isinstance(r.raw("ages"), list):
+        dated = []
+        for a in r.children("ages"):
+            a.check_keys((*AGE_KEYS, "effective", "cessation"))
+            dated.append(
+                DatedAges(
+                    a.get_date("effective"),
+                    a.get_date("cessation"),
+                    Ages(*(a.duration(k) for k in AGE_KEYS)),
+                )
+            )
+        if not dated:
+            return Ages(), ()
+        undated = [d.ages for d in dated if d.effective is None and d.cessation is None]
+        latest = max(dated, key=lambda d: d.effective or dt.date.min)
+        return (undated[0] if undated else latest.ages), tuple(dated)
     a = r.child("ages")
     a.check_keys(AGE_KEYS)
-    return Ages(*(a.duration(k) for k in AGE_KEYS))
+    return Ages(*(a.duration(k) for k in AGE_KEYS)), ()
 
 
 def _interval(r: Reader) -> Interval:
     r.check_keys(
-        ["from", "abs_min", "min", "earliest_rec", "latest_rec", "products"], required=["from"]
+        [
+            "from",
+            "abs_min",
+            "min",
+            "earliest_rec",
+            "latest_rec",
+            "products",
+            "effective",
+            "cessation",
+            "priority",
+            "max",
+        ],
+        required=["from"],
     )
     ref = r.raw("from")
     ref_dose = None
@@ -209,6 +292,10 @@ def _interval(r: Reader) -> Interval:
         r.duration("earliest_rec"),
         r.duration("latest_rec"),
         products,
+        r.get_date("effective"),
+        r.get_date("cessation"),
+        r.get_str("priority"),
+        r.duration("max"),
     )
 
 
@@ -292,6 +379,8 @@ def _target_dose(r: Reader, number: int) -> TargetDose:
             "skip",
             "recurring",
             "season_start",
+            "season",
+            "allowable_intervals",
             "label",
         ]
     )
@@ -315,9 +404,21 @@ def _target_dose(r: Reader, number: int) -> TargetDose:
         except ValueError:
             raise r.error("season_start is MM-DD, e.g. '08-01'", "season_start") from None
         season = (month, day)
+    dated_season = None
+    if r.has("season"):
+        sr = r.child("season")
+        sr.check_keys(["start", "end"], required=["start"])
+        start = sr.get_date("start", required=True)
+        assert start is not None
+        dated_season = (start, sr.get_date("end"))
+    ages, dated_ages = _ages(r)
     return TargetDose(
         number=number,
-        ages=_ages(r),
+        ages=ages,
+        dated_ages=dated_ages,
+        allowable_intervals=tuple(_interval(ir) for ir in r.children("allowable_intervals")),
+        season=dated_season,
+        label=r.get_str("label"),
         intervals=tuple(intervals),
         products=_product_list(r, "products"),
         preferred=_product_list(r, "preferred_products"),
@@ -346,6 +447,13 @@ def parse_series(r: Reader, names: set[str]) -> SeriesSpec:
                 "boosters",
                 "doses_since",
                 "group",
+                "group_name",
+                "type",
+                "priority",
+                "product_path",
+                "sex",
+                "equivalent_groups",
+                "seasons",
             ],
             required=["name", "doses"],
         )
@@ -398,6 +506,12 @@ def parse_series(r: Reader, names: set[str]) -> SeriesSpec:
                 boosters=boosters,
                 doses_since=doses_since,
                 group=sr.get_str("group"),
+                type=_series_type(sr),
+                priority=sr.get_str("priority"),
+                product_path=sr.get_bool("product_path", False),
+                sex=_series_sex(sr),
+                group_name=sr.get_str("group_name"),
+                seasons=parse_seasons(sr, names) if sr.has("seasons") else (),
             )
         )
     refs: list[tuple[str, str, int | None]] = []
@@ -405,7 +519,30 @@ def parse_series(r: Reader, names: set[str]) -> SeriesSpec:
         for i, d in enumerate(s.doses):
             for p in (*d.products, *d.preferred):
                 refs.append((p.ref, f"series[{s.name}].doses[{i}].products", sr.line_of()))
-    return SeriesSpec(tuple(series_list), tuple(refs))
+    group = None
+    if r.has("vaccine_group"):
+        gr = r.child("vaccine_group")
+        gr.check_keys(["name", "all_antigens"], required=["name"])
+        all_raw = gr.raw("all_antigens")
+        group = VaccineGroup(gr.req_str("name"), None if all_raw is None else bool(all_raw))
+    basis = r.get_str("start_age_basis", "first_dose") or "first_dose"
+    if basis not in ("first_dose", "first_valid_dose"):
+        raise r.error("start_age_basis is first_dose or first_valid_dose", "start_age_basis")
+    return SeriesSpec(tuple(series_list), tuple(refs), group, basis)
+
+
+def _series_type(sr: Reader) -> str:
+    t = sr.get_str("type", "standard") or "standard"
+    if t not in ("standard", "risk", "evaluation_only"):
+        raise sr.error("type is standard, risk or evaluation_only", "type")
+    return t
+
+
+def _series_sex(sr: Reader) -> str | None:
+    sex = sr.get_str("sex")
+    if sex not in (None, "female", "male"):
+        raise sr.error("sex is female or male", "sex")
+    return sex
 
 
 # --------------------------------------------------------------------------------------------
@@ -440,6 +577,10 @@ def _dose_ref_matches(dose: Dose, ref: str) -> bool:
 
 
 def _product_allowed(dose: Dose, rules: tuple[ProductRule, ...], birth: dt.date) -> bool:
+    if dose.product is None and dose.cvx is None:
+        # Recorded by its targets only ("vaccin contre le pneumocoque"): the product is
+        # unknown, not wrong, so a product restriction cannot reject it.
+        return True
     for rule in rules:
         if not _dose_ref_matches(dose, rule.ref):
             continue
@@ -468,6 +609,8 @@ def _condition_holds(
     history: list[tuple[Dose, bool]],
     prev: Dose | None,
     completed: set[str],
+    others: tuple[Dose, ...] = (),
+    inclusive: bool = False,
 ) -> bool:
     if c.type == "age":
         if c.begin_age is not None and ref_date < c.begin_age.add_to(birth):
@@ -479,7 +622,16 @@ def _condition_holds(
         return ref_date >= c.interval.add_to(prev.date)
     if c.type == "count":
         n = 0
-        for d, valid in history:
+        pool = list(history)
+        if c.dose_type == "total" and c.products:
+            # CDSi vaccine count: total doses of these products in the whole history
+            seen = {id(d) for d, _ in history}
+            pool += [
+                (d, False)
+                for d in others
+                if id(d) not in seen and (d.date <= ref_date if inclusive else d.date < ref_date)
+            ]
+        for d, valid in pool:
             if c.dose_type == "valid" and not valid:
                 continue
             if c.products and not any(_dose_ref_matches(d, p) for p in c.products):
@@ -507,6 +659,7 @@ def _skip_applies(
     history: list[tuple[Dose, bool]],
     prev: Dose | None,
     completed: set[str],
+    others: tuple[Dose, ...] = (),
 ) -> bool:
     for skip in td.skips:
         if skip.context not in (context, "both"):
@@ -514,7 +667,10 @@ def _skip_applies(
         results = []
         for s in skip.sets:
             vals = [
-                _condition_holds(c, ref_date, birth, history, prev, completed) for c in s.conditions
+                _condition_holds(
+                    c, ref_date, birth, history, prev, completed, others, context == "forecast"
+                )
+                for c in s.conditions
             ]
             results.append(all(vals) if s.logic == "and" else any(vals))
         if results and (all(results) if skip.set_logic == "and" else any(results)):
@@ -528,6 +684,7 @@ def _interval_ref(
     satisfied: dict[int, Dose],
     ctx: Context,
     history: list[tuple[Dose, bool]],
+    before: dt.date | None = None,
 ) -> dt.date | None:
     if iv.ref == "previous":
         return prev.date if prev is not None else None
@@ -540,12 +697,81 @@ def _interval_ref(
             return ctx.pregnancy.start if ctx.pregnancy is not None else None
         return ctx.birth
     if iv.ref == "most_recent":
-        dates = [d.date for d, _ in history if any(_dose_ref_matches(d, p) for p in iv.products)]
+        # CDSi CALCDTINT-8: the most recent dose of these products in the whole history (a Td
+        # dose counts for the pertussis series although it has no pertussis component)
+        pool = [d for d, _ in history] + [
+            d for d in ctx.doses if before is None or d.date < before
+        ]
+        dates = [d.date for d in pool if any(_dose_ref_matches(d, p) for p in iv.products)]
         return max(dates) if dates else None
     return None
 
 
-def _live_conflict(dose: Dose, doses: list[Dose], spacing: Duration | None) -> Dose | None:
+def _resolved_intervals(
+    intervals: tuple[Interval, ...],
+    on: dt.date,
+    prev: Dose | None,
+    satisfied: dict[int, Dose],
+    ctx: Context,
+    history: list[tuple[Dose, bool]],
+    before: dt.date | None,
+) -> list[tuple[Interval, dt.date | None]]:
+    """The intervals in effect on ``on`` with their reference dates; an interval with
+    ``priority: override`` whose reference exists replaces all the others (CDSi)."""
+    out = [
+        (iv, _interval_ref(iv, prev, satisfied, ctx, history, before))
+        for iv in intervals
+        if iv.in_effect(on)
+    ]
+    overriding: list[tuple[Interval, dt.date | None]] = [
+        (iv, ref) for iv, ref in out if iv.priority == "override" and ref is not None
+    ]
+    return overriding or out
+
+
+def _interval_failure(
+    intervals: tuple[Interval, ...],
+    dose: Dose,
+    prev: Dose | None,
+    satisfied: dict[int, Dose],
+    ctx: Context,
+    history: list[tuple[Dose, bool]],
+) -> str | None:
+    """Why ``dose`` is too soon for one of ``intervals`` (all must hold), or None."""
+    for iv, ref in _resolved_intervals(
+        intervals, dose.date, prev, satisfied, ctx, history, dose.date
+    ):
+        lim = iv.abs_min or iv.min
+        if ref is None or lim is None:
+            continue
+        if dose.date < lim.add_to(ref):
+            return f"intervalle trop court ({lim.french()} minimum depuis le {french_date(ref)})"
+    return None
+
+
+def _matches_any(dose: Dose, refs: frozenset[str]) -> bool:
+    return any(_dose_ref_matches(dose, r) for r in refs)
+
+
+def _live_conflict(
+    dose: Dose,
+    doses: list[Dose],
+    cal: Calendar,
+    history: list[tuple[Dose, bool]] | None = None,
+) -> Dose | None:
+    if cal.live_conflicts:
+        invalid = {id(d) for d, ok in (history or []) if not ok}
+        for other in doses:
+            if other is dose or other.date >= dose.date:
+                continue
+            for lc in cal.live_conflicts:
+                if not (_matches_any(other, lc.previous) and _matches_any(dose, lc.current)):
+                    continue
+                end = lc.end if id(other) in invalid else lc.min_end
+                if lc.begin.add_to(other.date) <= dose.date < end.add_to(other.date):
+                    return other
+        return None
+    spacing = cal.live_spacing
     if spacing is None or not dose.live:
         return None
     for other in doses:
@@ -576,7 +802,7 @@ def evaluate_series(
     for dose in doses:
         # Conditional skips (evaluation context) before matching this dose.
         while idx < len(tds) and _skip_applies(
-            tds[idx], "evaluation", dose.date, birth, history, prev, completed_series
+            tds[idx], "evaluation", dose.date, birth, history, prev, completed_series, ctx.doses
         ):
             skipped.add(idx)
             idx += 1
@@ -618,7 +844,7 @@ def evaluate_series(
             )
             continue
         status, reason, detail = "valid", "", ""
-        ages = td.ages
+        ages = td.ages_on(dose.date)
         abs_min = ages.abs_min or ages.min
         if abs_min is not None and dose.date < abs_min.add_to(birth):
             status, reason = "not_valid", "too_young"
@@ -633,26 +859,25 @@ def evaluate_series(
                 and dose.date < ages.min.add_to(birth)
             ):
                 reason, detail = "grace_period", "dans la période de tolérance d'âge"
-            for iv in td.intervals:
-                ref = _interval_ref(iv, prev, satisfied, ctx, history)
-                lim = iv.abs_min or iv.min
-                if ref is None or lim is None:
-                    continue
-                if dose.date < lim.add_to(ref):
-                    status, reason = "not_valid", "too_soon"
-                    detail = (
-                        f"intervalle trop court ({lim.french()} minimum depuis le "
-                        f"{french_date(ref)})"
-                    )
-                    break
+            too_soon = _interval_failure(td.intervals, dose, prev, satisfied, ctx, history)
+            # CDSi 6.6: an allowable interval rescues a dose given too soon
+            if (
+                too_soon is not None
+                and td.allowable_intervals
+                and _interval_failure(td.allowable_intervals, dose, prev, satisfied, ctx, history)
+                is None
+            ):
+                too_soon = None
+            if too_soon is not None:
+                status, reason = "not_valid", "too_soon"
+                detail = too_soon
             if status == "valid":
-                conflict = _live_conflict(dose, all_doses, cal.live_spacing)
+                conflict = _live_conflict(dose, all_doses, cal, history)
                 if conflict is not None:
                     status, reason = "not_valid", "live_conflict"
-                    spacing = cal.live_spacing.french() if cal.live_spacing else ""
                     detail = (
-                        f"vaccin vivant moins de {spacing}"
-                        f" après un autre vaccin vivant ({french_date(conflict.date)})"
+                        "vaccin vivant trop proche d'un autre vaccin vivant"
+                        f" ({french_date(conflict.date)})"
                     )
             if (
                 status == "valid"
@@ -673,7 +898,14 @@ def evaluate_series(
             history.append((dose, False))
             if status == "not_valid":
                 prev = dose
-    complete = idx >= len(tds) and not (tds and tds[-1].recurring)
+    # Target doses left that a forecast-context skip makes unnecessary (CDSi 7.1) do not keep
+    # the series open.
+    end = idx
+    while end < len(tds) and _skip_applies(
+        tds[end], "forecast", ctx.as_of, birth, history, prev, completed_series, ctx.doses
+    ):
+        end += 1
+    complete = end >= len(tds)  # a recurring last dose is only passed by a skip
     return SeriesResult(
         series=series,
         evals=evals,
@@ -709,15 +941,17 @@ def forecast_dose(
 ) -> Forecast:
     """CDSi 7.5: earliest, recommended, past due and latest dates of one target dose."""
     birth = ctx.birth
-    a = td.ages
+    a = td.ages_on(ctx.as_of)
     candidates = [a.min.add_to(birth)] if a.min is not None else [birth]
     rec_int: list[dt.date] = []
     late_int: list[dt.date] = []
-    for iv in td.intervals:
+    max_int: list[dt.date] = []
+    for iv, found in _resolved_intervals(
+        td.intervals, ctx.as_of, prev, satisfied, ctx, history, None
+    ):
+        ref = found
         if prev_date_override is not None and iv.ref == "previous":
-            ref: dt.date | None = prev_date_override
-        else:
-            ref = _interval_ref(iv, prev, satisfied, ctx, history)
+            ref = prev_date_override
         if ref is None:
             continue
         if iv.min is not None:
@@ -726,10 +960,23 @@ def forecast_dose(
             rec_int.append(iv.earliest_rec.add_to(ref))
         if iv.latest_rec is not None:
             late_int.append(iv.latest_rec.add_to(ref))
-    if item_live and cal.live_spacing is not None:
+        if iv.max is not None:
+            max_int.append(iv.max.add_to(ref))
+    if cal.live_conflicts:
+        wanted = frozenset(p.ref for p in td.preferred or td.products)
+        for d in live_doses:
+            for lc in cal.live_conflicts:
+                if wanted & lc.current and _matches_any(d, lc.previous):
+                    candidates.append(lc.end.add_to(d.date))
+    elif item_live and cal.live_spacing is not None:
         for d in live_doses:
             candidates.append(cal.live_spacing.add_to(d.date))
+    if history and prev_date_override is None:
+        # never before a dose already recorded (a dose that did not count still happened)
+        candidates.append(max(d.date for d, _ in history))
     earliest = max(candidates)
+    if td.season is not None:
+        earliest = max(earliest, td.season[0])
     if td.season_start is not None:
         m, day = td.season_start
         season = dt.date(ctx.as_of.year, m, day)
@@ -754,7 +1001,8 @@ def forecast_dose(
         past_due = None
     if past_due is not None:
         past_due = max(earliest, past_due)
-    latest = a.max.add_to(birth) - ONE_DAY if a.max is not None else None
+    ends = [*max_int, *([a.max.add_to(birth)] if a.max is not None else [])]
+    latest = min(ends) - ONE_DAY if ends else None
     return Forecast(earliest, recommended, past_due, latest, unadj)
 
 
@@ -768,24 +1016,71 @@ def _series_admits(series: Series, ctx: Context, first: dt.date) -> bool:
     return not (series.start_max is not None and first >= series.start_max.add_to(ctx.birth))
 
 
+def _tie_break(r: SeriesResult) -> tuple[int, str]:
+    return (r.series.preference, r.series.priority or "")
+
+
+def _score(pool: list[SeriesResult], complete: bool) -> SeriesResult:
+    """CDSi 8.4-8.6 (simplified): points for a product series whose doses are all valid, the
+    most valid doses and the fewest doses left; ties by preference."""
+    most = max(r.valid_count for r in pool)
+    least_left = min(len(r.series.doses) - r.next_index for r in pool)
+
+    def points(r: SeriesResult) -> int:
+        p = 0
+        all_valid = all(e.status == "valid" for e in r.evals)
+        if r.series.product_path:
+            p += (1 if complete else 2) if all_valid else (0 if complete else -2)
+        p += (1 if complete else 2) if r.valid_count == most else (0 if complete else -2)
+        if not complete:
+            p += 2 if len(r.series.doses) - r.next_index == least_left else -2
+        return p
+
+    return min(pool, key=lambda r: (-points(r), *_tie_break(r)))
+
+
+def _aged_out(r: SeriesResult, ctx: Context) -> bool:
+    if r.complete or r.next_index >= len(r.series.doses):
+        return False
+    mx = r.series.doses[r.next_index].ages_on(ctx.as_of).max
+    return mx is not None and ctx.as_of >= mx.add_to(ctx.birth)
+
+
+def select_across_groups(results: list[SeriesResult], ctx: Context) -> SeriesResult:
+    """The best series of each series ``group``, then the best group (CDSi 8.8): a complete
+    one, else one in process, else one that can still start; ties go to the first group."""
+    groups: dict[str, list[SeriesResult]] = {}
+    for r in results:
+        groups.setdefault(r.series.group or "", []).append(r)
+    if len(groups) == 1:
+        return select_series(results)
+    bests = [select_series(rs) for rs in groups.values()]
+
+    def rank(r: SeriesResult) -> int:
+        if r.complete:
+            return 0
+        if _aged_out(r, ctx):
+            return 3
+        return 1 if r.satisfied else 2
+
+    return min(bests, key=rank)
+
+
 def select_series(results: list[SeriesResult]) -> SeriesResult:
-    """CDSi chapter 8, simplified: complete beats in-process beats default; then preference."""
+    """CDSi chapter 8: one complete series, else one in-process series, else the default
+    series; several complete or in-process series are scored; ties go to ``preference``.
+    An ``evaluation_only`` series is only chosen when it is complete."""
+    usable = [r for r in results if r.series.type != "evaluation_only" or r.complete]
+    results = usable or results
     complete = [r for r in results if r.complete]
     if complete:
-        return min(complete, key=lambda r: (r.series.preference, -r.valid_count))
+        return complete[0] if len(complete) == 1 else _score(complete, True)
     in_process = [r for r in results if r.satisfied]
     if in_process:
-        return min(
-            in_process,
-            key=lambda r: (
-                -len(r.satisfied),
-                len(r.series.doses) - r.next_index,
-                r.series.preference,
-            ),
-        )
+        return in_process[0] if len(in_process) == 1 else _score(in_process, False)
     defaults = [r for r in results if r.series.default]
     pool = defaults or results
-    return min(pool, key=lambda r: r.series.preference)
+    return min(pool, key=_tie_break)
 
 
 def _dose_label(d: Dose) -> str:
@@ -807,6 +1102,8 @@ def evaluate(item: Item, ctx: Context, cal: Calendar) -> list[Row]:
                     event=d.label,
                     outcome="ignored",
                     detail="ne couvre qu'une partie des maladies visées",
+                    immunization=d.index,
+                    reason="partial_targets",
                 )
             )
     live_doses = [d for d in ctx.doses if d.live]
@@ -815,19 +1112,27 @@ def evaluate(item: Item, ctx: Context, cal: Calendar) -> list[Row]:
     for s in spec.series:
         if s.applies_when is not None and s.applies_when(ctx)[0] is not True:
             continue
+        if s.sex is not None and ctx.profile.sex != s.sex:
+            continue
         doses = relevant
         if s.doses_since == "lmp":
             if ctx.pregnancy is None:
                 continue
             start = ctx.pregnancy.start
             doses = [d for d in relevant if d.date >= start]
-        first = doses[0].date if doses else ctx.as_of
-        if not _series_admits(s, ctx, first):
-            continue
-        results.append(evaluate_series(s, doses, list(ctx.doses), ctx, cal, set()))
+        if spec.start_age_basis == "first_dose":
+            first = doses[0].date if doses else ctx.as_of
+            if not _series_admits(s, ctx, first):
+                continue
+        res = evaluate_series(s, doses, list(ctx.doses), ctx, cal, set())
+        if spec.start_age_basis == "first_valid_dose" and res.satisfied:
+            first_valid = min(d.date for d in res.satisfied.values())
+            if s.start_max is not None and first_valid >= s.start_max.add_to(ctx.birth):
+                continue
+        results.append(res)
     if not results:
         return []
-    best = select_series(results)
+    best = select_across_groups(results, ctx)
     return _rows(item, best, ctx, cal, trace, live_doses, item_live)
 
 
@@ -852,6 +1157,9 @@ def _rows(
                     if e.status == "valid"
                     else e.detail or e.reason
                 ),
+                immunization=e.dose.index,
+                reason=e.reason,
+                target_dose=None if e.target is None else e.target + 1,
             )
         )
     rows: list[Row] = []
@@ -894,7 +1202,7 @@ def _rows(
     while idx < len(tds):
         td = tds[idx]
         ref_date = ctx.as_of if first_open else (projected_prev or ctx.as_of)
-        if _skip_applies(td, "forecast", ref_date, ctx.birth, history, prev, set()):
+        if _skip_applies(td, "forecast", ref_date, ctx.birth, history, prev, set(), ctx.doses):
             idx += 1
             continue
         fc = forecast_dose(
@@ -908,6 +1216,21 @@ def _rows(
             item_live,
             prev_date_override=None if first_open else projected_prev,
         )
+        if (
+            first_open
+            and fc.earliest > ref_date
+            and _skip_applies(
+                td, "forecast", fc.earliest, ctx.birth, history, prev, set(), ctx.doses
+            )
+        ):
+            # CDSi 7.6: the recommendation is validated again at its earliest date
+            idx += 1
+            continue
+        if first_open and s.seasons:
+            season = _season_for(s.seasons, fc, ctx)
+            if season is None:
+                break  # no campaign season covers this dose: nothing to propose now
+            _clip_to_season(fc, season)
         if first_open:
             if fc.latest is not None and fc.earliest > fc.latest:
                 status = "missed"
@@ -941,6 +1264,8 @@ def _rows(
         if td.recurring:
             break
         idx += 1
+    if rows and trace and not any(r.trace for r in rows):
+        rows[0].trace = list(trace)  # e.g. the first target dose was skipped
     if s.boosters is not None and (res.complete or not tds) and first_open:
         rows.extend(_booster_rows(item, res, ctx, cal, len(tds)))
     return rows
@@ -956,9 +1281,42 @@ def _booster_dates(b: Boosters, birth: dt.date, until: dt.date) -> list[dt.date]
     return out
 
 
+def _season_for(seasons: tuple[Season, ...], fc: Forecast, ctx: Context) -> Season | None:
+    """The first season (in date order) that overlaps the dose's window and applies."""
+    for season in sorted(seasons, key=lambda x: x.start):
+        if season.end < max(fc.earliest, ctx.as_of):
+            continue
+        if fc.latest is not None and season.start > fc.latest:
+            continue
+        if season.applies_when is not None and season.applies_when(ctx)[0] is False:
+            continue
+        return season
+    return None
+
+
+def _clip_to_season(fc: Forecast, season: Season) -> None:
+    fc.earliest = max(fc.earliest, season.start)
+    fc.recommended = max(fc.recommended, season.start)
+    fc.latest = season.end if fc.latest is None else min(fc.latest, season.end)
+    if fc.past_due is not None:
+        fc.past_due = max(fc.earliest, min(fc.past_due, fc.latest + ONE_DAY))
+
+
+def _next_fixed(b: Boosters, fixed: list[dt.date], last: dt.date | None) -> dt.date | None:
+    """The next fixed-age booster after ``last``, skipping ages closer than ``min_gap``."""
+    for f in fixed:
+        if last is not None and f <= last:
+            continue
+        if last is not None and b.min_gap is not None and f <= b.min_gap.add_to(last):
+            continue  # too close to the last dose: go to the following fixed age
+        return f
+    return None
+
+
 def _booster_rows(
     item: Item, res: SeriesResult, ctx: Context, cal: Calendar, offset: int
 ) -> list[Row]:
+    """Completed boosters, the next one (late-booster rules applied) and the one after it."""
     b = res.series.boosters
     assert b is not None
     rows: list[Row] = []
@@ -976,29 +1334,22 @@ def _booster_rows(
         )
     valid = [e.dose for e in res.evals if e.status == "valid"]
     last = valid[-1].date if valid else None
-    horizon = Duration(years=120).add_to(ctx.birth)
-    fixed = _booster_dates(b, ctx.birth, horizon)
-    nxt: dt.date | None = None
-    why = ""
-    for f in fixed:
-        if last is not None and f <= last:
-            continue
-        if last is not None and b.min_gap is not None and f <= b.min_gap.add_to(last):
-            continue  # too close to the last dose: go to the following fixed age
-        nxt = f
-        break
+    fixed = _booster_dates(b, ctx.birth, Duration(years=120).add_to(ctx.birth))
+    nxt = _next_fixed(b, fixed, last)
     if nxt is None:
         return rows
+    why = ""
     if last is not None and b.max_gap is not None and nxt > b.max_gap.add_to(last):
-        nxt = max(b.max_gap.add_to(last), ctx.as_of) if b.max_gap.add_to(last) < nxt else nxt
+        # Gap to the next fixed age too long: a booster is due once max_gap has elapsed.
+        nxt = b.max_gap.add_to(last)
         why = (
             " Le dernier rappel date de plus de "
             f"{b.max_gap.french()} : un rappel est à faire sans attendre l'âge fixe suivant."
         )
-    age_txt = _age_words(ctx.birth, nxt)
     past_due = cal.past_due_after.add_to(nxt) - ONE_DAY if cal.past_due_after else None
     status = status_for_dates(ctx.as_of, nxt, past_due, None)
     last_txt = f"dernière dose le {french_date(last)}" if last else "aucune dose enregistrée"
+    late = " Rappel en retard, à faire dès que possible." if status == "overdue" else ""
     rows.append(
         Row(
             status=status,
@@ -1008,9 +1359,33 @@ def _booster_rows(
             past_due=past_due,
             latest=None,
             series=res.series.name,
-            reason=(f"Rappel de l'adulte à âge fixe ({age_txt}) ; {last_txt}." + why),
+            reason=(
+                f"Rappel de l'adulte à âge fixe ({_age_words(ctx.birth, nxt)}) ; {last_txt}."
+                + why + late
+            ),
         )
     )
+    # The following fixed age, counted from the day the next booster can really be given.
+    done_on = max(nxt, ctx.as_of)
+    after = _next_fixed(b, fixed, done_on)
+    if after is not None:
+        rows.append(
+            Row(
+                status="upcoming",
+                dose=number + 2,
+                earliest=after,
+                recommended=after,
+                past_due=cal.past_due_after.add_to(after) - ONE_DAY
+                if cal.past_due_after
+                else None,
+                latest=None,
+                series=res.series.name,
+                reason=(
+                    f"Rappel suivant à âge fixe ({_age_words(ctx.birth, after)}), si le "
+                    f"précédent est fait le {french_date(done_on)}."
+                ),
+            )
+        )
     return rows
 
 
@@ -1047,7 +1422,7 @@ def _next_reason(
 register(
     Kind(
         name="series",
-        keys=("series",),
+        keys=("series", "vaccine_group", "start_age_basis"),
         parse=parse_series,
         evaluate=evaluate,
     )

@@ -55,8 +55,13 @@ def test_recommended_dose_on_its_date_completes_it(engine: Engine,
                                                    data: dict[str, object]) -> None:
     p = Profile.model_validate(data)
     agenda = engine.evaluate(p, AS_OF)
+    seen: set[str] = set()
     for it in agenda.items:
-        if it.domain != "vaccination" or it.dose is None or it.status not in ("due", "upcoming"):
+        # only the next dose of a series: later doses depend on it being done first
+        if it.domain != "vaccination" or it.dose is None or it.item in seen:
+            continue
+        seen.add(it.item)
+        if it.status != "due":
             continue
         if it.recommended_date is None or it.recommended_date > AS_OF + dt.timedelta(days=3650):
             continue

@@ -87,7 +87,26 @@ def test_adult_booster_late_rule(mini_engine: Engine) -> None:
     })
     a = mini_engine.evaluate(p, as_of=date(2025, 11, 10))
     nxt = [r for r in a.item("dtp") if r.status != "completed"]
-    assert [r.recommended_date for r in nxt] == [date(2047, 6, 1)]
+    assert [r.recommended_date for r in nxt] == [date(2047, 6, 1), date(2057, 6, 1)]
+    assert [r.status for r in nxt] == ["upcoming", "upcoming"]
+
+
+def test_adult_booster_overdue_then_next_fixed_age(mini_engine: Engine) -> None:
+    # 35-year-old, last dose at 18: the 25-year booster is overdue; then 45 (not 10 years
+    # after today, which would be closer than the fixed-age rule allows).
+    p = Profile.model_validate({
+        "birth_date": "1990-03-01",
+        "immunizations": [
+            {"date": "1990-05-01", "targets": ["diphtheria", "tetanus", "poliomyelitis"]},
+            {"date": "1990-07-01", "targets": ["diphtheria", "tetanus", "poliomyelitis"]},
+            {"date": "1991-02-01", "targets": ["diphtheria", "tetanus", "poliomyelitis"]},
+            {"date": "2008-03-01", "targets": ["diphtheria", "tetanus", "poliomyelitis"]},
+        ],
+    })
+    a = mini_engine.evaluate(p, as_of=date(2025, 11, 10))
+    nxt = [r for r in a.item("dtp") if r.status != "completed"]
+    assert [(r.status, r.recommended_date) for r in nxt] == [
+        ("overdue", date(2015, 3, 1)), ("upcoming", date(2035, 3, 1))]
 
 
 def test_same_input_same_bytes(mini_engine: Engine) -> None:

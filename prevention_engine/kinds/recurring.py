@@ -1,0 +1,492 @@
+"""The ``recurring`` kind: screening and monitoring repeated at intervals between two ages.
+
+The next test is dated from the last *qualifying event* (a procedure of the item's targets,
+optionally filtered by method). What happens after that event is data: an ordered list of
+``rules`` matched on the event's method, result, the age at the event and the number of normal
+results just before it; the first rule that matches decides the next interval and method, or
+that the result leaves the programme (``exit``: a specific follow-up is needed, so the routine
+test is never scheduled), or that a fact is missing (``ask``). Without a matching rule the item's
+default ``interval`` applies; an item without ``interval`` is done once in the age range
+(HIV screening "at least once").
+
+Ages: the programme runs from ``start_age`` (inclusive) to ``stop_age`` (exclusive); outside
+them the item does not appear at all (``in_scope``), so nobody is asked for data about a
+programme that cannot concern them. A test done before ``start_age`` still dates the next one
+(never earlier than ``start_age``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..agenda import TraceEntry
+from ..calendar.model import Calendar, Item
+from ..calendar.reader import Reader
+from ..context import Context
+from ..dates import Duration, french_date
+from ..profile import Procedure
+from .base import Kind, Row, register, status_for_dates
+
+ONE_DAY = dt.timedelta(days=1)
+UNKNOWN = "unknown"
+ASKABLE = ("method", "result")
+DEFAULT_NORMAL = ("normal", "negative")
+RESULT_FR = {
+    "normal": "normal",
+    "negative": "négatif",
+    "abnormal": "anormal",
+    "positive": "positif",
+    "inconclusive": "non interprétable",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """Conditions on one event; every given condition must hold."""
+
+    methods: frozenset[str] | None = None  # "unknown" matches a procedure without method
+    results: frozenset[str] | None = None  # "unknown" matches a procedure without result
+    age_min: Duration | None = None  # age at the event, inclusive
+    age_max: Duration | None = None  # exclusive
+    prev_min: int | None = None  # consecutive normal results just before the event
+    prev_max: int | None = None  # inclusive
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    when: When
+    next: Duration | None
+    next_method: str | None
+    exit: str | None
+    ask: tuple[str, ...]
+    reason: str | None
+    line: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class MethodByAge:
+    method: str
+    until_age: Duration | None  # exclusive; None = no upper bound
+
+
+@dataclass(frozen=True, slots=True)
+class RecurringSpec:
+    start_age: Duration | None
+    stop_age: Duration | None
+    interval: Duration | None
+    methods: frozenset[str] | None
+    default_method: str | None
+    method_by_age: tuple[MethodByAge, ...]
+    method_titles: dict[str, str]
+    normal_results: frozenset[str]
+    rules: tuple[Rule, ...]
+    past_due_after: Duration | None
+
+
+# -- parsing -------------------------------------------------------------------------------
+
+
+def _str_set(r: Reader, key: str) -> frozenset[str] | None:
+    if key not in r.data:
+        return None
+    values = r.str_list(key)
+    if not values:
+        raise r.error("expected at least one value", key)
+    return frozenset(values)
+
+
+def _check_method(r: Reader, key: str, method: str, known: frozenset[str] | None) -> None:
+    if known is None or method in known or method == UNKNOWN:
+        return
+    from ..vocabulary import suggest
+
+    raise r.error(
+        f"method '{method}' is not listed in the item's 'methods'",
+        key,
+        suggest(method, sorted(known)),
+    )
+
+
+def _parse_when(r: Reader, known: frozenset[str] | None) -> When:
+    r.check_keys(["method", "result", "age_at_event", "previous_normal"])
+    methods = _str_set(r, "method")
+    for m in methods or ():
+        _check_method(r, "method", m, known)
+    age_min = age_max = None
+    if r.has("age_at_event"):
+        a = r.child("age_at_event")
+        a.check_keys(["min", "max"])
+        age_min, age_max = a.duration("min"), a.duration("max")
+        if age_min is None and age_max is None:
+            raise a.error("age_at_event needs 'min' or 'max'")
+    prev_min = prev_max = None
+    raw = r.raw("previous_normal")
+    if raw is not None:
+        if isinstance(raw, dict):
+            p = r.child("previous_normal")
+            p.check_keys(["min", "max"])
+            prev_min, prev_max = p.get_int("min"), p.get_int("max")
+        else:
+            prev_min = prev_max = r.get_int("previous_normal")
+        for v in (prev_min, prev_max):
+            if v is not None and v < 0:
+                raise r.error("previous_normal counts results: 0 or more", "previous_normal")
+    return When(methods, _str_set(r, "result"), age_min, age_max, prev_min, prev_max)
+
+
+def _parse_rule(r: Reader, known: frozenset[str] | None) -> Rule:
+    r.check_keys(["when", "next", "next_method", "exit", "ask", "reason"], required=["when"])
+    outcomes = [k for k in ("next", "exit", "ask") if r.has(k)]
+    if len(outcomes) != 1:
+        raise r.error("a rule has exactly one of 'next', 'exit' or 'ask'")
+    when_raw = r.raw("when")
+    when = When() if when_raw == {} else _parse_when(r.child("when"), known)
+    ask = r.str_list("ask", ASKABLE)
+    if r.has("ask") and not ask:
+        raise r.error("ask lists the missing facts: method, result", "ask")
+    next_method = r.get_str("next_method")
+    if next_method is not None:
+        if not r.has("next"):
+            raise r.error("next_method goes with 'next'", "next_method")
+        _check_method(r, "next_method", next_method, known)
+    exit_text = r.get_str("exit")
+    if exit_text is not None and not exit_text.strip():
+        raise r.error("exit gives the French reason (the follow-up needed)", "exit")
+    return Rule(
+        when=when,
+        next=_positive(r, "next"),
+        next_method=next_method,
+        exit=exit_text,
+        ask=ask,
+        reason=r.get_str("reason"),
+        line=r.line_of(),
+    )
+
+
+def _positive(r: Reader, key: str) -> Duration | None:
+    d = r.duration(key)
+    probe = dt.date(2000, 1, 1)
+    if d is not None and d.add_to(probe) <= probe:
+        raise r.error(f"{key} must be a positive duration, got '{d}'", key)
+    return d
+
+
+def parse_recurring(r: Reader, names: set[str]) -> RecurringSpec:
+    start, stop = r.duration("start_age"), r.duration("stop_age")
+    if start is not None and stop is not None and stop <= start:
+        raise r.error("stop_age must be after start_age", "stop_age")
+    methods = _str_set(r, "methods")
+    default_method = r.get_str("default_method")
+    if default_method is not None:
+        _check_method(r, "default_method", default_method, methods)
+    by_age: list[MethodByAge] = []
+    for mr in r.children("method_by_age"):
+        mr.check_keys(["method", "until_age"], required=["method"])
+        m = mr.req_str("method")
+        _check_method(mr, "method", m, methods)
+        by_age.append(MethodByAge(m, mr.duration("until_age")))
+    if by_age and by_age[-1].until_age is not None:
+        raise r.error(
+            "the last method_by_age entry has no 'until_age' (it covers the rest)", "method_by_age"
+        )
+    titles: dict[str, str] = {}
+    if r.has("method_titles"):
+        t = r.child("method_titles")
+        for k in t.data:
+            _check_method(t, k, k, methods)
+            titles[k] = t.req_str(k)
+    normal = _str_set(r, "normal_results") or frozenset(DEFAULT_NORMAL)
+    rules = tuple(_parse_rule(rr, methods) for rr in r.children("rules"))
+    if r.has("rules") and not rules:
+        raise r.error("rules is a non-empty list", "rules")
+    return RecurringSpec(
+        start_age=start,
+        stop_age=stop,
+        interval=_positive(r, "interval"),
+        methods=methods,
+        default_method=default_method,
+        method_by_age=tuple(by_age),
+        method_titles=titles,
+        normal_results=normal,
+        rules=rules,
+        past_due_after=r.duration("past_due_after"),
+    )
+
+
+# -- evaluation ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    date: dt.date
+    method: str | None
+    result: str | None
+    previous_normal: int
+
+
+def _ages(spec: RecurringSpec, birth: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    start = spec.start_age.add_to(birth) if spec.start_age else None
+    stop = spec.stop_age.add_to(birth) if spec.stop_age else None
+    return start, stop
+
+
+def in_scope(item: Item, ctx: Context) -> bool:
+    """True while the person is inside the programme ages on the assessment date."""
+    start, stop = _ages(item.spec, ctx.birth)
+    return (start is None or ctx.as_of >= start) and (stop is None or ctx.as_of < stop)
+
+
+def _events(
+    spec: RecurringSpec, targets: frozenset[str], procedures: tuple[Procedure, ...]
+) -> tuple[list[Event], list[TraceEntry]]:
+    trace: list[TraceEntry] = []
+    kept: list[tuple[dt.date, str | None, str | None]] = []
+    for p in procedures:
+        if p.target not in targets:
+            continue
+        method = p.method or spec.default_method
+        if spec.methods is not None and method is not None and method not in spec.methods:
+            trace.append(
+                TraceEntry(
+                    date=p.date,
+                    event=f"{p.target} {p.method}",
+                    outcome="ignored",
+                    detail="méthode hors programme (" + ", ".join(sorted(spec.methods)) + ")",
+                )
+            )
+            continue
+        kept.append((p.date, method, p.result))
+    kept.sort(key=lambda e: (e[0], e[1] or "", e[2] or ""))
+    events: list[Event] = []
+    run = 0
+    for d, m, res in kept:
+        events.append(Event(d, m, res, run))
+        run = run + 1 if res is not None and res in spec.normal_results else 0
+    return events, trace
+
+
+def _matches(w: When, ev: Event, birth: dt.date) -> bool:
+    if w.methods is not None and (ev.method or UNKNOWN) not in w.methods:
+        return False
+    if w.results is not None and (ev.result or UNKNOWN) not in w.results:
+        return False
+    if w.age_min is not None and ev.date < w.age_min.add_to(birth):
+        return False
+    if w.age_max is not None and ev.date >= w.age_max.add_to(birth):
+        return False
+    if w.prev_min is not None and ev.previous_normal < w.prev_min:
+        return False
+    return not (w.prev_max is not None and ev.previous_normal > w.prev_max)
+
+
+def _rule_for(spec: RecurringSpec, ev: Event, birth: dt.date) -> Rule | None:
+    for rule in spec.rules:
+        if _matches(rule.when, ev, birth):
+            return rule
+    return None
+
+
+def _method_at(spec: RecurringSpec, birth: dt.date, on: dt.date) -> str | None:
+    for m in spec.method_by_age:
+        if m.until_age is None or on < m.until_age.add_to(birth):
+            return m.method
+    return spec.default_method
+
+
+def _title(spec: RecurringSpec, method: str | None) -> str:
+    if method is None:
+        return "test"
+    return spec.method_titles.get(method, method.replace("_", " "))
+
+
+def _describe(spec: RecurringSpec, ev: Event) -> str:
+    text = f"{_title(spec, ev.method)} le {french_date(ev.date)}"
+    if ev.result:
+        text += f" (résultat : {RESULT_FR.get(ev.result, ev.result)})"
+    return text
+
+
+def evaluate(item: Item, ctx: Context, cal: Calendar) -> list[Row]:
+    spec: RecurringSpec = item.spec
+    if not in_scope(item, ctx):
+        return []
+    birth = ctx.birth
+    start, stop = _ages(spec, birth)
+    latest = stop - ONE_DAY if stop is not None else None
+    events, trace = _events(spec, frozenset(item.targets), ctx.procedures)
+    past_due_after = spec.past_due_after or cal.past_due_after
+
+    if not events:
+        recommended = start or birth
+        return [
+            _forecast(
+                spec,
+                ctx,
+                recommended,
+                latest,
+                past_due_after,
+                trace,
+                "Aucun test enregistré"
+                + (
+                    f" : le programme commence à {_age_text(spec.start_age)}"
+                    if spec.start_age
+                    else ""
+                )
+                + ".",
+            )
+        ]
+
+    last_date = events[-1].date
+    last = [e for e in events if e.date == last_date]
+    decisions = [(ev, _rule_for(spec, ev, birth)) for ev in last]
+    for ev in events[: -len(last)]:
+        trace.append(
+            TraceEntry(
+                date=ev.date,
+                event=_describe(spec, ev),
+                outcome="counted",
+                detail="antérieur au dernier test",
+            )
+        )
+    for ev, rule in decisions:
+        trace.append(
+            TraceEntry(
+                date=ev.date,
+                event=_describe(spec, ev),
+                outcome="last",
+                detail=f"règle ligne {rule.line}" if rule and rule.line else "intervalle habituel",
+            )
+        )
+
+    # An exit wins over everything: the routine test is never scheduled after it.
+    for ev, rule in decisions:
+        if rule is not None and rule.exit is not None:
+            return [
+                Row(
+                    status="not_recommended",
+                    reason=f"Dernier test : {_describe(spec, ev)}. {rule.exit}",
+                    completed_date=ev.date,
+                    trace=trace,
+                )
+            ]
+    for ev, rule in decisions:
+        if rule is not None and rule.ask:
+            missing = [f"procedure.{a}" for a in rule.ask]
+            asked = " et ".join(
+                {"method": "le type de test", "result": "le résultat"}[a] for a in rule.ask
+            )
+            return [
+                Row(
+                    status="needs_data",
+                    missing=missing,
+                    reason=f"Dernier test : {_describe(spec, ev)}. Pour dater le prochain, "
+                    f"renseignez {asked} de ce test." + (f" {rule.reason}" if rule.reason else ""),
+                    completed_date=ev.date,
+                    trace=trace,
+                )
+            ]
+
+    # Otherwise the earliest next date among the events of the last day.
+    best: tuple[dt.date, Event, Rule | None] | None = None
+    for ev, rule in decisions:
+        interval = rule.next if rule is not None and rule.next is not None else spec.interval
+        if interval is None:
+            continue
+        nxt = interval.add_to(ev.date)
+        if best is None or nxt < best[0]:
+            best = (nxt, ev, rule)
+    last_ev = decisions[0][0]
+    if best is None:
+        return [
+            Row(
+                status="completed",
+                reason=f"Fait : {_describe(spec, last_ev)}. Recommandé au moins une fois : "
+                "rien d'autre n'est prévu par le programme.",
+                completed_date=last_ev.date,
+                trace=trace,
+            )
+        ]
+    nxt, ev, rule = best
+    if start is not None and nxt < start:
+        nxt = start
+    if stop is not None and nxt >= stop:
+        return [
+            Row(
+                status="completed",
+                reason=f"Dernier test : {_describe(spec, ev)}. Le prochain tomberait après la "
+                f"fin du programme ({_age_text(spec.stop_age)}) : dépistage organisé terminé.",
+                completed_date=ev.date,
+                trace=trace,
+            )
+        ]
+    method = rule.next_method if rule is not None and rule.next_method else None
+    why = f"Dernier test : {_describe(spec, ev)}"
+    interval = rule.next if rule is not None and rule.next is not None else spec.interval
+    assert interval is not None
+    why += f" ; prochain {interval.french()} après."
+    if rule is not None and rule.reason:
+        why += " " + rule.reason
+    return [_forecast(spec, ctx, nxt, latest, past_due_after, trace, why, method, ev.date)]
+
+
+def _forecast(
+    spec: RecurringSpec,
+    ctx: Context,
+    recommended: dt.date,
+    latest: dt.date | None,
+    past_due_after: Duration | None,
+    trace: list[TraceEntry],
+    why: str,
+    method: str | None = None,
+    last: dt.date | None = None,
+) -> Row:
+    if method is None:
+        method = _method_at(spec, ctx.birth, max(recommended, ctx.as_of))
+    past_due = past_due_after.add_to(recommended) - ONE_DAY if past_due_after else None
+    if past_due is not None and latest is not None and past_due > latest:
+        past_due = None
+    status = status_for_dates(ctx.as_of, recommended, past_due, latest)
+    label = f"Prochain test ({_title(spec, method)})" if method else "Test de dépistage"
+    text = f"{why} {label} : "
+    if status in ("due", "overdue"):
+        text += f"à faire dès maintenant (recommandé depuis le {french_date(recommended)})."
+    else:
+        text += f"à faire à partir du {french_date(recommended)}."
+    return Row(
+        status=status,
+        reason=text,
+        earliest=recommended,
+        recommended=recommended,
+        past_due=past_due,
+        latest=latest,
+        completed_date=last,
+        method=method,
+        trace=trace,
+    )
+
+
+def _age_text(age: Duration | None) -> str:
+    return age.french() if age is not None else ""
+
+
+register(
+    Kind(
+        name="recurring",
+        keys=(
+            "start_age",
+            "stop_age",
+            "interval",
+            "methods",
+            "default_method",
+            "method_by_age",
+            "method_titles",
+            "normal_results",
+            "rules",
+            "past_due_after",
+        ),
+        parse=parse_recurring,
+        evaluate=evaluate,
+        in_scope=in_scope,
+    )
+)
