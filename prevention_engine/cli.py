@@ -100,6 +100,15 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     paths = args.paths or [str(bundled_rules_dir())]
+    from .calendar.loader import load_file, rule_files
+    from .calendar.model import ProductTable
+
+    has_products = any(
+        isinstance(load_file(f), ProductTable) for f in rule_files([Path(p) for p in paths])
+    )
+    if not has_products:
+        # Calendars name products: check them against the bundled product tables.
+        paths = [*paths, str(bundled_rules_dir() / "products")]
     engine = Engine.from_paths(paths)
     n_items = sum(len(c.items) for c in engine.registry.calendars)
     n_products = sum(len(t.products) for t in engine.registry.tables)

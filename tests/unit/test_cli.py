@@ -114,3 +114,8 @@ def test_calendars_lists_versions(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["calendars", *rules_args()]) == 0
     out = capsys.readouterr().out
     assert "test-vacc" in out and "fr-products" in out
+
+
+def test_validate_one_folder_uses_bundled_products(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(ROOT / "rules" / "vaccination")]) == 0
+    assert "product tables" in capsys.readouterr().out
