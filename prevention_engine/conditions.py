@@ -25,6 +25,7 @@ PREDICATE_KEYS = (
     "sex",
     "age",
     "born",
+    "assessed_on",
     "condition",
     "pregnant",
     "gestational_age",
@@ -233,6 +234,23 @@ def _b_born(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
         if lo is not None and b < lo:
             return FALSE
         if hi is not None and b > hi:
+            return FALSE
+        return TRUE
+
+    return run
+
+
+def _b_assessed_on(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    """The assessment date itself, for a rule that takes effect inside a calendar version
+    (an obligation that starts on 1 January 2025 in the 2024 edition, say)."""
+    sub = r.child(key)
+    sub.check_keys(["from", "to"])
+    lo, hi = sub.get_date("from"), sub.get_date("to")
+
+    def run(ctx: Context) -> Tri:
+        if lo is not None and ctx.as_of < lo:
+            return FALSE
+        if hi is not None and ctx.as_of > hi:
             return FALSE
         return TRUE
 
@@ -522,6 +540,7 @@ _BUILDERS: dict[str, Callable[[Any, Reader, str, set[str] | None], Pred]] = {
     "sex": _b_sex,
     "age": _b_age,
     "born": _b_born,
+    "assessed_on": _b_assessed_on,
     "condition": _b_condition,
     "situation": _b_situation,
     "medication": _b_medication,
