@@ -45,6 +45,7 @@ _OPTIONAL_KEYS = (
     "missing_data",
     "score",
     "method",
+    "vaccine_group",
     "trace",
 )
 
@@ -118,6 +119,9 @@ class AgendaItem(_Out):
     missing_data: list[str] | None = None
     score: Score | None = None
     method: str | None = None
+    #: the item's vaccine group (``vaccine_group.name`` in the rule): rows of items sharing it
+    #: are reported together, e.g. the CDSi groups MMR and DTaP/Tdap/Td
+    vaccine_group: str | None = None
     trace: list[TraceEntry] | None = None
 
     @model_serializer(mode="wrap")

@@ -25,6 +25,7 @@ class Dose:
     product: str | None
     cvx: str | None
     sub_standard: bool
+    product_key: str | None = None  # normalised product name, for rule matching
 
 
 Tri = tuple[bool | None, tuple[str, ...]]
@@ -43,6 +44,7 @@ class Context:
     procedures: tuple[Procedure, ...]
     risk_groups: Mapping[str, Pred] = field(default_factory=dict)
     live_items: frozenset[str] = frozenset()
+    age_text: str = ""  # " Âge le … : …." appended to reasons, computed once
 
     @property
     def birth(self) -> dt.date:

@@ -204,6 +204,7 @@ class Engine:
                 )
             ),
         )
+        ctx.age_text = f" Âge le {french_date(as_of)} : {french_age(profile.birth_date, as_of)}."
         items: list[AgendaItem] = []
         for cal in cals:
             ctx.risk_groups = cal.risk_groups
@@ -349,7 +350,7 @@ class Engine:
             key = row.occurrence
         reason = row.reason
         if row.status not in ("completed",):
-            reason += f" Âge le {french_date(ctx.as_of)} : {french_age(ctx.birth, ctx.as_of)}."
+            reason += ctx.age_text
         if mandatory:
             reason += (
                 " Vaccination obligatoire." if item.domain == "vaccination" else " Obligatoire."
@@ -358,7 +359,7 @@ class Engine:
             reason += " " + item.note
         if item.review:
             reason += " Point à confirmer par un clinicien."
-        return AgendaItem(
+        return AgendaItem.model_construct(
             id=f"{cal.id}/{item.id}" + (f"/{key}" if key else ""),
             item=item.id,
             domain=item.domain,
@@ -372,10 +373,10 @@ class Engine:
             mandatory=mandatory,
             title=item.title + suffix,
             reason=reason.strip(),
-            source=SourceRef(
+            source=SourceRef.model_construct(
                 title=item.source.title, url=item.source.url, section=item.source.section
             ),
-            calendar=CalendarRef(id=cal.id, version=cal.version),
+            calendar=CalendarRef.model_construct(id=cal.id, version=cal.version),
             review=item.review,
             review_reason=item.review_reason if item.review else None,
             occurrence=row.occurrence,
@@ -384,6 +385,7 @@ class Engine:
             missing_data=row.missing or None,
             score=row.score,
             method=row.method,
+            vaccine_group=_vaccine_group(item),
             trace=row.trace if trace and row.trace else None,
         )
 
@@ -419,6 +421,11 @@ class Engine:
                     )
                 )
         return out
+
+
+def _vaccine_group(item: Item) -> str | None:
+    group = getattr(item.spec, "vaccine_group", None)
+    return group.name if group is not None else None
 
 
 def _sort_key(it: AgendaItem) -> tuple[Any, ...]:

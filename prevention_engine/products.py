@@ -100,6 +100,7 @@ def resolve(
             product.name,
             cvx,
             imm.sub_standard,
+            normalise_name(product.name),
         ), None
     assert imm.targets
     return Dose(

@@ -147,6 +147,7 @@ def _parse_item(r: Reader, names: set[str], seen: dict[str, int]) -> Item:
         contraindicated_when=_pred(r, "contraindicated_when", names),
         not_recommended_when=_pred(r, "not_recommended_when", names),
         not_recommended_reason=r.get_str("not_recommended_reason"),
+        applies_when_src=r.raw("applies_when"),
         immunity=immunity,
         source=source,
         review=review,

@@ -573,7 +573,7 @@ class SeriesResult:
 def _dose_ref_matches(dose: Dose, ref: str) -> bool:
     if ref.startswith("cvx:"):
         return dose.cvx is not None and (dose.cvx.lstrip("0") or "0") == ref[4:]
-    return dose.product is not None and normalise_name(dose.product) == ref
+    return dose.product_key is not None and dose.product_key == ref
 
 
 def _product_allowed(dose: Dose, rules: tuple[ProductRule, ...], birth: dt.date) -> bool:

@@ -1,0 +1,1 @@
+"""Optional adapters, each importing its third-party dependency lazily."""
