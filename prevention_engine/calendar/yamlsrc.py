@@ -27,7 +27,12 @@ class LocList(list[Any]):
     item_lines: list[int]
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's safe loader when available: same nodes and line marks, about 5 times faster
+# (the generated US calendar is 15,000 lines).
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc]
     pass
 
 
