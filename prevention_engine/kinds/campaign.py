@@ -131,15 +131,15 @@ def evaluate(item: Item, ctx: Context, cal: Calendar) -> list[Row]:
                 Row(
                     status="due" if ctx.as_of >= season.start else "upcoming",
                     occurrence=season.id,
-                    earliest=season.start,
-                    recommended=season.start,
+                    earliest=max(season.start, ctx.birth),
+                    recommended=max(season.start, ctx.birth),
                     latest=season.end,
                     reason=f"Campagne {season.label or season.id} du {french_date(season.start)} "
                     f"au {french_date(season.end)}.",
                 )
             )
             continue
-        earliest = season.start
+        earliest = max(season.start, ctx.birth)  # a baby born mid-season: from birth
         interval_txt = ""
         if season.min_interval is not None:
             last = _last_dose(targets, ctx)
