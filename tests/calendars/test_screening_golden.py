@@ -1,62 +1,17 @@
-"""Golden agendas for the French adult screening calendar, written from the fact sheet.
-
-Each case in ``golden/screening/*.yaml`` gives a profile, an assessment date, the rows the
-sources imply (``expect``), the items that must not appear (``absent``) and, optionally, the
-screening rows that must be notified (``notifications``, exact set of item ids). Only the
-fields a case states are compared; rows are matched by item id and, for window and campaign
-items, by ``occurrence`` (window id or season id).
-"""
+"""Golden agendas for the French adult screening calendar, written from the fact sheet."""
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-from prevention_engine import AgendaItem, Engine, Profile
+from prevention_engine import Engine
 
-GOLDEN = Path(__file__).parent / "golden" / "screening"
-CALENDAR = "fr-screening"
-FIELDS = (
-    "status",
-    "earliest_date",
-    "recommended_date",
-    "past_due_date",
-    "latest_date",
-    "completed_date",
-    "method",
-    "mandatory",
-    "review",
-)
-ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-CASE_KEYS = {"name", "source", "as_of", "profile", "expect", "absent", "notifications", "note"}
-EXPECT_KEYS = {"item", "occurrence", "reason_contains", *FIELDS}
+from .golden import check_case, load_cases
 
-
-def load_cases() -> list[Any]:
-    cases = []
-    for f in sorted(GOLDEN.glob("*.yaml")):
-        for case in yaml.safe_load(f.read_text(encoding="utf-8")):
-            cases.append(pytest.param(case, id=f"{f.stem}: {case['name']}"))
-    return cases
-
-
-CASES = load_cases()
-
-
-def _date(v: Any) -> Any:
-    return dt.date.fromisoformat(v) if isinstance(v, str) and ISO.match(v) else v
-
-
-def _rows(items: list[AgendaItem], exp: dict[str, Any]) -> list[AgendaItem]:
-    out = [i for i in items if i.calendar.id == CALENDAR and i.item == exp["item"]]
-    if "occurrence" in exp:
-        out = [i for i in out if i.occurrence == str(exp["occurrence"])]
-    return out
+CASES = load_cases(Path(__file__).parent / "golden" / "screening")
 
 
 def test_enough_cases() -> None:
@@ -65,37 +20,4 @@ def test_enough_cases() -> None:
 
 @pytest.mark.parametrize("case", CASES)
 def test_golden(engine: Engine, case: dict[str, Any]) -> None:
-    assert set(case) <= CASE_KEYS, set(case) - CASE_KEYS
-    as_of = _date(case["as_of"])
-    profile = Profile.model_validate(case["profile"])
-    agenda = engine.evaluate(profile, as_of)
-    shown = "\n".join(
-        f"  {i.id} {i.status} rec={i.recommended_date} pd={i.past_due_date} "
-        f"latest={i.latest_date} method={i.method}"
-        for i in agenda.items
-        if i.calendar.id == CALENDAR
-    )
-    for exp in case.get("expect", []):
-        assert set(exp) <= EXPECT_KEYS, set(exp) - EXPECT_KEYS
-        rows = _rows(agenda.items, exp)
-        assert len(rows) == 1, f"expected one row for {exp}, got {len(rows)} in:\n{shown}"
-        row = rows[0]
-        for field in FIELDS:
-            if field in exp:
-                want = _date(exp[field])
-                got = getattr(row, field)
-                assert got == want, (
-                    f"{row.id}: {field} is {got}, the source says {want}\n"
-                    f"reason: {row.reason}\n{shown}"
-                )
-        if "reason_contains" in exp:
-            assert exp["reason_contains"] in row.reason, row.reason
-        # Every screening row cites its source and calendar version.
-        assert row.source.url.startswith("http") and row.calendar.version
-    for absent in case.get("absent", []):
-        rows = [i.id for i in agenda.items if i.calendar.id == CALENDAR and i.item == absent]
-        assert not rows, f"{absent} should not be in the agenda, found {rows}\n{shown}"
-    if "notifications" in case:
-        ids = {i.id: i.item for i in agenda.items if i.calendar.id == CALENDAR}
-        notified = sorted({ids[n.item_id] for n in agenda.notifications if n.item_id in ids})
-        assert notified == sorted(case["notifications"]), notified
+    check_case(engine, case, "fr-screening")
