@@ -127,3 +127,34 @@ def test_evaluate_many_reports_bad_records(mini_engine: Engine) -> None:
 
     assert isinstance(out[0], Agenda) and isinstance(out[2], Agenda)
     assert isinstance(out[1], Rejected) and out[1].id == "b" and "birth_date" in out[1].error
+
+
+def test_missing_fact_gives_needs_data_naming_it(engine: Engine) -> None:
+    # Sex unknown: cervical screening cannot be decided, and the item says what to fill in.
+    a = engine.evaluate(Profile.model_validate({"birth_date": "1995-01-01"}), date(2025, 11, 10))
+    rows = a.item("cervical_screening")
+    assert [r.status for r in rows] == ["needs_data"]
+    assert rows[0].missing_data == ["sex"]
+    assert "renseignez le sexe" in rows[0].reason
+    # With the fact given, the answer is definite either way.
+    man = engine.evaluate(Profile.model_validate({"birth_date": "1995-01-01", "sex": "male"}),
+                          date(2025, 11, 10))
+    assert man.item("cervical_screening") == []
+
+
+def test_live_vaccines_need_a_month_apart(engine: Engine) -> None:
+    # French calendar: two live vaccines the same day or at least one month apart.
+    p = Profile.model_validate({
+        "birth_date": "2010-01-01",
+        "immunizations": [
+            {"date": "2024-05-01", "product": "Varivax"},
+            {"date": "2024-05-15", "product": "M-M-RVaxPro"},
+        ],
+    })
+    a = engine.evaluate(p, date(2024, 6, 1), trace=True)
+    rows = a.item("mmr")
+    trace = [(t.event, t.outcome, t.reason) for r in rows for t in (r.trace or [])]
+    assert ("M-M-RVaxPro", "not_valid", "live_conflict") in trace
+    first = rows[0]
+    assert first.dose == 1 and first.status == "upcoming"
+    assert first.earliest_date == date(2024, 6, 15)  # one month after the last live dose
