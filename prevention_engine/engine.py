@@ -72,6 +72,18 @@ class Engine:
         }
         self._check_product_refs()
         self._live_items = self._compute_live_items()
+        # Output pieces that never change, built once and shared (frozen models).
+        self._calendar_refs = {
+            (c.id, c.version): CalendarRef(id=c.id, version=c.version)
+            for c in registry.calendars
+        }
+        self._source_refs = {
+            (c.id, c.version, i.id): SourceRef(
+                title=i.source.title, url=i.source.url, section=i.source.section
+            )
+            for c in registry.calendars
+            for i in c.items
+        }
 
     # -- construction ----------------------------------------------------------------------
     @classmethod
@@ -217,7 +229,7 @@ class Engine:
         return Agenda(
             person_id=profile.id,
             as_of=as_of,
-            calendars=[CalendarRef(id=c.id, version=c.version) for c in cals],
+            calendars=[self._calendar_refs[(c.id, c.version)] for c in cals],
             items=items,
             notifications=notifications,
             warnings=sorted(set(warnings)),
@@ -309,6 +321,8 @@ class Engine:
             if c.target in item.targets:
                 return c.reason or "contre-indication enregistrée"
         if item.contraindicated_when is not None and item.contraindicated_when(ctx)[0] is True:
+            if item.contraindication_reason:
+                return item.contraindication_reason
             if ctx.pregnancy is not None:
                 return "vaccin vivant pendant la grossesse"
             return "situation de contre-indication (vaccin vivant et immunodépression)"
@@ -373,10 +387,8 @@ class Engine:
             mandatory=mandatory,
             title=item.title + suffix,
             reason=reason.strip(),
-            source=SourceRef.model_construct(
-                title=item.source.title, url=item.source.url, section=item.source.section
-            ),
-            calendar=CalendarRef.model_construct(id=cal.id, version=cal.version),
+            source=self._source_refs[(cal.id, cal.version, item.id)],
+            calendar=self._calendar_refs[(cal.id, cal.version)],
             review=item.review,
             review_reason=item.review_reason if item.review else None,
             occurrence=row.occurrence,

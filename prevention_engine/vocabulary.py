@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 VACCINE_TARGETS = frozenset(
     [
@@ -218,6 +219,7 @@ ICD10_PREFIXES: dict[str, str] = {
 }
 
 
+@lru_cache(maxsize=65536)
 def normalise_name(text: str) -> str:
     """Lower case, no accents, no spaces/hyphens/dots/underscores/slashes: for product matching."""
     decomposed = unicodedata.normalize("NFKD", text)
