@@ -399,6 +399,27 @@ def _series(s: ET.Element, group_names: dict[str, list[str]]) -> dict[str, Any]:
     return _drop_none(out)
 
 
+def _contraindications(root: ET.Element) -> tuple[Any, str] | None:
+    """Antigen-level (vaccine group) contraindications that map to our predicates."""
+    preds: list[Any] = []
+    titles: list[str] = []
+    for c in root.findall("contraindications/vaccineGroup/contraindication"):
+        pred = OBSERVATION_PREDICATES.get(_text(c, "observationCode"))
+        if pred is None:
+            continue
+        age = _drop_none(
+            {"min": _duration(_text(c, "beginAge")), "max": _duration(_text(c, "endAge"))}
+        )
+        option = {"all": [pred, {"age": age}]} if age else pred
+        if option not in preds:
+            preds.append(option)
+            titles.append(_text(c, "observationTitle"))
+    if not preds:
+        return None
+    reason = "situation listée par le CDC (CDSi) : " + ", ".join(titles)
+    return (preds[0] if len(preds) == 1 else {"any": preds}), reason
+
+
 def _immunity(root: ET.Element) -> dict[str, Any] | None:
     imm = root.find("immunity")
     dob = imm.find("dateOfBirth") if imm is not None else None
@@ -448,6 +469,9 @@ def antigen_item(path: Path, full_groups: dict[str, bool]) -> dict[str, Any] | N
             {"name": vaccine_group, "all_antigens": full_groups.get(vaccine_group)}
         ),
     }
+    contra = _contraindications(root)
+    if contra is not None:
+        item["contraindicated_when"], item["contraindication_reason"] = contra
     immunity = _immunity(root)
     if immunity:
         item["immunity"] = immunity

@@ -14,6 +14,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,16 +132,15 @@ def _next_row(rows: list[AgendaItem]) -> AgendaItem | None:
     return min(open_rows, key=lambda r: r.dose or 0) if open_rows else None
 
 
-def group_result(agenda: Agenda, group: str) -> GroupResult | None:
-    """Merge the items of one CDSi vaccine group (chapter 9)."""
-    per_item: dict[str, list[AgendaItem]] = {}
+def group_result(
+    agenda: Agenda, group: str, all_antigens: bool | None = None
+) -> GroupResult | None:
+    """Merge the agenda rows of one vaccine group (CDSi chapter 9): the rows whose
+    ``vaccine_group`` is ``group``; ``all_antigens`` as in the rule's ``vaccine_group``."""
+    items: dict[str, list[AgendaItem]] = {}
     for it in agenda.items:
-        per_item.setdefault(it.item, []).append(it)
-    engine_items = _group_items(group)
-    wanted = {i for i, _ in engine_items}
-    flags = [f for _, f in engine_items if f is not None]
-    all_antigens = flags[0] if flags else None
-    items = {k: v for k, v in per_item.items() if k in wanted}
+        if it.vaccine_group == group:
+            items.setdefault(it.item, []).append(it)
     if not items:
         return None
     statuses = [_series_status(v) for v in items.values()]
@@ -194,31 +194,35 @@ def group_result(agenda: Agenda, group: str) -> GroupResult | None:
     return GroupResult(series_status, dose_status, earliest, recommended, past_due)
 
 
-_GROUP_CACHE: dict[str, list[tuple[str, bool | None]]] = {}
+@dataclass(frozen=True, slots=True)
+class _UsRules:
+    """What the runner needs from an engine's US calendars, computed once per engine."""
+
+    all_antigens: dict[str, bool | None]  # vaccine group -> its all_antigens flag
+    rules_from: dt.date | None  # the first day a US calendar is in force
 
 
-def _group_items(group: str) -> list[tuple[str, bool | None]]:
-    return _GROUP_CACHE.get(group, [])
+_US_RULES: weakref.WeakKeyDictionary[Engine, _UsRules] = weakref.WeakKeyDictionary()
 
 
-_RULES_FROM: list[dt.date] = []
-
-
-def _index_groups(engine: Engine) -> None:
+def _us_rules(engine: Engine) -> _UsRules:
+    found = _US_RULES.get(engine)
+    if found is not None:
+        return found
     from .kinds.series import SeriesSpec
 
-    _GROUP_CACHE.clear()
-    _RULES_FROM.clear()
+    flags: dict[str, bool | None] = {}
     us = [c for c in engine.registry.calendars if c.jurisdiction == "US"]
-    if us:
-        _RULES_FROM.append(min(c.in_force_from for c in us))
     for cal in us:
         for item in cal.items:
             spec = item.spec
             if isinstance(spec, SeriesSpec) and spec.vaccine_group is not None:
-                _GROUP_CACHE.setdefault(spec.vaccine_group.name, []).append(
-                    (item.id, spec.vaccine_group.all_antigens)
-                )
+                g = spec.vaccine_group
+                if flags.get(g.name) is None:
+                    flags[g.name] = g.all_antigens
+    found = _UsRules(flags, min((c.in_force_from for c in us), default=None))
+    _US_RULES[engine] = found
+    return found
 
 
 def _norm_status(s: Any) -> str:
@@ -234,12 +238,13 @@ def check_case(engine: Engine, case: dict[str, Any]) -> CaseResult:
     as_of = _date(case.get("assessment_date"))
     assert as_of is not None
     # Cases older than the supporting data are replayed under the data (rules_date).
-    start = _RULES_FROM[0] if _RULES_FROM else None
+    us = _us_rules(engine)
+    start = us.rules_from
     rules_date = start if start is not None and as_of < start else None
     agenda = engine.evaluate(
         case_profile(case), as_of=as_of, jurisdiction="US", trace=True, rules_date=rules_date
     )
-    got = group_result(agenda, group)
+    got = group_result(agenda, group, us.all_antigens.get(group))
     if got is None:
         return CaseResult(cid, vg, False, ["no item for this vaccine group"])
     mism: list[str] = []
@@ -267,7 +272,6 @@ def check_case(engine: Engine, case: dict[str, Any]) -> CaseResult:
 
 
 def run_cases(engine: Engine, cases: Iterable[dict[str, Any]]) -> list[CaseResult]:
-    _index_groups(engine)
     out = []
     for c in cases:
         try:

@@ -51,6 +51,7 @@ class Item:
     spec: Any
     line: int | None = None
     not_recommended_reason: str | None = None
+    contraindication_reason: str | None = None  # text for contraindicated_when (else generic)
     applies_when_src: Any = None  # the YAML of applies_when, for the durable-rules oracle
 
 

@@ -1335,7 +1335,13 @@ def _booster_rows(
     valid = [e.dose for e in res.evals if e.status == "valid"]
     last = valid[-1].date if valid else None
     fixed = _booster_dates(b, ctx.birth, Duration(years=120).add_to(ctx.birth))
-    nxt = _next_fixed(b, fixed, last)
+    if last is None:
+        # No dose on record: the booster is the fixed age most recently passed (one dose
+        # now), not every fixed age since 25.
+        passed = [f for f in fixed if f <= ctx.as_of]
+        nxt = passed[-1] if passed else (fixed[0] if fixed else None)
+    else:
+        nxt = _next_fixed(b, fixed, last)
     if nxt is None:
         return rows
     why = ""

@@ -64,6 +64,8 @@ items:
     domain: vaccination
     title: Measles
     targets: [measles]
+    contraindicated_when: {pregnant: true}
+    contraindication_reason: "vaccin vivant : grossesse (test)"
     source: {title: test, url: "https://example.org"}
     series:
       - name: one
@@ -144,6 +146,13 @@ def test_live_conflict_window(us: Engine) -> None:
     assert (trace[1].outcome, trace[1].reason) == ("not_valid", "live_conflict")
     nxt = next(r for r in res["measles"]["rows"] if r.status != "completed")
     assert nxt.earliest_date == dt.date(2025, 10, 29)  # varicella dose + 28 days
+
+
+def test_contraindication_reason(us: Engine) -> None:
+    res = _run(us, [], birth_date="1995-01-01", sex="female", pregnancies=[{"lmp": "2025-08-01"}])
+    row = res["measles"]["rows"][0]
+    assert row.status == "contraindicated"
+    assert "grossesse (test)" in row.reason
 
 
 def test_season_start(us: Engine) -> None:
