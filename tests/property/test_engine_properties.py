@@ -87,3 +87,18 @@ def test_never_raises_for_a_valid_profile(engine: Engine, data: dict[str, object
     if p.birth_date <= as_of:
         agenda = engine.evaluate(p, as_of)
         assert agenda.as_of == as_of
+
+
+@SETTINGS
+@given(profile_dicts(AS_OF))
+def test_later_doses_never_start_before_earlier_ones(engine: Engine,
+                                                     data: dict[str, object]) -> None:
+    p = Profile.model_validate(data)
+    last: dict[str, dt.date] = {}
+    rows = [i for i in engine.evaluate(p, AS_OF).items
+            if i.dose is not None and i.status in ("due", "overdue", "upcoming")]
+    for it in sorted(rows, key=lambda i: (i.item, i.dose or 0)):
+        assert it.earliest_date is not None
+        if it.item in last:
+            assert it.earliest_date >= last[it.item], it.id
+        last[it.item] = it.earliest_date
