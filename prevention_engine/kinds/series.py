@@ -1197,6 +1197,7 @@ def _rows(
         else "aucune dose enregistrée"
     )
     projected_prev: dt.date | None = None
+    satisfied = dict(res.satisfied)
     idx = res.next_index
     first_open = True
     while idx < len(tds):
@@ -1208,7 +1209,7 @@ def _rows(
         fc = forecast_dose(
             td,
             prev,
-            res.satisfied,
+            satisfied,
             history,
             ctx,
             cal,
@@ -1267,6 +1268,13 @@ def _rows(
         if status == "missed" and first_open:
             break
         projected_prev = max(fc.recommended, ctx.as_of) if first_open else fc.recommended
+        # Later rows are projected as if this dose were given then: skips and intervals
+        # of the following doses see it (a catch-up dose at 11 makes the 11-13 one unneeded).
+        planned = Dose(-1 - idx, projected_prev, "dose prévue", frozenset(item.targets),
+                       item_live, None, None, False)
+        history = [*history, (planned, True)]
+        satisfied[idx] = planned
+        prev = planned
         first_open = False
         if td.recurring:
             break
