@@ -1,0 +1,479 @@
+"""CDSi chapter 6 and 7: each recorded dose judged against the target doses, then forecast."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ...calendar.model import Calendar
+from ...context import Context, Dose
+from ...dates import french_date
+from .spec import (
+    ONE_DAY,
+    Interval,
+    ProductRule,
+    Series,
+    SkipCondition,
+    TargetDose,
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Evaluation
+# --------------------------------------------------------------------------------------------
+@dataclass(slots=True)
+class DoseEval:
+    dose: Dose
+    status: str  # valid | not_valid | extraneous | sub_standard
+    reason: str  # code
+    target: int | None  # index of the target dose satisfied (0-based)
+    detail: str = ""
+
+
+@dataclass(slots=True)
+class SeriesResult:
+    series: Series
+    evals: list[DoseEval]
+    satisfied: dict[int, Dose]
+    skipped: set[int]
+    next_index: int  # index of the next target dose (may equal len(doses))
+    complete: bool
+    last_considered: Dose | None  # last valid or not-valid dose (interval reference)
+    valid_count: int = 0
+    boosters_done: list[Dose] = field(default_factory=list)
+
+
+def _dose_ref_matches(dose: Dose, ref: str) -> bool:
+    if ref.startswith("cvx:"):
+        return dose.cvx is not None and (dose.cvx.lstrip("0") or "0") == ref[4:]
+    return dose.product_key is not None and dose.product_key == ref
+
+
+def _product_allowed(dose: Dose, rules: tuple[ProductRule, ...], birth: dt.date) -> bool:
+    if dose.product is None and dose.cvx is None:
+        # Recorded by its targets only ("vaccin contre le pneumocoque"): the product is
+        # unknown, not wrong, so a product restriction cannot reject it.
+        return True
+    for rule in rules:
+        if not _dose_ref_matches(dose, rule.ref):
+            continue
+        if rule.begin_age is not None and dose.date < rule.begin_age.add_to(birth):
+            continue
+        if rule.end_age is not None and dose.date >= rule.end_age.add_to(birth):
+            continue
+        return True
+    return False
+
+
+def _compare(a: int, op: str, b: int) -> bool:
+    return {
+        ">=": a >= b,
+        ">": a > b,
+        "==": a == b,
+        "<": a < b,
+        "<=": a <= b,
+    }[op]
+
+
+def _condition_holds(
+    c: SkipCondition,
+    ref_date: dt.date,
+    birth: dt.date,
+    history: list[tuple[Dose, bool]],
+    prev: Dose | None,
+    completed: set[str],
+    others: tuple[Dose, ...] = (),
+    inclusive: bool = False,
+) -> bool:
+    if c.type == "age":
+        if c.begin_age is not None and ref_date < c.begin_age.add_to(birth):
+            return False
+        return not (c.end_age is not None and ref_date >= c.end_age.add_to(birth))
+    if c.type == "interval":
+        if prev is None or c.interval is None:
+            return False
+        return ref_date >= c.interval.add_to(prev.date)
+    if c.type == "count":
+        n = 0
+        pool = list(history)
+        if c.dose_type == "total" and c.products:
+            # CDSi vaccine count: total doses of these products in the whole history
+            seen = {id(d) for d, _ in history}
+            pool += [
+                (d, False)
+                for d in others
+                if id(d) not in seen and (d.date <= ref_date if inclusive else d.date < ref_date)
+            ]
+        for d, valid in pool:
+            if c.dose_type == "valid" and not valid:
+                continue
+            if c.products and not any(_dose_ref_matches(d, p) for p in c.products):
+                continue
+            if c.begin_age is not None and d.date < c.begin_age.add_to(birth):
+                continue
+            if c.end_age is not None and d.date >= c.end_age.add_to(birth):
+                continue
+            if c.start_date is not None and d.date < c.start_date:
+                continue
+            if c.end_date is not None and d.date >= c.end_date:
+                continue
+            n += 1
+        return _compare(n, c.op, c.count or 0)
+    if c.type == "completed_series":
+        return any(s in completed for s in c.series)
+    return False
+
+
+def skip_applies(
+    td: TargetDose,
+    context: str,
+    ref_date: dt.date,
+    birth: dt.date,
+    history: list[tuple[Dose, bool]],
+    prev: Dose | None,
+    completed: set[str],
+    others: tuple[Dose, ...] = (),
+) -> bool:
+    for skip in td.skips:
+        if skip.context not in (context, "both"):
+            continue
+        results = []
+        for s in skip.sets:
+            vals = [
+                _condition_holds(
+                    c, ref_date, birth, history, prev, completed, others, context == "forecast"
+                )
+                for c in s.conditions
+            ]
+            results.append(all(vals) if s.logic == "and" else any(vals))
+        if results and (all(results) if skip.set_logic == "and" else any(results)):
+            return True
+    return False
+
+
+def _interval_ref(
+    iv: Interval,
+    prev: Dose | None,
+    satisfied: dict[int, Dose],
+    ctx: Context,
+    history: list[tuple[Dose, bool]],
+    before: dt.date | None = None,
+) -> dt.date | None:
+    if iv.ref == "previous":
+        return prev.date if prev is not None else None
+    if iv.ref == "dose":
+        assert iv.ref_dose is not None
+        d = satisfied.get(iv.ref_dose - 1)
+        return d.date if d is not None else None
+    if iv.ref == "observation":
+        if iv.ref_observation == "lmp":
+            return ctx.pregnancy.start if ctx.pregnancy is not None else None
+        return ctx.birth
+    if iv.ref == "most_recent":
+        # CDSi CALCDTINT-8: the most recent dose of these products in the whole history (a Td
+        # dose counts for the pertussis series although it has no pertussis component)
+        pool = [d for d, _ in history] + [
+            d for d in ctx.doses if before is None or d.date < before
+        ]
+        dates = [d.date for d in pool if any(_dose_ref_matches(d, p) for p in iv.products)]
+        return max(dates) if dates else None
+    return None
+
+
+def _resolved_intervals(
+    intervals: tuple[Interval, ...],
+    on: dt.date,
+    prev: Dose | None,
+    satisfied: dict[int, Dose],
+    ctx: Context,
+    history: list[tuple[Dose, bool]],
+    before: dt.date | None,
+) -> list[tuple[Interval, dt.date | None]]:
+    """The intervals in effect on ``on`` with their reference dates; an interval with
+    ``priority: override`` whose reference exists replaces all the others (CDSi)."""
+    out = [
+        (iv, _interval_ref(iv, prev, satisfied, ctx, history, before))
+        for iv in intervals
+        if iv.in_effect(on)
+    ]
+    overriding: list[tuple[Interval, dt.date | None]] = [
+        (iv, ref) for iv, ref in out if iv.priority == "override" and ref is not None
+    ]
+    return overriding or out
+
+
+def _interval_failure(
+    intervals: tuple[Interval, ...],
+    dose: Dose,
+    prev: Dose | None,
+    satisfied: dict[int, Dose],
+    ctx: Context,
+    history: list[tuple[Dose, bool]],
+) -> str | None:
+    """Why ``dose`` is too soon for one of ``intervals`` (all must hold), or None."""
+    for iv, ref in _resolved_intervals(
+        intervals, dose.date, prev, satisfied, ctx, history, dose.date
+    ):
+        lim = iv.abs_min or iv.min
+        if ref is None or lim is None:
+            continue
+        if dose.date < lim.add_to(ref):
+            return f"intervalle trop court ({lim.french()} minimum depuis le {french_date(ref)})"
+    return None
+
+
+def _matches_any(dose: Dose, refs: frozenset[str]) -> bool:
+    return any(_dose_ref_matches(dose, r) for r in refs)
+
+
+def _live_conflict(
+    dose: Dose,
+    doses: list[Dose],
+    cal: Calendar,
+    history: list[tuple[Dose, bool]] | None = None,
+) -> Dose | None:
+    if cal.live_conflicts:
+        invalid = {id(d) for d, ok in (history or []) if not ok}
+        for other in doses:
+            if other is dose or other.date >= dose.date:
+                continue
+            for lc in cal.live_conflicts:
+                if not (_matches_any(other, lc.previous) and _matches_any(dose, lc.current)):
+                    continue
+                end = lc.end if id(other) in invalid else lc.min_end
+                if lc.begin.add_to(other.date) <= dose.date < end.add_to(other.date):
+                    return other
+        return None
+    spacing = cal.live_spacing
+    if spacing is None or not dose.live:
+        return None
+    for other in doses:
+        if other is dose or not other.live or other.date >= dose.date:
+            continue
+        if dose.date < spacing.add_to(other.date):
+            return other
+    return None
+
+
+def evaluate_series(
+    series: Series,
+    doses: list[Dose],
+    all_doses: list[Dose],
+    ctx: Context,
+    cal: Calendar,
+    completed_series: set[str],
+) -> SeriesResult:
+    birth = ctx.birth
+    tds = series.doses
+    evals: list[DoseEval] = []
+    satisfied: dict[int, Dose] = {}
+    skipped: set[int] = set()
+    history: list[tuple[Dose, bool]] = []
+    prev: Dose | None = None
+    idx = 0
+    boosters_done: list[Dose] = []
+    for dose in doses:
+        # Conditional skips (evaluation context) before matching this dose.
+        while idx < len(tds) and skip_applies(
+            tds[idx], "evaluation", dose.date, birth, history, prev, completed_series, ctx.doses
+        ):
+            skipped.add(idx)
+            idx += 1
+        if idx >= len(tds):
+            if series.boosters is not None and tds and len(satisfied) + len(skipped) >= len(tds):
+                boosters_done.append(dose)
+                evals.append(DoseEval(dose, "valid", "booster", None, "rappel"))
+                history.append((dose, True))
+                prev = dose
+                continue
+            if series.boosters is not None and not tds:
+                boosters_done.append(dose)
+                evals.append(DoseEval(dose, "valid", "booster", None, "rappel"))
+                history.append((dose, True))
+                prev = dose
+                continue
+            evals.append(
+                DoseEval(dose, "extraneous", "series_complete", None, "schéma déjà complet")
+            )
+            history.append((dose, False))
+            continue
+        td = tds[idx]
+        if dose.sub_standard:
+            evals.append(
+                DoseEval(
+                    dose,
+                    "sub_standard",
+                    "sub_standard",
+                    None,
+                    "dose non conforme (périmée ou sous-dosée)",
+                )
+            )
+            continue
+        if td.inadvertent and any(_dose_ref_matches(dose, p) for p in td.inadvertent):
+            evals.append(
+                DoseEval(
+                    dose, "not_valid", "wrong_product", None, "vaccin inadapté pour cette dose"
+                )
+            )
+            continue
+        status, reason, detail = "valid", "", ""
+        ages = td.ages_on(dose.date)
+        abs_min = ages.abs_min or ages.min
+        if abs_min is not None and dose.date < abs_min.add_to(birth):
+            status, reason = "not_valid", "too_young"
+            detail = f"faite avant l'âge minimal ({abs_min.french()})"
+        elif ages.max is not None and dose.date >= ages.max.add_to(birth):
+            status, reason = "extraneous", "too_old"
+            detail = f"faite après l'âge maximal ({ages.max.french()})"
+        else:
+            if (
+                ages.abs_min is not None
+                and ages.min is not None
+                and dose.date < ages.min.add_to(birth)
+            ):
+                reason, detail = "grace_period", "dans la période de tolérance d'âge"
+            too_soon = _interval_failure(td.intervals, dose, prev, satisfied, ctx, history)
+            # CDSi 6.6: an allowable interval rescues a dose given too soon
+            if (
+                too_soon is not None
+                and td.allowable_intervals
+                and _interval_failure(td.allowable_intervals, dose, prev, satisfied, ctx, history)
+                is None
+            ):
+                too_soon = None
+            if too_soon is not None:
+                status, reason = "not_valid", "too_soon"
+                detail = too_soon
+            if status == "valid":
+                conflict = _live_conflict(dose, all_doses, cal, history)
+                if conflict is not None:
+                    status, reason = "not_valid", "live_conflict"
+                    detail = (
+                        "vaccin vivant trop proche d'un autre vaccin vivant"
+                        f" ({french_date(conflict.date)})"
+                    )
+            if (
+                status == "valid"
+                and (td.products or td.preferred)
+                and not _product_allowed(dose, td.products + td.preferred, birth)
+            ):
+                status, reason = "not_valid", "wrong_product"
+                detail = "produit non autorisé pour cette dose"
+        if status == "valid":
+            evals.append(DoseEval(dose, "valid", reason or "valid", idx, detail))
+            satisfied[idx] = dose
+            history.append((dose, True))
+            prev = dose
+            if not td.recurring:
+                idx += 1
+        else:
+            evals.append(DoseEval(dose, status, reason, None, detail))
+            history.append((dose, False))
+            if status == "not_valid":
+                prev = dose
+    # Target doses left that a forecast-context skip makes unnecessary (CDSi 7.1) do not keep
+    # the series open.
+    end = idx
+    while end < len(tds) and skip_applies(
+        tds[end], "forecast", ctx.as_of, birth, history, prev, completed_series, ctx.doses
+    ):
+        end += 1
+    complete = end >= len(tds)  # a recurring last dose is only passed by a skip
+    return SeriesResult(
+        series=series,
+        evals=evals,
+        satisfied=satisfied,
+        skipped=skipped,
+        next_index=idx,
+        complete=complete,
+        last_considered=prev,
+        valid_count=sum(1 for e in evals if e.status == "valid"),
+        boosters_done=boosters_done,
+    )
+
+
+@dataclass(slots=True)
+class Forecast:
+    earliest: dt.date
+    recommended: dt.date
+    past_due: dt.date | None
+    latest: dt.date | None
+    unadjusted_recommended: dt.date
+
+
+def forecast_dose(
+    td: TargetDose,
+    prev: Dose | None,
+    satisfied: dict[int, Dose],
+    history: list[tuple[Dose, bool]],
+    ctx: Context,
+    cal: Calendar,
+    live_doses: list[Dose],
+    item_live: bool,
+    prev_date_override: dt.date | None = None,
+) -> Forecast:
+    """CDSi 7.5: earliest, recommended, past due and latest dates of one target dose."""
+    birth = ctx.birth
+    a = td.ages_on(ctx.as_of)
+    candidates = [a.min.add_to(birth)] if a.min is not None else [birth]
+    rec_int: list[dt.date] = []
+    late_int: list[dt.date] = []
+    max_int: list[dt.date] = []
+    for iv, found in _resolved_intervals(
+        td.intervals, ctx.as_of, prev, satisfied, ctx, history, None
+    ):
+        ref = found
+        if prev_date_override is not None and iv.ref == "previous":
+            ref = prev_date_override
+        if ref is None:
+            continue
+        if iv.min is not None:
+            candidates.append(iv.min.add_to(ref))
+        if iv.earliest_rec is not None:
+            rec_int.append(iv.earliest_rec.add_to(ref))
+        if iv.latest_rec is not None:
+            late_int.append(iv.latest_rec.add_to(ref))
+        if iv.max is not None:
+            max_int.append(iv.max.add_to(ref))
+    if cal.live_conflicts:
+        wanted = frozenset(p.ref for p in td.preferred or td.products)
+        for d in live_doses:
+            for lc in cal.live_conflicts:
+                if wanted & lc.current and _matches_any(d, lc.previous):
+                    candidates.append(lc.end.add_to(d.date))
+    elif item_live and cal.live_spacing is not None:
+        for d in live_doses:
+            candidates.append(cal.live_spacing.add_to(d.date))
+    if history and prev_date_override is None:
+        # never before a dose already recorded (a dose that did not count still happened)
+        candidates.append(max(d.date for d, _ in history))
+    earliest = max(candidates)
+    if td.season is not None:
+        earliest = max(earliest, td.season[0])
+    if td.season_start is not None:
+        m, day = td.season_start
+        season = dt.date(ctx.as_of.year, m, day)
+        if season > ctx.as_of:
+            season = dt.date(ctx.as_of.year - 1, m, day)
+        earliest = max(earliest, season)
+    if a.earliest_rec is not None:
+        unadj = a.earliest_rec.add_to(birth)
+    elif rec_int:
+        unadj = max(rec_int)
+    else:
+        unadj = earliest
+    recommended = max(earliest, unadj)
+    past_due: dt.date | None
+    if a.latest_rec is not None:
+        past_due = a.latest_rec.add_to(birth) - ONE_DAY
+    elif late_int:
+        past_due = max(late_int) - ONE_DAY
+    elif cal.past_due_after is not None:
+        past_due = cal.past_due_after.add_to(unadj) - ONE_DAY
+    else:
+        past_due = None
+    if past_due is not None:
+        past_due = max(earliest, past_due)
+    ends = [*max_int, *([a.max.add_to(birth)] if a.max is not None else [])]
+    latest = min(ends) - ONE_DAY if ends else None
+    return Forecast(earliest, recommended, past_due, latest, unadj)

@@ -1,0 +1,90 @@
+"""CDSi chapter 8: which of an item's alternative series describes the person best."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ...context import Context
+from .evaluation import (
+    SeriesResult,
+)
+from .spec import (
+    Series,
+)
+
+
+def ordinal(n: int) -> str:
+    return "1re" if n == 1 else f"{n}e"
+
+
+def series_admits(series: Series, ctx: Context, first: dt.date) -> bool:
+    if series.start_min is not None and first < series.start_min.add_to(ctx.birth):
+        return False
+    return not (series.start_max is not None and first >= series.start_max.add_to(ctx.birth))
+
+
+def _tie_break(r: SeriesResult) -> tuple[int, str]:
+    return (r.series.preference, r.series.priority or "")
+
+
+def _score(pool: list[SeriesResult], complete: bool) -> SeriesResult:
+    """CDSi 8.4-8.6 (simplified): points for a product series whose doses are all valid, the
+    most valid doses and the fewest doses left; ties by preference."""
+    most = max(r.valid_count for r in pool)
+    least_left = min(len(r.series.doses) - r.next_index for r in pool)
+
+    def points(r: SeriesResult) -> int:
+        p = 0
+        all_valid = all(e.status == "valid" for e in r.evals)
+        if r.series.product_path:
+            p += (1 if complete else 2) if all_valid else (0 if complete else -2)
+        p += (1 if complete else 2) if r.valid_count == most else (0 if complete else -2)
+        if not complete:
+            p += 2 if len(r.series.doses) - r.next_index == least_left else -2
+        return p
+
+    return min(pool, key=lambda r: (-points(r), *_tie_break(r)))
+
+
+def _aged_out(r: SeriesResult, ctx: Context) -> bool:
+    if r.complete or r.next_index >= len(r.series.doses):
+        return False
+    mx = r.series.doses[r.next_index].ages_on(ctx.as_of).max
+    return mx is not None and ctx.as_of >= mx.add_to(ctx.birth)
+
+
+def select_across_groups(results: list[SeriesResult], ctx: Context) -> SeriesResult:
+    """The best series of each series ``group``, then the best group (CDSi 8.8): a complete
+    one, else one in process, else one that can still start; ties go to the first group."""
+    groups: dict[str, list[SeriesResult]] = {}
+    for r in results:
+        groups.setdefault(r.series.group or "", []).append(r)
+    if len(groups) == 1:
+        return select_series(results)
+    bests = [select_series(rs) for rs in groups.values()]
+
+    def rank(r: SeriesResult) -> int:
+        if r.complete:
+            return 0
+        if _aged_out(r, ctx):
+            return 3
+        return 1 if r.satisfied else 2
+
+    return min(bests, key=rank)
+
+
+def select_series(results: list[SeriesResult]) -> SeriesResult:
+    """CDSi chapter 8: one complete series, else one in-process series, else the default
+    series; several complete or in-process series are scored; ties go to ``preference``.
+    An ``evaluation_only`` series is only chosen when it is complete."""
+    usable = [r for r in results if r.series.type != "evaluation_only" or r.complete]
+    results = usable or results
+    complete = [r for r in results if r.complete]
+    if complete:
+        return complete[0] if len(complete) == 1 else _score(complete, True)
+    in_process = [r for r in results if r.satisfied]
+    if in_process:
+        return in_process[0] if len(in_process) == 1 else _score(in_process, False)
+    defaults = [r for r in results if r.series.default]
+    pool = defaults or results
+    return min(pool, key=_tie_break)

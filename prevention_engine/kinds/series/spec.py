@@ -1,0 +1,537 @@
+"""The compiled form of a ``series`` item and its parser (ages, intervals, skips, boosters)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from ...calendar.reader import Reader
+from ...conditions import compile_predicate
+from ...context import Pred
+from ...dates import Duration
+from ...vocabulary import normalise_name
+from ..campaign import Season, parse_seasons
+
+ONE_DAY = timedelta(days=1)
+AGE_KEYS = ("abs_min", "min", "earliest_rec", "latest_rec", "max")
+
+
+# --------------------------------------------------------------------------------------------
+# Compiled spec
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Ages:
+    abs_min: Duration | None = None
+    min: Duration | None = None
+    earliest_rec: Duration | None = None
+    latest_rec: Duration | None = None
+    max: Duration | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    ref: str  # previous | dose | observation | most_recent
+    ref_dose: int | None
+    ref_observation: str | None
+    abs_min: Duration | None
+    min: Duration | None
+    earliest_rec: Duration | None
+    latest_rec: Duration | None
+    products: frozenset[str] = frozenset()
+    effective: dt.date | None = None  # the interval applies to doses given from this date
+    cessation: dt.date | None = None  # ... up to this date (inclusive)
+    priority: str | None = None
+    max: Duration | None = None  # latest allowed: reference + max - 1 day (e.g. 37 SA)
+
+    def in_effect(self, on: dt.date) -> bool:
+        return (self.effective is None or on >= self.effective) and (
+            self.cessation is None or on <= self.cessation
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ProductRule:
+    """A product reference (normalised name or ``cvx:NN``) with the ages it is allowed at."""
+
+    ref: str
+    begin_age: Duration | None = None
+    end_age: Duration | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SkipCondition:
+    type: str
+    begin_age: Duration | None = None
+    end_age: Duration | None = None
+    interval: Duration | None = None
+    count: int | None = None
+    op: str = ">="
+    dose_type: str = "valid"
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    products: frozenset[str] = frozenset()
+    series: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SkipSet:
+    logic: str
+    conditions: tuple[SkipCondition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    context: str
+    set_logic: str
+    sets: tuple[SkipSet, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DatedAges:
+    """Ages that apply to doses given in [effective, cessation] (CDSi age effective dates)."""
+
+    effective: dt.date | None
+    cessation: dt.date | None
+    ages: Ages
+
+
+@dataclass(frozen=True, slots=True)
+class TargetDose:
+    number: int
+    ages: Ages
+    intervals: tuple[Interval, ...]
+    products: tuple[ProductRule, ...]
+    preferred: tuple[ProductRule, ...]
+    inadvertent: frozenset[str]
+    skips: tuple[Skip, ...]
+    recurring: bool
+    season_start: tuple[int, int] | None = None
+    dated_ages: tuple[DatedAges, ...] = ()
+    allowable_intervals: tuple[Interval, ...] = ()
+    season: tuple[dt.date, dt.date | None] | None = None
+    label: str | None = None
+
+    def ages_on(self, on: dt.date) -> Ages:
+        """The ages in effect for a dose given (or forecast) on ``on``."""
+        for da in self.dated_ages:
+            if (da.effective is None or on >= da.effective) and (
+                da.cessation is None or on <= da.cessation
+            ):
+                return da.ages
+        return self.ages
+
+
+@dataclass(frozen=True, slots=True)
+class Boosters:
+    at_ages: tuple[Duration, ...]
+    then_every: Duration | None
+    min_gap: Duration | None
+    max_gap: Duration | None
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    name: str
+    title: str | None
+    applies_when: Pred | None
+    start_min: Duration | None
+    start_max: Duration | None
+    preference: int
+    default: bool
+    doses: tuple[TargetDose, ...]
+    boosters: Boosters | None
+    doses_since: str | None
+    group: str | None = None
+    type: str = "standard"  # standard | risk | evaluation_only
+    priority: str | None = None  # CDSi seriesPriority (A, B, ...): lower letter wins ties
+    product_path: bool = False  # a product-specific series (CDSi productPath)
+    sex: str | None = None  # female | male: the series applies only to that sex
+    group_name: str | None = None
+    seasons: tuple[Season, ...] = ()  # if set, a dose is only given inside one of them
+
+
+@dataclass(frozen=True, slots=True)
+class VaccineGroup:
+    """Items sharing a vaccine group are reported together (CDSi chapter 9: MMR, DTaP/Tdap/Td);
+    ``all_antigens``: the group needs every antigen (True) or any of them (False)."""
+
+    name: str
+    all_antigens: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesSpec:
+    series: tuple[Series, ...]
+    product_refs: tuple[tuple[str, str, int | None], ...] = ()  # (ref, field, line) to check
+    vaccine_group: VaccineGroup | None = None
+    #: how a series ``start_age`` filters: ``first_dose`` (age at the first recorded dose, or on
+    #: the assessment date when none) or ``first_valid_dose`` (CDSi 8.1: a series is dropped when
+    #: the first dose it counts as valid was given at or after ``start_age.max``; ``min`` does not
+    #: drop a series that has valid doses, and a series without a valid dose is kept, so with no
+    #: valid dose at all the default series is used)
+    start_age_basis: str = "first_dose"
+
+
+# --------------------------------------------------------------------------------------------
+# Parsing
+# --------------------------------------------------------------------------------------------
+def _product_rule(entry: Any, r: Reader, key: str) -> ProductRule:
+    if isinstance(entry, str):
+        return ProductRule(product_key(entry))
+    if isinstance(entry, dict):
+        sub = Reader(entry, r.file, r.item, r.field(key))
+        sub.check_keys(["name", "begin_age", "end_age"], required=["name"])
+        return ProductRule(
+            product_key(sub.req_str("name")), sub.duration("begin_age"), sub.duration("end_age")
+        )
+    raise r.error("a product is a name or {name, begin_age, end_age}", key)
+
+
+def product_key(ref: str) -> str:
+    """Normalise a product reference: 'cvx:08' -> 'cvx:8'? no: keep codes, normalise names."""
+    ref = ref.strip()
+    if ":" in ref:
+        system, value = ref.split(":", 1)
+        system = system.strip().lower()
+        value = value.strip()
+        if system == "cvx":
+            value = value.lstrip("0") or "0"
+        return f"{system}:{value.upper() if system == 'atc' else value}"
+    return normalise_name(ref)
+
+
+def _product_list(r: Reader, key: str) -> tuple[ProductRule, ...]:
+    v = r.raw(key)
+    if v is None:
+        return ()
+    if not isinstance(v, list):
+        raise r.error("expected a list of products", key)
+    return tuple(_product_rule(e, r, key) for e in v)
+
+
+def _ages(r: Reader) -> tuple[Ages, tuple[DatedAges, ...]]:
+    """``ages`` is a mapping, or a list of mappings each with ``effective``/``cessation`` dates."""
+    if not r.has("ages"):
+        return Ages(), ()
+    if isinstance(r.raw("ages"), list):
+        dated = []
+        for a in r.children("ages"):
+            a.check_keys((*AGE_KEYS, "effective", "cessation"))
+            dated.append(
+                DatedAges(
+                    a.get_date("effective"),
+                    a.get_date("cessation"),
+                    Ages(*(a.duration(k) for k in AGE_KEYS)),
+                )
+            )
+        if not dated:
+            return Ages(), ()
+        undated = [d.ages for d in dated if d.effective is None and d.cessation is None]
+        latest = max(dated, key=lambda d: d.effective or dt.date.min)
+        return (undated[0] if undated else latest.ages), tuple(dated)
+    a = r.child("ages")
+    a.check_keys(AGE_KEYS)
+    return Ages(*(a.duration(k) for k in AGE_KEYS)), ()
+
+
+def _interval(r: Reader) -> Interval:
+    r.check_keys(
+        [
+            "from",
+            "abs_min",
+            "min",
+            "earliest_rec",
+            "latest_rec",
+            "products",
+            "effective",
+            "cessation",
+            "priority",
+            "max",
+        ],
+        required=["from"],
+    )
+    ref = r.raw("from")
+    ref_dose = None
+    ref_obs = None
+    products: frozenset[str] = frozenset()
+    if ref == "previous":
+        kind = "previous"
+    elif isinstance(ref, dict) and len(ref) == 1 and "dose" in ref:
+        kind = "dose"
+        ref_dose = ref["dose"]
+        if not isinstance(ref_dose, int) or ref_dose < 1:
+            raise r.error("from: {dose: N} takes a dose number >= 1", "from")
+    elif isinstance(ref, dict) and len(ref) == 1 and "observation" in ref:
+        kind = "observation"
+        ref_obs = str(ref["observation"])
+        if ref_obs not in ("lmp", "birth"):
+            raise r.error("from: {observation: ...} supports 'lmp' (pregnancy start)", "from")
+    elif ref == "most_recent":
+        kind = "most_recent"
+        products = frozenset(product_key(p) for p in r.str_list("products"))
+        if not products:
+            raise r.error("from: most_recent needs 'products'", "products")
+    else:
+        raise r.error("from is 'previous', {dose: N}, {observation: lmp} or 'most_recent'", "from")
+    return Interval(
+        kind,
+        ref_dose,
+        ref_obs,
+        r.duration("abs_min"),
+        r.duration("min"),
+        r.duration("earliest_rec"),
+        r.duration("latest_rec"),
+        products,
+        r.get_date("effective"),
+        r.get_date("cessation"),
+        r.get_str("priority"),
+        r.duration("max"),
+    )
+
+
+_COND_TYPES = ("age", "interval", "count", "completed_series")
+
+
+def _skip(r: Reader) -> Skip:
+    r.check_keys(["context", "set_logic", "sets", "description"], required=["sets"])
+    context = r.get_str("context", "both") or "both"
+    if context not in ("evaluation", "forecast", "both"):
+        raise r.error("context is evaluation, forecast or both", "context")
+    set_logic = (r.get_str("set_logic", "or") or "or").lower()
+    if set_logic not in ("and", "or"):
+        raise r.error("set_logic is 'and' or 'or'", "set_logic")
+    sets = []
+    for sr in r.children("sets"):
+        sr.check_keys(["logic", "conditions", "description"], required=["conditions"])
+        logic = (sr.get_str("logic", "and") or "and").lower()
+        if logic not in ("and", "or"):
+            raise sr.error("logic is 'and' or 'or'", "logic")
+        conds = []
+        for cr in sr.children("conditions"):
+            cr.check_keys(
+                [
+                    "type",
+                    "begin",
+                    "end",
+                    "interval",
+                    "count",
+                    "op",
+                    "dose_type",
+                    "begin_age",
+                    "end_age",
+                    "start_date",
+                    "end_date",
+                    "products",
+                    "series",
+                ],
+                required=["type"],
+            )
+            ctype = cr.req_str("type")
+            if ctype not in _COND_TYPES:
+                from ...vocabulary import suggest
+
+                raise cr.error(
+                    f"unknown condition type '{ctype}'", "type", suggest(ctype, _COND_TYPES)
+                )
+            op = cr.get_str("op", ">=") or ">="
+            if op not in (">=", ">", "==", "<", "<="):
+                raise cr.error("op is one of >=, >, ==, <, <=", "op")
+            dose_type = (cr.get_str("dose_type", "valid") or "valid").lower()
+            if dose_type not in ("valid", "total"):
+                raise cr.error("dose_type is 'valid' or 'total'", "dose_type")
+            conds.append(
+                SkipCondition(
+                    type=ctype,
+                    begin_age=cr.duration("begin") or cr.duration("begin_age"),
+                    end_age=cr.duration("end") or cr.duration("end_age"),
+                    interval=cr.duration("interval"),
+                    count=cr.get_int("count"),
+                    op=op,
+                    dose_type=dose_type,
+                    start_date=cr.get_date("start_date"),
+                    end_date=cr.get_date("end_date"),
+                    products=frozenset(product_key(p) for p in cr.str_list("products")),
+                    series=cr.str_list("series"),
+                )
+            )
+        sets.append(SkipSet(logic, tuple(conds)))
+    return Skip(context, set_logic, tuple(sets))
+
+
+def _target_dose(r: Reader, number: int) -> TargetDose:
+    r.check_keys(
+        [
+            "ages",
+            "intervals",
+            "products",
+            "preferred_products",
+            "inadvertent_products",
+            "skip",
+            "recurring",
+            "season_start",
+            "season",
+            "allowable_intervals",
+            "label",
+        ]
+    )
+    recurring_raw = r.raw("recurring")
+    intervals = [_interval(ir) for ir in r.children("intervals")]
+    recurring = False
+    if isinstance(recurring_raw, bool):
+        recurring = recurring_raw
+    elif isinstance(recurring_raw, str):
+        every = r.duration("recurring")
+        recurring = True
+        intervals.append(Interval("previous", None, None, None, every, every, None))
+    elif recurring_raw is not None:
+        raise r.error("recurring is true or a duration such as '10 years'", "recurring")
+    season = None
+    if r.has("season_start"):
+        text = r.req_str("season_start")
+        try:
+            month, day = (int(x) for x in text.split("-"))
+            dt.date(2001, month, day)
+        except ValueError:
+            raise r.error("season_start is MM-DD, e.g. '08-01'", "season_start") from None
+        season = (month, day)
+    dated_season = None
+    if r.has("season"):
+        sr = r.child("season")
+        sr.check_keys(["start", "end"], required=["start"])
+        start = sr.get_date("start", required=True)
+        assert start is not None
+        dated_season = (start, sr.get_date("end"))
+    ages, dated_ages = _ages(r)
+    return TargetDose(
+        number=number,
+        ages=ages,
+        dated_ages=dated_ages,
+        allowable_intervals=tuple(_interval(ir) for ir in r.children("allowable_intervals")),
+        season=dated_season,
+        label=r.get_str("label"),
+        intervals=tuple(intervals),
+        products=_product_list(r, "products"),
+        preferred=_product_list(r, "preferred_products"),
+        inadvertent=frozenset(product_key(p) for p in r.str_list("inadvertent_products")),
+        skips=tuple(_skip(sr) for sr in r.children("skip")),
+        recurring=recurring,
+        season_start=season,
+    )
+
+
+def parse_series(r: Reader, names: set[str]) -> SeriesSpec:
+    series_list = []
+    if not isinstance(r.raw("series"), list) or not r.raw("series"):
+        raise r.error("a series item needs 'series': a list of one or more series", "series")
+    seen: set[str] = set()
+    for sr in r.children("series"):
+        sr.check_keys(
+            [
+                "name",
+                "title",
+                "applies_when",
+                "start_age",
+                "preference",
+                "default",
+                "doses",
+                "boosters",
+                "doses_since",
+                "group",
+                "group_name",
+                "type",
+                "priority",
+                "product_path",
+                "sex",
+                "equivalent_groups",
+                "seasons",
+            ],
+            required=["name", "doses"],
+        )
+        name = sr.req_str("name")
+        if name in seen:
+            raise sr.error(f"duplicate series name '{name}'", "name")
+        seen.add(name)
+        start_min = start_max = None
+        if sr.has("start_age"):
+            sa = sr.child("start_age")
+            sa.check_keys(["min", "max"])
+            start_min, start_max = sa.duration("min"), sa.duration("max")
+        doses = tuple(_target_dose(dr, i + 1) for i, dr in enumerate(sr.children("doses")))
+        boosters = None
+        if sr.has("boosters"):
+            br = sr.child("boosters")
+            br.check_keys(["at_ages", "then_every", "min_gap", "max_gap"], required=["at_ages"])
+            ages = []
+            for a in br.str_list("at_ages"):
+                try:
+                    from ...dates import parse_duration
+
+                    ages.append(parse_duration(a))
+                except ValueError as exc:
+                    raise br.error(str(exc), "at_ages") from None
+            boosters = Boosters(
+                tuple(ages),
+                br.duration("then_every"),
+                br.duration("min_gap"),
+                br.duration("max_gap"),
+            )
+        if not doses and boosters is None:
+            raise sr.error("a series needs doses or boosters", "doses")
+        doses_since = sr.get_str("doses_since")
+        if doses_since not in (None, "lmp"):
+            raise sr.error("doses_since supports 'lmp'", "doses_since")
+        applies = None
+        if sr.has("applies_when"):
+            applies = compile_predicate(sr.raw("applies_when"), sr, "applies_when", names)
+        series_list.append(
+            Series(
+                name=name,
+                title=sr.get_str("title"),
+                applies_when=applies,
+                start_min=start_min,
+                start_max=start_max,
+                preference=sr.get_int("preference", 1) or 1,
+                default=sr.get_bool("default", False),
+                doses=doses,
+                boosters=boosters,
+                doses_since=doses_since,
+                group=sr.get_str("group"),
+                type=_series_type(sr),
+                priority=sr.get_str("priority"),
+                product_path=sr.get_bool("product_path", False),
+                sex=_series_sex(sr),
+                group_name=sr.get_str("group_name"),
+                seasons=parse_seasons(sr, names) if sr.has("seasons") else (),
+            )
+        )
+    refs: list[tuple[str, str, int | None]] = []
+    for sr, s in zip(r.children("series"), series_list, strict=True):
+        for i, d in enumerate(s.doses):
+            for p in (*d.products, *d.preferred):
+                refs.append((p.ref, f"series[{s.name}].doses[{i}].products", sr.line_of()))
+    group = None
+    if r.has("vaccine_group"):
+        gr = r.child("vaccine_group")
+        gr.check_keys(["name", "all_antigens"], required=["name"])
+        all_raw = gr.raw("all_antigens")
+        group = VaccineGroup(gr.req_str("name"), None if all_raw is None else bool(all_raw))
+    basis = r.get_str("start_age_basis", "first_dose") or "first_dose"
+    if basis not in ("first_dose", "first_valid_dose"):
+        raise r.error("start_age_basis is first_dose or first_valid_dose", "start_age_basis")
+    return SeriesSpec(tuple(series_list), tuple(refs), group, basis)
+
+
+def _series_type(sr: Reader) -> str:
+    t = sr.get_str("type", "standard") or "standard"
+    if t not in ("standard", "risk", "evaluation_only"):
+        raise sr.error("type is standard, risk or evaluation_only", "type")
+    return t
+
+
+def _series_sex(sr: Reader) -> str | None:
+    sex = sr.get_str("sex")
+    if sex not in (None, "female", "male"):
+        raise sr.error("sex is female or male", "sex")
+    return sex
