@@ -354,6 +354,10 @@ class Engine:
         self, row: Row, item: Item, cal: Calendar, ctx: Context, trace: bool
     ) -> AgendaItem:
         mandatory = item.mandatory is not None and item.mandatory(ctx)[0] is True
+        limit = item.mandatory_before_age
+        if mandatory and limit is not None and row.nominal_age is not None:
+            # e.g. the 11 infant obligations cover the doses of the first 18 months only
+            mandatory = row.nominal_age.add_to(ctx.birth) < limit.add_to(ctx.birth)
         suffix = ""
         key = ""
         if row.dose is not None:

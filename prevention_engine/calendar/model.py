@@ -53,6 +53,7 @@ class Item:
     not_recommended_reason: str | None = None
     contraindication_reason: str | None = None  # text for contraindicated_when (else generic)
     applies_when_src: Any = None  # the YAML of applies_when, for the durable-rules oracle
+    mandatory_before_age: Duration | None = None  # the obligation covers doses due before it
 
 
 @dataclass(frozen=True, slots=True)

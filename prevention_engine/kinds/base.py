@@ -15,6 +15,7 @@ from ..agenda import Score, TraceEntry
 from ..calendar.model import Calendar, Item
 from ..calendar.reader import Reader
 from ..context import Context
+from ..dates import Duration
 
 
 @dataclass(slots=True)
@@ -36,6 +37,7 @@ class Row:
     score: Score | None = None
     method: str | None = None
     trace: list[TraceEntry] = field(default_factory=list)
+    nominal_age: Duration | None = None  # the calendar age of a dose (see mandatory_before_age)
 
 
 Parser = Callable[[Reader, set[str]], Any]

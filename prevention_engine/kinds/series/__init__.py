@@ -14,7 +14,7 @@ import datetime as dt
 from ...agenda import TraceEntry
 from ...calendar.model import Calendar, Item
 from ...context import Context, Dose
-from ...dates import Duration, french_date
+from ...dates import Duration, completed_years, french_date
 from ..base import Kind, Row, register, status_for_dates
 from ..campaign import Season
 from .evaluation import (
@@ -33,11 +33,17 @@ from .spec import (
     ONE_DAY,
     Boosters,
     SeriesSpec,
+    TargetDose,
     parse_series,
     product_key,
 )
 
 __all__ = ["SeriesSpec", "evaluate", "product_key"]
+
+
+def _nominal_age(td: TargetDose) -> Duration | None:
+    """The calendar age of a target dose (for obligations limited to the first months)."""
+    return td.ages.earliest_rec or td.ages.min
 
 
 def _dose_label(d: Dose) -> str:
@@ -132,6 +138,7 @@ def _rows(
                     series=s.name,
                     reason=f"{ordinal(i + 1).capitalize()} dose faite : {_dose_label(d)}.",
                     trace=list(trace) if i == 0 else [],
+                    nominal_age=_nominal_age(tds[i]),
                 )
             )
         elif i in res.skipped and i < res.next_index:
@@ -142,6 +149,7 @@ def _rows(
                     series=s.name,
                     reason=f"{ordinal(i + 1).capitalize()} dose non nécessaire compte tenu de "
                     "l'âge et des doses déjà reçues.",
+                    nominal_age=_nominal_age(tds[i]),
                 )
             )
     history = [(e.dose, e.status == "valid") for e in res.evals]
@@ -220,6 +228,7 @@ def _rows(
                 series=s.name,
                 reason=reason,
                 trace=list(trace) if first_open and not rows else [],
+                nominal_age=_nominal_age(td),
             )
         )
         if status == "missed" and first_open:
@@ -337,6 +346,7 @@ def _booster_rows(
             past_due=past_due,
             latest=None,
             series=res.series.name,
+            nominal_age=Duration(years=completed_years(ctx.birth, nxt)),
             reason=(
                 f"Rappel de l'adulte à âge fixe ({_age_words(ctx.birth, nxt)}) ; {last_txt}."
                 + why + late
@@ -368,8 +378,6 @@ def _booster_rows(
 
 
 def _age_words(birth: dt.date, on: dt.date) -> str:
-    from ...dates import completed_years
-
     return f"{completed_years(birth, on)} ans"
 
 
