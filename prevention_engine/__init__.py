@@ -7,7 +7,7 @@ everything else (CLI, batch, formats) is an adapter around that pure function.
 from .agenda import Agenda, AgendaItem, Notification, Status
 from .dates import Duration, add, parse_duration
 from .engine import Engine, Rejected
-from .errors import CalendarError, PreventionError, ProfileError
+from .errors import CalendarError, InputError, PreventionError, ProfileError
 from .profile import Profile
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "CalendarError",
     "Duration",
     "Engine",
+    "InputError",
     "Notification",
     "PreventionError",
     "Profile",

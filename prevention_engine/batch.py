@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .engine import Engine
-from .errors import PreventionError
+from .errors import InputError, PreventionError
 from .profile import Profile
 
 
@@ -27,19 +27,26 @@ class BatchSummary:
     rejected: int
 
 
-def _evaluate_line(engine: Engine, line_no: int, line: str, as_of: dt.date) -> tuple[bool, str]:
+def _evaluate_line(
+    engine: Engine, line_no: int, line: str | None, as_of: dt.date
+) -> tuple[bool, str]:
     pid: Any = None
     try:
+        if line is None:
+            raise PreventionError("the line is not UTF-8 text")
         try:
             raw = json.loads(line)
         except json.JSONDecodeError as exc:
             raise PreventionError(f"invalid JSON: {exc.msg} (column {exc.colno})") from None
+        except RecursionError:
+            raise PreventionError("JSON nested too deeply") from None
         if isinstance(raw, dict):
             pid = raw.get("id")
         profile = Profile.model_validate(raw)
         agenda = engine.evaluate(profile, as_of)
         return True, agenda.to_json()
-    except PreventionError as exc:
+    except (PreventionError, ValueError, OverflowError, RecursionError) as exc:
+        # One bad record is reported and the run goes on (count in = out + rejected).
         reject = {"line": line_no, "id": pid if isinstance(pid, str) else None, "error": str(exc)}
         return False, json.dumps(reject, ensure_ascii=False)
 
@@ -52,19 +59,32 @@ def _init_worker(paths: list[str] | None) -> None:
     _WORKER_ENGINE = Engine.from_paths(paths) if paths else Engine.default()
 
 
-def _work(args: tuple[int, str, dt.date]) -> tuple[bool, str]:
+def _work(args: tuple[int, str | None, dt.date]) -> tuple[bool, str]:
     assert _WORKER_ENGINE is not None
     return _evaluate_line(_WORKER_ENGINE, *args)
 
 
-def _numbered(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
-    for n, line in enumerate(lines, start=1):
+def _numbered(lines: Iterable[str | bytes]) -> Iterator[tuple[int, str | None]]:
+    """Non-blank lines with their numbers; bytes are decoded line by line (None if not UTF-8),
+    so one damaged line is rejected instead of stopping the run. A leading BOM is dropped."""
+    for n, raw in enumerate(lines, start=1):
+        line: str | None
+        if isinstance(raw, bytes):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                yield n, None
+                continue
+        else:
+            line = raw
+        if n == 1 and line.startswith("\ufeff"):
+            line = line[1:]
         if line.strip():
             yield n, line
 
 
 def run_batch(
-    infile: IO[str],
+    infile: Iterable[str] | Iterable[bytes] | IO[str] | IO[bytes],
     out: IO[str],
     rejects: IO[str],
     as_of: dt.date,
@@ -109,9 +129,22 @@ def run_batch(
 def run_batch_files(
     inpath: Path, outpath: Path, rejpath: Path, as_of: dt.date, **kwargs: Any
 ) -> BatchSummary:
-    with (
-        inpath.open(encoding="utf-8") as fin,
-        outpath.open("w", encoding="utf-8") as fout,
-        rejpath.open("w", encoding="utf-8") as frej,
-    ):
-        return run_batch(fin, fout, frej, as_of, **kwargs)
+    """Files in and out; unusable paths are an ``InputError`` before anything is written."""
+    if not inpath.is_file():
+        raise InputError(f"{inpath}: no such input file")
+    for target in (outpath, rejpath):
+        if target.exists() and target.resolve() == inpath.resolve():
+            raise InputError(f"{target}: would overwrite the input file")
+        if not target.parent.is_dir():
+            raise InputError(f"{target}: the folder {target.parent} does not exist")
+    if outpath.resolve() == rejpath.resolve():
+        raise InputError("--out and --rejects must be two different files")
+    try:
+        with (
+            inpath.open("rb") as fin,
+            outpath.open("w", encoding="utf-8") as fout,
+            rejpath.open("w", encoding="utf-8") as frej,
+        ):
+            return run_batch(fin, fout, frej, as_of, **kwargs)
+    except OSError as exc:
+        raise InputError(f"{exc.filename}: {exc.strerror}") from None

@@ -11,10 +11,13 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from .engine import Engine, bundled_rules_dir
 from .errors import PreventionError, ProfileError
+
+if TYPE_CHECKING:
+    from .profile import Profile
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,6 +34,16 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
 
 
+def _workers(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"--workers takes a whole number >= 1, not {text!r}")
+    return n
+
+
 def _engine(args: argparse.Namespace) -> Engine:
     rules = getattr(args, "rules", None)
     return Engine.from_paths(rules) if rules else Engine.default()
@@ -40,12 +53,14 @@ def _read_profile(path: str) -> str:
     try:
         if path == "-":
             return sys.stdin.read()
-        return Path(path).read_text(encoding="utf-8")
+        return Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ProfileError(f"the file is not UTF-8 text (byte {exc.start})", field=path) from None
     except OSError as exc:
         raise ProfileError(f"cannot read the profile file: {exc.strerror}", field=path) from None
 
 
-def _load_profile(path: str):  # type: ignore[no-untyped-def]
+def _load_profile(path: str) -> Profile:
     from .profile import Profile
 
     text = _read_profile(path)
@@ -55,6 +70,8 @@ def _load_profile(path: str):  # type: ignore[no-untyped-def]
         raise ProfileError(
             f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", field=path
         ) from None
+    except RecursionError:
+        raise ProfileError("JSON nested too deeply", field=path) from None
     return Profile.model_validate_json(text)
 
 
@@ -217,7 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", required=True)
     b.add_argument("--rejects", required=True)
     b.add_argument("--as-of", type=_date, required=True, dest="as_of")
-    b.add_argument("--workers", type=int, default=1)
+    b.add_argument("--workers", type=_workers, default=1)
     b.add_argument("--strict", action="store_true")
     common(b)
     b.set_defaults(func=cmd_batch)

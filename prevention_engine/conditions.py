@@ -288,8 +288,8 @@ def _b_postpartum(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred
     """A pregnancy ended (delivery) within ``within`` before the assessment date."""
     sub = r.child(key)
     sub.check_keys(["within"], required=["within"])
-    within = sub.duration("within")
-    assert within is not None
+    within = sub.duration("within", required=True)
+    assert within is not None  # required=True raised otherwise
 
     def run(ctx: Context) -> Tri:
         for p in ctx.profile.pregnancies:
@@ -340,7 +340,8 @@ def _b_observation(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pre
     if op not in _OPS:
         raise sub.error(f"op is one of {', '.join(_OPS)}", "op")
     value = sub.number("value")
-    assert value is not None
+    if value is None:
+        raise sub.error("observation needs a number in 'value'", "value")
     within = sub.duration("within")
     compare = _OPS[op]
 

@@ -79,8 +79,10 @@ class CaseResult:
 def load_cases(path: str | Path) -> list[dict[str, Any]]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError is a ValueError
         raise CasesError(f"cannot read {path}: {exc}") from None
+    except RecursionError:
+        raise CasesError(f"cannot read {path}: JSON nested too deeply") from None
     cases = data.get("cases") if isinstance(data, dict) else data
     if not isinstance(cases, list) or not all(isinstance(c, dict) for c in cases):
         raise CasesError(f"{path}: expected an object with a 'cases' list")
@@ -236,7 +238,8 @@ def check_case(engine: Engine, case: dict[str, Any]) -> CaseResult:
     if group is None:
         return CaseResult(cid, vg, False, [f"unknown vaccine group {vg!r}"])
     as_of = _date(case.get("assessment_date"))
-    assert as_of is not None
+    if as_of is None:
+        return CaseResult(cid, vg, False, ["the case has no assessment_date"])
     # Cases older than the supporting data are replayed under the data (rules_date).
     us = _us_rules(engine)
     start = us.rules_from
@@ -260,6 +263,8 @@ def check_case(engine: Engine, case: dict[str, Any]) -> CaseResult:
                 f"{have or 'not evaluated'!s} != {d.get('evaluation_status')}"
             )
     fc = case.get("forecast") or {}
+    if not isinstance(fc, dict):
+        return CaseResult(cid, vg, False, ["'forecast' is not a mapping"])
     for key, have_date in (
         ("earliest_date", got.earliest),
         ("recommended_date", got.recommended),
@@ -276,7 +281,7 @@ def run_cases(engine: Engine, cases: Iterable[dict[str, Any]]) -> list[CaseResul
     for c in cases:
         try:
             out.append(check_case(engine, c))
-        except (KeyError, TypeError, ValueError, PreventionError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, PreventionError) as exc:
             # a malformed case fails on its own; the run goes on
             out.append(
                 CaseResult(
@@ -300,6 +305,8 @@ def load_disputed(path: str | Path | None) -> dict[str, str]:
     except (OSError, yaml.YAMLError) as exc:
         raise CasesError(f"cannot read {path}: {exc}") from None
     entries = data.get("disputed", []) if isinstance(data, dict) else data
+    if entries is not None and not isinstance(entries, list):
+        raise CasesError(f"{path}: 'disputed' must be a list of {{id, reason}}")
     out: dict[str, str] = {}
     for e in entries or []:
         if isinstance(e, dict) and "id" in e:

@@ -128,6 +128,8 @@ def parse_duration(text: str) -> Duration:
             days += n
         pos = m.end()
         first = False
+    if abs(years) > 300 or abs(months) > 3600 or abs(days) > 110_000:
+        raise ValueError(f"duration {text!r} is implausibly long (more than 300 years)")
     return Duration(years, months, days)
 
 

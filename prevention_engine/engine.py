@@ -26,7 +26,7 @@ from .calendar.model import Calendar, Item, ProductTable
 from .conditions import fact_name
 from .context import Context, Dose
 from .dates import Duration, french_age, french_date
-from .errors import CalendarError, PreventionError, ProfileError
+from .errors import CalendarError, InputError, PreventionError, ProfileError
 from .kinds import KINDS, Row
 from .kinds.series import SeriesSpec
 from .products import ProductIndex, resolve
@@ -39,6 +39,10 @@ FRENCH_COUNTRIES = frozenset(
     {"FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "NC", "PF", "WF"}
 )
 DEFAULT_HORIZON = Duration(days=30)
+#: Assessment dates the engine accepts: rules add up to ~120 years to dates, and a date beyond
+#: these bounds is a caller's mistake rather than an assessment.
+MIN_AS_OF = dt.date(1900, 1, 1)
+MAX_AS_OF = dt.date(2200, 12, 31)
 NON_ACTIONABLE = frozenset(
     {"completed", "declined", "immune", "not_recommended", "missed", "contraindicated"}
 )
@@ -167,6 +171,11 @@ class Engine:
         """
         if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
             raise TypeError("as_of must be a datetime.date")
+        if not (MIN_AS_OF <= as_of <= MAX_AS_OF):
+            raise InputError(
+                f"the assessment date {as_of.isoformat()} is outside "
+                f"{MIN_AS_OF.isoformat()}..{MAX_AS_OF.isoformat()}"
+            )
         if not isinstance(profile, Profile):
             profile = Profile.model_validate(profile)
         if profile.birth_date > as_of:
@@ -177,6 +186,14 @@ class Engine:
             )
         juris = jurisdiction or ("US" if profile.residence.country == "US" else "FR")
         cal_ids = list(calendars) if calendars is not None else None
+        if cal_ids is not None:
+            known = {c.id for c in self.registry.calendars}
+            for cid in cal_ids:
+                if cid not in known:
+                    hint = suggest(cid, sorted(known))
+                    raise InputError(
+                        f"unknown calendar '{cid}'" + (f" (did you mean '{hint}'?)" if hint else "")
+                    )
         warnings: list[str] = []
         rules_on = rules_date or as_of
         cals = self.registry.in_force(rules_on, juris, cal_ids)
@@ -203,6 +220,20 @@ class Engine:
         for i, c in enumerate(profile.conditions):
             if c.name is None:
                 warnings.append(f"conditions[{i}]: code CIM-10 non reconnu : ignoré")
+        for i, proc in enumerate(profile.procedures):
+            if proc.date > as_of:
+                warnings.append(
+                    f"procedures[{i}]: examen daté après le {as_of.isoformat()} : ignoré"
+                )
+        item_ids = {i.id for c in cals for i in c.items}
+        for i, d in enumerate(profile.declined):
+            if d.item not in item_ids:
+                hint = suggest(d.item, sorted(item_ids))
+                warnings.append(
+                    f"declined[{i}]: recommandation « {d.item} » inconnue"
+                    + (f" (vouliez-vous dire « {hint} » ?)" if hint else "")
+                    + " : refus non appliqué"
+                )
         ctx = Context(
             profile=profile,
             as_of=as_of,
@@ -409,7 +440,10 @@ class Engine:
         self, items: list[AgendaItem], profile: Profile, as_of: dt.date, horizon: Duration
     ) -> list[Notification]:
         opted_out = set(profile.consent.opt_out_domains)
-        channels = sorted(c for c, ok in profile.consent.channels.items() if ok) or ["app"]
+        chosen = profile.consent.channels
+        channels = sorted(c for c, ok in chosen.items() if ok) if chosen else ["app"]
+        if not channels:
+            return []  # every channel switched off: the person asked for no notification
         person = profile.id or "anonymous"
         minor = Duration(years=18).add_to(profile.birth_date) > as_of
         recipient = profile.caregivers[0].id if minor and profile.caregivers else person

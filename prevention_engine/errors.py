@@ -58,3 +58,7 @@ class ProfileError(PreventionError, ValueError):
             if value is not None:
                 text += f" (value: {value!r})"
         super().__init__(text)
+
+
+class InputError(PreventionError, ValueError):
+    """A call's argument is unusable (an assessment date out of range, an unknown calendar)."""

@@ -8,11 +8,14 @@ compare like with like.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from datetime import timedelta
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -23,6 +26,7 @@ from pydantic import (
 from .errors import ProfileError
 from .vocabulary import (
     CONDITIONS,
+    DOMAINS,
     OBSERVATIONS,
     OUTCOMES,
     SITUATIONS,
@@ -30,6 +34,23 @@ from .vocabulary import (
     icd10_to_condition,
     suggest,
 )
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date(v: Any) -> Any:
+    """Dates are ISO 8601 ``YYYY-MM-DD``: a number is not a date (no Unix timestamps)."""
+    if isinstance(v, dt.datetime):
+        raise ValueError("a date without time is expected (YYYY-MM-DD)")
+    if isinstance(v, dt.date):
+        return v
+    if isinstance(v, str) and _ISO_DATE.match(v.strip()):
+        return v.strip()
+    raise ValueError("a date is written YYYY-MM-DD (ISO 8601)")
+
+
+Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+Number = Annotated[float, Field(allow_inf_nan=False)]
 
 
 class _Model(BaseModel):
@@ -46,7 +67,7 @@ class Code(_Model):
 class Immunization(_Model):
     """One administered dose, named by product, code or targets (at least one)."""
 
-    date: dt.date
+    date: Date
     product: str | None = None
     code: Code | None = None
     targets: tuple[str, ...] | None = None
@@ -78,7 +99,7 @@ class Procedure(_Model):
     """A screening test, exam or consultation that was done."""
 
     target: str
-    date: dt.date
+    date: Date
     method: str | None = None
     result: str | None = None
 
@@ -97,8 +118,8 @@ class Condition(_Model):
     """A condition from our vocabulary, or an ICD-10 code mapped onto it."""
 
     code: str | Code
-    since: dt.date | None = None
-    until: dt.date | None = None
+    since: Date | None = None
+    until: Date | None = None
 
     @field_validator("code")
     @classmethod
@@ -113,6 +134,12 @@ class Condition(_Model):
                 f"unknown condition {v!r}" + (f" (did you mean {hint!r}?)" if hint else "")
             )
         return v
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.since is not None and self.until is not None and self.until < self.since:
+            raise ValueError("'until' is before 'since'")
+        return self
 
     @property
     def name(self) -> str | None:
@@ -129,9 +156,9 @@ class Observation(_Model):
     """A measurement; stored in canonical units (mmol/L, %, kg, cm, mmHg)."""
 
     code: str
-    value: float
+    value: Number
     unit: str | None = None
-    date: dt.date
+    date: Date
 
     @field_validator("code")
     @classmethod
@@ -174,9 +201,9 @@ class Observation(_Model):
 class Pregnancy(_Model):
     """A pregnancy, dated by its last menstrual period or its conception date."""
 
-    lmp: dt.date | None = None
-    conception_date: dt.date | None = None
-    end_date: dt.date | None = None
+    lmp: Date | None = None
+    conception_date: Date | None = None
+    end_date: Date | None = None
     outcome: str | None = None
 
     @field_validator("outcome")
@@ -208,13 +235,13 @@ class Lifestyle(_Model):
 
     smoker: bool | None = None
     former_smoker: bool | None = None
-    years_since_quit: Annotated[float, Field(ge=0)] | None = None
-    pack_years: Annotated[float, Field(ge=0)] | None = None
+    years_since_quit: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    pack_years: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
     daily_physical_activity: bool | None = None
     daily_fruit_vegetables: bool | None = None
-    alcohol_units_per_week: Annotated[float, Field(ge=0)] | None = None
-    sleep_hours: Annotated[float, Field(ge=0, le=24)] | None = None
-    screen_hours_per_day: Annotated[float, Field(ge=0, le=24)] | None = None
+    alcohol_units_per_week: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    sleep_hours: Annotated[float, Field(ge=0, le=24, allow_inf_nan=False)] | None = None
+    screen_hours_per_day: Annotated[float, Field(ge=0, le=24, allow_inf_nan=False)] | None = None
 
 
 class Residence(_Model):
@@ -222,26 +249,47 @@ class Residence(_Model):
     department: str | None = None
 
 
+def _known_target(v: str) -> str:
+    if v not in TARGETS:
+        hint = suggest(v, TARGETS)
+        raise ValueError(f"unknown target {v!r}" + (f" (did you mean {hint!r}?)" if hint else ""))
+    return v
+
+
+KnownTarget = Annotated[str, AfterValidator(_known_target)]
+
+
 class Contraindication(_Model):
-    target: str
+    target: KnownTarget
     reason: str | None = None
-    since: dt.date | None = None
+    since: Date | None = None
 
 
 class Immunity(_Model):
-    target: str
+    target: KnownTarget
     evidence: str = "history"
-    date: dt.date | None = None
+    date: Date | None = None
 
 
 class Declined(_Model):
     item: str
-    date: dt.date | None = None
+    date: Date | None = None
 
 
 class Consent(_Model):
     opt_out_domains: tuple[str, ...] = ()
     channels: dict[str, bool] = Field(default_factory=dict)
+
+    @field_validator("opt_out_domains")
+    @classmethod
+    def _known_domains(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for d in v:
+            if d not in DOMAINS:
+                hint = suggest(d, DOMAINS)
+                raise ValueError(
+                    f"unknown domain {d!r}" + (f" (did you mean {hint!r}?)" if hint else "")
+                )
+        return v
 
 
 class Caregiver(_Model):
@@ -250,8 +298,8 @@ class Caregiver(_Model):
 
 
 class MotherDose(_Model):
-    target: str
-    date: dt.date
+    target: KnownTarget
+    date: Date
 
 
 class Perinatal(_Model):
@@ -267,7 +315,7 @@ class Profile(_Model):
     """A person's health profile. Only ``birth_date`` is required."""
 
     id: str | None = None
-    birth_date: dt.date
+    birth_date: Date
     sex: Literal["female", "male"] | None = None
     residence: Residence = Field(default_factory=Residence)
     immunizations: tuple[Immunization, ...] = ()
@@ -312,7 +360,17 @@ class Profile(_Model):
         checks += [(f"procedures[{i}].date", x.date) for i, x in enumerate(self.procedures)]
         checks += [(f"observations[{i}].date", x.date) for i, x in enumerate(self.observations)]
         checks += [(f"conditions[{i}].since", x.since) for i, x in enumerate(self.conditions)]
-        checks += [(f"pregnancies[{i}].lmp", x.start) for i, x in enumerate(self.pregnancies)]
+        checks += [(f"conditions[{i}].until", x.until) for i, x in enumerate(self.conditions)]
+        checks += [
+            (f"pregnancies[{i}].{'conception_date' if x.conception_date else 'lmp'}", x.start)
+            for i, x in enumerate(self.pregnancies)
+        ]
+        checks += [
+            (f"contraindications[{i}].since", x.since)
+            for i, x in enumerate(self.contraindications)
+        ]
+        checks += [(f"immunity[{i}].date", x.date) for i, x in enumerate(self.immunity)]
+        checks += [(f"declined[{i}].date", x.date) for i, x in enumerate(self.declined)]
         for path, d in checks:
             if d is not None and d < dob:
                 raise _PathError(
@@ -385,8 +443,10 @@ def _to_profile_error(exc: ValidationError) -> ProfileError:
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
     value = err.get("input")
-    if isinstance(value, dict | list):
+    if isinstance(value, dict | list | tuple):
         value = None
+    elif isinstance(value, str) and len(value) > 80:
+        value = value[:77] + "..."  # never echo a huge payload into logs or rejects
     more = len(exc.errors()) - 1
     if more > 0:
         msg += f" (and {more} more error{'s' if more > 1 else ''})"

@@ -174,6 +174,11 @@ def _in_force(r: Reader) -> tuple[Any, Any]:
 def parse_calendar(data: Any, file: str) -> Calendar:
     r = Reader(data, file)
     r.check_keys(CALENDAR_KEYS, required=["calendar", "version", "in_force", "source", "items"])
+    if not isinstance(r.raw("version"), str):
+        raise r.error(
+            "quote the version (version: \"2025.10\"): unquoted, YAML reads it as a number",
+            "version",
+        )
     start, end = _in_force(r)
     source = read_source(r)
     assert source is not None
@@ -238,6 +243,8 @@ def parse_product_table(data: Any, file: str) -> ProductTable:
 
     r = Reader(data, file)
     r.check_keys(TABLE_KEYS, required=["table", "version", "in_force", "products"])
+    if not isinstance(r.raw("version"), str):
+        raise r.error("quote the version: unquoted, YAML reads it as a number", "version")
     start, end = _in_force(r)
     products = []
     seen: dict[str, str] = {}
@@ -307,6 +314,13 @@ def load_file(path: Path) -> Calendar | ProductTable:
     except (OSError, UnicodeDecodeError) as exc:
         raise CalendarError(f"cannot read file: {exc}", file=file) from None
     data = load_yaml(text, file)
+    try:
+        return _parse_document(data, file)
+    except RecursionError:
+        raise CalendarError("a predicate or list is nested too deeply", file=file) from None
+
+
+def _parse_document(data: Any, file: str) -> Calendar | ProductTable:
     if not isinstance(data, LocDict):
         raise CalendarError(
             "a rule file is a mapping with 'calendar' or 'table'", file=file, line=1

@@ -48,13 +48,21 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LocDict:
             raise CalendarError(
                 f"duplicate key '{key}'", line=key_node.start_mark.line + 1, field=key
             )
-        out[key] = loader.construct_object(value_node, deep=True)
+        out[key] = _construct(loader, value_node)
         out.key_lines[key] = key_node.start_mark.line + 1
     return out
 
 
+def _construct(loader: _Loader, node: yaml.Node) -> Any:
+    """Construct one value; a scalar PyYAML cannot build (2020-02-30) names its line."""
+    try:
+        return loader.construct_object(node, deep=True)
+    except ValueError as exc:
+        raise CalendarError(f"invalid value: {exc}", line=node.start_mark.line + 1) from None
+
+
 def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LocList:
-    out = LocList(loader.construct_object(child, deep=True) for child in node.value)
+    out = LocList(_construct(loader, child) for child in node.value)
     out.line = node.start_mark.line + 1
     out.item_lines = [child.start_mark.line + 1 for child in node.value]
     return out
@@ -77,3 +85,5 @@ def load_yaml(text: str, file: str) -> Any:
         raise CalendarError(f"YAML syntax: {exc.problem}", file=file, line=line) from None
     except yaml.YAMLError as exc:
         raise CalendarError(f"YAML error: {exc}", file=file) from None
+    except RecursionError:
+        raise CalendarError("the YAML is nested too deeply", file=file) from None

@@ -192,13 +192,13 @@ def _rows(
             # CDSi 7.6: the recommendation is validated again at its earliest date
             idx += 1
             continue
-        if not first_open and projected_prev is not None and fc.earliest < projected_prev:
-            # A projected dose comes after the projected previous one, whatever its own
-            # minimum age says.
-            fc.earliest = projected_prev
+        if not first_open and projected_prev is not None and fc.earliest <= projected_prev:
+            # A projected dose comes after the projected previous one (never the same day),
+            # whatever its own minimum age says; it stays "upcoming", so after as_of too.
+            fc.earliest = max(projected_prev + ONE_DAY, ctx.as_of + ONE_DAY)
             fc.recommended = max(fc.recommended, fc.earliest)
             if fc.past_due is not None:
-                fc.past_due = max(fc.past_due, fc.earliest)
+                fc.past_due = max(fc.past_due, fc.recommended)
         if first_open and s.seasons:
             season = _season_for(s.seasons, fc, ctx)
             if season is None:
