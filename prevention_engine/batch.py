@@ -17,6 +17,7 @@ from typing import IO, Any
 
 from .engine import Engine
 from .errors import InputError, PreventionError
+from .jsonin import loads
 from .profile import Profile
 
 
@@ -34,12 +35,7 @@ def _evaluate_line(
     try:
         if line is None:
             raise PreventionError("the line is not UTF-8 text")
-        try:
-            raw = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise PreventionError(f"invalid JSON: {exc.msg} (column {exc.colno})") from None
-        except RecursionError:
-            raise PreventionError("JSON nested too deeply") from None
+        raw = loads(line)
         if isinstance(raw, dict):
             pid = raw.get("id")
         profile = Profile.model_validate(raw)

@@ -61,18 +61,10 @@ def _read_profile(path: str) -> str:
 
 
 def _load_profile(path: str) -> Profile:
+    from .jsonin import loads
     from .profile import Profile
 
-    text = _read_profile(path)
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ProfileError(
-            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", field=path
-        ) from None
-    except RecursionError:
-        raise ProfileError("JSON nested too deeply", field=path) from None
-    return Profile.model_validate_json(text)
+    return Profile.model_validate(loads(_read_profile(path), where=path))
 
 
 def cmd_agenda(args: argparse.Namespace) -> int:

@@ -27,6 +27,7 @@ from .conditions import fact_name
 from .context import Context, Dose
 from .dates import Duration, french_age, french_date
 from .errors import CalendarError, InputError, PreventionError, ProfileError
+from .jsonin import loads
 from .kinds import KINDS, Row
 from .kinds.series import SeriesSpec
 from .products import ProductIndex, resolve
@@ -184,7 +185,8 @@ class Engine:
                 field="birth_date",
                 value=profile.birth_date.isoformat(),
             )
-        juris = jurisdiction or ("US" if profile.residence.country == "US" else "FR")
+        country = profile.residence.country
+        juris = jurisdiction or ("US" if country == "US" else "FR")
         cal_ids = list(calendars) if calendars is not None else None
         if cal_ids is not None:
             known = {c.id for c in self.registry.calendars}
@@ -220,6 +222,16 @@ class Engine:
         for i, c in enumerate(profile.conditions):
             if c.name is None:
                 warnings.append(f"conditions[{i}]: code CIM-10 non reconnu : ignoré")
+        if jurisdiction is None and country not in FRENCH_COUNTRIES and country != "US":
+            warnings.append(
+                f"pays de résidence {country} : pas de calendrier propre, calendrier français "
+                "appliqué"
+            )
+        for i, obs in enumerate(profile.observations):
+            if obs.date > as_of:
+                warnings.append(
+                    f"observations[{i}]: mesure datée après le {as_of.isoformat()} : ignorée"
+                )
         for i, proc in enumerate(profile.procedures):
             if proc.date > as_of:
                 warnings.append(
@@ -277,8 +289,8 @@ class Engine:
             pid = None
             try:
                 if isinstance(raw, str | bytes):
-                    profile = Profile.model_validate_json(raw)
-                elif isinstance(raw, Profile):
+                    raw = loads(raw)
+                if isinstance(raw, Profile):
                     profile = raw
                 else:
                     pid = raw.get("id") if isinstance(raw, Mapping) else None
@@ -444,7 +456,11 @@ class Engine:
         channels = sorted(c for c, ok in chosen.items() if ok) if chosen else ["app"]
         if not channels:
             return []  # every channel switched off: the person asked for no notification
-        person = profile.id or "anonymous"
+        # Without an id, the person is named by a digest of the profile, so two anonymous
+        # people never share an idempotency key.
+        person = profile.id or "anon-" + hashlib.sha256(
+            profile.model_dump_json().encode()
+        ).hexdigest()[:16]
         minor = Duration(years=18).add_to(profile.birth_date) > as_of
         recipient = profile.caregivers[0].id if minor and profile.caregivers else person
         limit = horizon.add_to(as_of)

@@ -25,6 +25,7 @@ from pydantic import (
 
 from .errors import ProfileError
 from .vocabulary import (
+    CHANNELS,
     CONDITIONS,
     DOMAINS,
     OBSERVATIONS,
@@ -244,9 +245,23 @@ class Lifestyle(_Model):
     screen_hours_per_day: Annotated[float, Field(ge=0, le=24, allow_inf_nan=False)] | None = None
 
 
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
 class Residence(_Model):
+    """Where the person lives: an ISO 3166-1 alpha-2 country (FR, US, GF...), a department."""
+
     country: str = "FR"
     department: str | None = None
+
+    @field_validator("country")
+    @classmethod
+    def _iso_country(cls, v: str) -> str:
+        if not _COUNTRY.match(v):
+            raise ValueError(
+                f"country is an ISO 3166-1 alpha-2 code in capitals (FR, US), not {v!r}"
+            )
+        return v
 
 
 def _known_target(v: str) -> str:
@@ -279,6 +294,18 @@ class Declined(_Model):
 class Consent(_Model):
     opt_out_domains: tuple[str, ...] = ()
     channels: dict[str, bool] = Field(default_factory=dict)
+
+    @field_validator("channels")
+    @classmethod
+    def _known_channels(cls, v: dict[str, bool]) -> dict[str, bool]:
+        for c in v:
+            if c not in CHANNELS:
+                hint = suggest(c, CHANNELS)
+                raise ValueError(
+                    f"unknown channel {c!r} (one of {', '.join(sorted(CHANNELS))})"
+                    + (f"; did you mean {hint!r}?" if hint else "")
+                )
+        return v
 
     @field_validator("opt_out_domains")
     @classmethod

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from .agenda import Agenda, AgendaItem
 
 STATUS_FR = {
@@ -71,6 +73,10 @@ def _fold(line: str) -> str:
 def to_ics(agenda: Agenda) -> str:
     """An iCalendar (RFC 5545) file with one all-day event per actionable item."""
     stamp = agenda.as_of.strftime("%Y%m%d") + "T000000Z"
+    # UIDs must be globally unique (RFC 5545): two children's calendars must not collide.
+    person = agenda.person_id or "anon-" + hashlib.sha256(agenda.to_json().encode()).hexdigest()[
+        :16
+    ]
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -83,7 +89,7 @@ def to_ics(agenda: Agenda) -> str:
         day = max(it.recommended_date, agenda.as_of)
         lines += [
             "BEGIN:VEVENT",
-            f"UID:{it.id}-{it.calendar.version}@prevention-engine",
+            f"UID:{person}-{it.id}-{it.calendar.version}@prevention-engine",
             f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{day.strftime('%Y%m%d')}",
             f"SUMMARY:{_ics_escape(it.title)}",

@@ -89,6 +89,9 @@ CHRONIC_TARGETS = frozenset(
 )
 TARGETS = VACCINE_TARGETS | SCREENING_TARGETS | PREGNANCY_TARGETS | CHRONIC_TARGETS
 
+#: Notification channels a sender handles (consent.channels keys).
+CHANNELS = frozenset({"app", "email", "sms", "push", "post"})
+
 DOMAINS = frozenset({"vaccination", "screening", "child", "pregnancy", "chronic"})
 
 CONDITIONS = frozenset(

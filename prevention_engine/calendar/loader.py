@@ -162,6 +162,13 @@ def _parse_item(r: Reader, names: set[str], seen: dict[str, int]) -> Item:
     )
 
 
+def _parse_item_safely(r: Reader, names: set[str], seen: dict[str, int]) -> Item:
+    try:
+        return _parse_item(r, names, seen)
+    except RecursionError:
+        raise r.error("a predicate or list is nested too deeply") from None
+
+
 def _in_force(r: Reader) -> tuple[Any, Any]:
     f = r.child("in_force")
     f.check_keys(["from", "to"], required=["from"])
@@ -200,7 +207,7 @@ def parse_calendar(data: Any, file: str) -> Calendar:
     if not isinstance(items_raw, list):
         raise r.error("items is a list of rules", "items")
     seen: dict[str, int] = {}
-    items = tuple(_parse_item(ir, names, seen) for ir in r.children("items"))
+    items = tuple(_parse_item_safely(ir, names, seen) for ir in r.children("items"))
     review, _ = _review(r)
     conflicts = []
     for cr in r.children("live_conflicts"):

@@ -86,4 +86,11 @@ def load_yaml(text: str, file: str) -> Any:
     except yaml.YAMLError as exc:
         raise CalendarError(f"YAML error: {exc}", file=file) from None
     except RecursionError:
-        raise CalendarError("the YAML is nested too deeply", file=file) from None
+        raise CalendarError("the YAML is nested too deeply", file=file, line=_deepest_line(text))\
+            from None
+
+
+def _deepest_line(text: str) -> int:
+    """The line that opens the most brackets: where a runaway flow-style nesting sits."""
+    counts = [line.count("{") + line.count("[") for line in text.splitlines()] or [0]
+    return counts.index(max(counts)) + 1

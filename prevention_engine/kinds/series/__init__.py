@@ -211,19 +211,23 @@ def _rows(
                 status = status_for_dates(ctx.as_of, fc.recommended, fc.past_due, fc.latest)
             reason = _next_reason(item, idx + 1, fc, status, done_txt, ctx)
         else:
-            status = "missed" if fc.latest is not None and fc.earliest > fc.latest else "upcoming"
+            if fc.latest is not None and fc.earliest > fc.latest:
+                break  # a projected dose that could not fit before its age limit: not planned
+            status = "upcoming"
             reason = (
                 f"{ordinal(idx + 1).capitalize()} dose, prévue à partir du "
                 f"{french_date(fc.recommended)} si la dose précédente est faite à la date "
                 "recommandée."
             )
+        missed = status == "missed"
         rows.append(
             Row(
                 status=status,
                 dose=idx + 1,
-                earliest=fc.earliest,
-                recommended=fc.recommended,
-                past_due=fc.past_due,
+                # a missed dose keeps only its limit: the other dates no longer apply
+                earliest=None if missed else fc.earliest,
+                recommended=None if missed else fc.recommended,
+                past_due=None if missed else fc.past_due,
                 latest=fc.latest,
                 series=s.name,
                 reason=reason,
@@ -387,10 +391,13 @@ def _next_reason(
     head = f"{ordinal(number).capitalize()} dose"
     when = french_date(fc.recommended)
     if status == "missed":
-        return (
-            f"{head} non faite et l'âge limite est dépassé"
-            f"{' (' + french_date(fc.latest) + ')' if fc.latest else ''} ; {done_txt}."
-        )
+        limit = f" ({french_date(fc.latest)})" if fc.latest else ""
+        if fc.latest is not None and fc.latest >= ctx.as_of:
+            return (
+                f"{head} : elle ne peut plus être faite avant l'âge limite{limit}, "
+                f"le délai minimal la repoussant au {french_date(fc.earliest)} ; {done_txt}."
+            )
+        return f"{head} non faite et l'âge limite est dépassé{limit} ; {done_txt}."
     if status == "upcoming":
         text = f"{head} recommandée à partir du {when} ; {done_txt}."
     elif status == "overdue":
