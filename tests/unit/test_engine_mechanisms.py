@@ -158,3 +158,15 @@ def test_live_vaccines_need_a_month_apart(engine: Engine) -> None:
     first = rows[0]
     assert first.dose == 1 and first.status == "upcoming"
     assert first.earliest_date == date(2024, 6, 15)  # one month after the last live dose
+
+
+def test_risk_based_dose_dated_from_the_risk(engine: Engine) -> None:
+    # "Dès que le risque est identifié": recommended from the condition's date when known,
+    # from the 18th birthday otherwise.
+    def rec(conditions: list[dict[str, str]]) -> date | None:
+        p = Profile.model_validate({"birth_date": "1985-05-05", "conditions": conditions})
+        rows = engine.evaluate(p, date(2025, 11, 10)).item("zoster")
+        return rows[0].recommended_date
+
+    assert rec([{"code": "immunosuppressive_therapy", "since": "2025-01-10"}]) == date(2025, 1, 10)
+    assert rec([{"code": "immunosuppressive_therapy"}]) == date(2003, 5, 5)

@@ -169,6 +169,13 @@ def _interval_ref(
         if iv.ref_observation == "lmp":
             return ctx.pregnancy.start if ctx.pregnancy is not None else None
         return ctx.birth
+    if iv.ref == "condition":
+        onsets = [
+            c.since
+            for c in ctx.profile.conditions
+            if c.since is not None and c.name in iv.conditions and c.name in ctx.conditions
+        ]
+        return min(onsets) if onsets else None
     if iv.ref == "most_recent":
         # CDSi CALCDTINT-8: the most recent dose of these products in the whole history (a Td
         # dose counts for the pertussis series although it has no pertussis component)

@@ -11,7 +11,7 @@ from ...calendar.reader import Reader
 from ...conditions import compile_predicate
 from ...context import Pred
 from ...dates import Duration
-from ...vocabulary import normalise_name
+from ...vocabulary import CONDITIONS, normalise_name
 from ..campaign import Season, parse_seasons
 
 ONE_DAY = timedelta(days=1)
@@ -44,6 +44,7 @@ class Interval:
     cessation: dt.date | None = None  # ... up to this date (inclusive)
     priority: str | None = None
     max: Duration | None = None  # latest allowed: reference + max - 1 day (e.g. 37 SA)
+    conditions: frozenset[str] = frozenset()  # from: {condition: [...]}: onset of these
 
     def in_effect(self, on: dt.date) -> bool:
         return (self.effective is None or on >= self.effective) and (
@@ -252,6 +253,7 @@ def _interval(r: Reader) -> Interval:
         ],
         required=["from"],
     )
+    ref_conditions: tuple[str, ...] = ()
     ref = r.raw("from")
     ref_dose = None
     ref_obs = None
@@ -268,13 +270,24 @@ def _interval(r: Reader) -> Interval:
         ref_obs = str(ref["observation"])
         if ref_obs not in ("lmp", "birth"):
             raise r.error("from: {observation: ...} supports 'lmp' (pregnancy start)", "from")
+    elif isinstance(ref, dict) and len(ref) == 1 and "condition" in ref:
+        # From the day a risk was recorded ("dès que le risque est identifié"): the earliest
+        # `since` of these conditions; without a date the interval does not apply.
+        kind = "condition"
+        ref_conditions = r.child("from").str_list("condition", CONDITIONS)
+        if not ref_conditions:
+            raise r.error("from: {condition: [...]} needs at least one condition", "from")
     elif ref == "most_recent":
         kind = "most_recent"
         products = frozenset(product_key(p) for p in r.str_list("products"))
         if not products:
             raise r.error("from: most_recent needs 'products'", "products")
     else:
-        raise r.error("from is 'previous', {dose: N}, {observation: lmp} or 'most_recent'", "from")
+        raise r.error(
+            "from is 'previous', {dose: N}, {observation: lmp}, {condition: [...]} or "
+            "'most_recent'",
+            "from",
+        )
     return Interval(
         kind,
         ref_dose,
@@ -288,6 +301,7 @@ def _interval(r: Reader) -> Interval:
         r.get_date("cessation"),
         r.get_str("priority"),
         r.duration("max"),
+        frozenset(ref_conditions),
     )
 
 
