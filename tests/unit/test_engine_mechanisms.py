@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 from prevention_engine import Engine, Profile
 
@@ -170,3 +171,48 @@ def test_risk_based_dose_dated_from_the_risk(engine: Engine) -> None:
 
     assert rec([{"code": "immunosuppressive_therapy", "since": "2025-01-10"}]) == date(2025, 1, 10)
     assert rec([{"code": "immunosuppressive_therapy"}]) == date(2003, 5, 5)
+
+
+COMPLETED_SERIES = """
+calendar: t-skip
+version: "1"
+in_force: {from: 2020-01-01}
+source: {title: t, url: "https://example.org"}
+items:
+  - id: hepb
+    domain: vaccination
+    title: HepB
+    targets: [hepatitis_b]
+    source: {title: t, url: "https://example.org"}
+    series:
+      - name: short
+        preference: 2
+        doses:
+          - ages: {min: "11 years"}
+            products: [Engerix B 20]
+          - intervals: [{from: previous, min: "6 months"}]
+            products: [Engerix B 20]
+      - name: long
+        doses:
+          - ages: {min: "0 days"}
+          - intervals: [{from: previous, min: "1 month"}]
+          - intervals: [{from: previous, min: "5 months"}]
+            skip:
+              - context: both
+                sets: [{conditions: [{type: completed_series, series: [short]}]}]
+"""
+
+
+def test_completed_series_condition_sees_the_other_series(tmp_path: Path) -> None:
+    # The third dose of "long" is skipped once "short" is complete (CDSi completed-series).
+    f = tmp_path / "cal.yaml"
+    f.write_text(COMPLETED_SERIES, encoding="utf-8")
+    root = Path(__file__).resolve().parents[2]
+    engine = Engine.from_paths([f, root / "rules" / "products"])
+    p = Profile.model_validate({"birth_date": "2010-01-01", "immunizations": [
+        {"date": "2022-01-10", "product": "Engerix B 20"},
+        {"date": "2022-08-10", "product": "Engerix B 20"}]})
+    rows = engine.evaluate(p, date(2025, 1, 1)).item("hepb")
+    # Both series are complete (long thanks to the skip), so the preferred one, long, is shown.
+    assert [(r.dose, r.status, r.series) for r in rows] == [
+        (1, "completed", "long"), (2, "completed", "long")]

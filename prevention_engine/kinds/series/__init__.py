@@ -71,6 +71,26 @@ def evaluate(item: Item, ctx: Context, cal: Calendar) -> list[Row]:
             )
     live_doses = [d for d in ctx.doses if d.live]
     item_live = item.id in ctx.live_items
+    # A skip may depend on another series being complete ("completed series" conditions):
+    # evaluate once, then again knowing which series are complete.
+    results = _evaluate_candidates(spec, relevant, ctx, cal, frozenset())
+    completed = frozenset(r.series.name for r in results if r.complete)
+    if completed:
+        results = _evaluate_candidates(spec, relevant, ctx, cal, completed)
+    if not results:
+        return []
+    best = select_across_groups(results, ctx)
+    return _rows(item, best, ctx, cal, trace, live_doses, item_live, completed)
+
+
+def _evaluate_candidates(
+    spec: SeriesSpec,
+    relevant: list[Dose],
+    ctx: Context,
+    cal: Calendar,
+    completed: frozenset[str],
+) -> list[SeriesResult]:
+    """Every series of the item that applies to the person, evaluated against the doses."""
     results: list[SeriesResult] = []
     for s in spec.series:
         if s.applies_when is not None and s.applies_when(ctx)[0] is not True:
@@ -87,16 +107,13 @@ def evaluate(item: Item, ctx: Context, cal: Calendar) -> list[Row]:
             first = doses[0].date if doses else ctx.as_of
             if not series_admits(s, ctx, first):
                 continue
-        res = evaluate_series(s, doses, list(ctx.doses), ctx, cal, set())
+        res = evaluate_series(s, doses, list(ctx.doses), ctx, cal, set(completed))
         if spec.start_age_basis == "first_valid_dose" and res.satisfied:
             first_valid = min(d.date for d in res.satisfied.values())
             if s.start_max is not None and first_valid >= s.start_max.add_to(ctx.birth):
                 continue
         results.append(res)
-    if not results:
-        return []
-    best = select_across_groups(results, ctx)
-    return _rows(item, best, ctx, cal, trace, live_doses, item_live)
+    return results
 
 
 def _rows(
@@ -107,6 +124,7 @@ def _rows(
     trace: list[TraceEntry],
     live_doses: list[Dose],
     item_live: bool,
+    completed: frozenset[str] = frozenset(),
 ) -> list[Row]:
     s = res.series
     for e in res.evals:
@@ -168,7 +186,9 @@ def _rows(
     while idx < len(tds):
         td = tds[idx]
         ref_date = ctx.as_of if first_open else (projected_prev or ctx.as_of)
-        if skip_applies(td, "forecast", ref_date, ctx.birth, history, prev, set(), ctx.doses):
+        if skip_applies(
+            td, "forecast", ref_date, ctx.birth, history, prev, set(completed), ctx.doses
+        ):
             idx += 1
             continue
         fc = forecast_dose(
@@ -186,7 +206,7 @@ def _rows(
             first_open
             and fc.earliest > ref_date
             and skip_applies(
-                td, "forecast", fc.earliest, ctx.birth, history, prev, set(), ctx.doses
+                td, "forecast", fc.earliest, ctx.birth, history, prev, set(completed), ctx.doses
             )
         ):
             # CDSi 7.6: the recommendation is validated again at its earliest date

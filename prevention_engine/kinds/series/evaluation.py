@@ -286,14 +286,20 @@ def evaluate_series(
         ):
             skipped.add(idx)
             idx += 1
+        if dose.sub_standard:
+            # Expired or sub-potent: never counts, not even as an adult booster (CDSi 6.1).
+            evals.append(
+                DoseEval(
+                    dose,
+                    "sub_standard",
+                    "sub_standard",
+                    None,
+                    "dose non conforme (périmée ou sous-dosée)",
+                )
+            )
+            continue
         if idx >= len(tds):
-            if series.boosters is not None and tds and len(satisfied) + len(skipped) >= len(tds):
-                boosters_done.append(dose)
-                evals.append(DoseEval(dose, "valid", "booster", None, "rappel"))
-                history.append((dose, True))
-                prev = dose
-                continue
-            if series.boosters is not None and not tds:
+            if series.boosters is not None:
                 boosters_done.append(dose)
                 evals.append(DoseEval(dose, "valid", "booster", None, "rappel"))
                 history.append((dose, True))
@@ -305,17 +311,6 @@ def evaluate_series(
             history.append((dose, False))
             continue
         td = tds[idx]
-        if dose.sub_standard:
-            evals.append(
-                DoseEval(
-                    dose,
-                    "sub_standard",
-                    "sub_standard",
-                    None,
-                    "dose non conforme (périmée ou sous-dosée)",
-                )
-            )
-            continue
         if td.inadvertent and any(_dose_ref_matches(dose, p) for p in td.inadvertent):
             evals.append(
                 DoseEval(
