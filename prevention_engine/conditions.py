@@ -510,7 +510,9 @@ def _b_perinatal(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
     sub = r.child(key)
     sub.check_keys(_PERINATAL)
     checks: list[Pred] = []
-    for fname in _PERINATAL & set(sub.data):
+    if not sub.data:
+        raise r.error("perinatal needs at least one field", key)
+    for fname in sorted(_PERINATAL & set(sub.data)):  # fixed order: stable missing-fact lists
         if fname == "mother_hbsag_positive":
             want = sub.get_bool(fname)
 

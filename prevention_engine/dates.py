@@ -38,7 +38,7 @@ _UNIT_ALIASES = {
 _TERM = re.compile(r"\s*([+-]?)\s*(\d+)\s*([A-Za-z]+)\s*")
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, slots=True)
 class Duration:
     """A CDSi duration: whole years, months and days (weeks are stored as 7 days)."""
 

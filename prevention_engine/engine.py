@@ -31,7 +31,7 @@ from .jsonin import loads
 from .kinds import KINDS, Row
 from .kinds.series import SeriesSpec
 from .products import ProductIndex, resolve
-from .profile import Profile
+from .profile import PREGNANCY_LIMIT, Profile
 from .registry import Registry
 from .vocabulary import normalise_name, suggest
 
@@ -199,8 +199,21 @@ class Engine:
         warnings: list[str] = []
         rules_on = rules_date or as_of
         cals = self.registry.in_force(rules_on, juris, cal_ids)
-        if not cals:
-            warnings.append(f"aucun calendrier en vigueur le {as_of.isoformat()} pour {juris}")
+        in_force_ids = {c.id for c in cals}
+        wanted_ids = set(cal_ids) if cal_ids is not None else {
+            c.id for c in self.registry.calendars if c.jurisdiction == juris
+        }
+        for cid in sorted(wanted_ids - in_force_ids):
+            # e.g. an assessment before the first encoded edition: say so, never stay silent
+            warnings.append(
+                f"calendrier {cid} : aucune version en vigueur le {rules_on.isoformat()}"
+            )
+        for i, preg in enumerate(profile.pregnancies):
+            if preg.end_date is None and as_of >= preg.start + PREGNANCY_LIMIT:
+                warnings.append(
+                    f"pregnancies[{i}]: grossesse sans date de fin commencée il y a plus de "
+                    "45 semaines : considérée comme terminée, renseignez end_date"
+                )
         tables = [
             self._indexes[(t.id, t.version)] for t in self.registry.tables_in_force(rules_on, juris)
         ]
@@ -465,9 +478,16 @@ class Engine:
         recipient = profile.caregivers[0].id if minor and profile.caregivers else person
         limit = horizon.add_to(as_of)
         out: list[Notification] = []
+        first_open: set[tuple[str, str]] = set()
         for it in items:
             if it.status in NON_ACTIONABLE or it.domain in opted_out:
                 continue
+            if it.dose is not None:
+                # Only the next dose of a series is actionable; later ones depend on it.
+                key_item = (it.calendar.id, it.item)
+                if key_item in first_open:
+                    continue
+                first_open.add(key_item)
             if it.status == "needs_data" or it.status in ("due", "overdue"):
                 send = as_of
             elif it.recommended_date is not None and it.recommended_date <= limit:

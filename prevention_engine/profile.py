@@ -54,6 +54,11 @@ Date = Annotated[dt.date, BeforeValidator(_iso_date)]
 Number = Annotated[float, Field(allow_inf_nan=False)]
 
 
+#: Beyond this since the last menstrual period a pregnancy without an end date is taken as
+#: unrecorded-ended (a plausibility bound on the data, not a clinical rule: 45 weeks).
+PREGNANCY_LIMIT = timedelta(weeks=45)
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
@@ -438,9 +443,16 @@ class Profile(_Model):
         return frozenset(out)
 
     def current_pregnancy(self, on: dt.date) -> Pregnancy | None:
-        """The pregnancy ongoing on ``on`` (started, not ended), latest first."""
+        """The pregnancy ongoing on ``on`` (started, not ended), latest first.
+
+        A pregnancy recorded without an end date is not taken as ongoing beyond
+        ``PREGNANCY_LIMIT`` after its start: an unrecorded end must not contraindicate live
+        vaccines years later (the engine warns about it).
+        """
         for p in sorted(self.pregnancies, key=lambda p: p.start, reverse=True):
             if p.start <= on and (p.end_date is None or p.end_date > on):
+                if p.end_date is None and on >= p.start + PREGNANCY_LIMIT:
+                    continue
                 return p
         return None
 

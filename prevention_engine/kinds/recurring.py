@@ -174,7 +174,8 @@ def _positive(r: Reader, key: str) -> Duration | None:
 
 def parse_recurring(r: Reader, names: set[str]) -> RecurringSpec:
     start, stop = r.duration("start_age"), r.duration("stop_age")
-    if start is not None and stop is not None and stop <= start:
+    probe = dt.date(2000, 1, 1)  # durations compare by the dates they reach, not field by field
+    if start is not None and stop is not None and stop.add_to(probe) <= start.add_to(probe):
         raise r.error("stop_age must be after start_age", "stop_age")
     methods = _str_set(r, "methods")
     default_method = r.get_str("default_method")

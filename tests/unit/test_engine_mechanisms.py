@@ -216,3 +216,39 @@ def test_completed_series_condition_sees_the_other_series(tmp_path: Path) -> Non
     # Both series are complete (long thanks to the skip), so the preferred one, long, is shown.
     assert [(r.dose, r.status, r.series) for r in rows] == [
         (1, "completed", "long"), (2, "completed", "long")]
+
+
+def test_sub_standard_dose_is_not_a_booster(mini_engine: Engine) -> None:
+    doses = [{"date": d, "targets": ["diphtheria", "tetanus", "poliomyelitis"]}
+             for d in ("1990-03-01", "1990-05-01", "1990-12-01", "2015-02-01")]
+    doses[-1]["sub_standard"] = True  # type: ignore[assignment]
+    p = Profile.model_validate({"birth_date": "1990-01-01", "immunizations": doses})
+    rows = mini_engine.evaluate(p, date(2025, 11, 10), trace=True).item("dtp")
+    assert [r.completed_date for r in rows if r.status == "completed"] == [
+        date(1990, 3, 1), date(1990, 5, 1), date(1990, 12, 1)]
+    nxt = next(r for r in rows if r.status != "completed")
+    assert nxt.recommended_date == date(2015, 1, 1)  # the 25-year booster is still owed
+
+
+def test_only_the_next_dose_of_a_series_is_notified(engine: Engine) -> None:
+    p = Profile.model_validate({"id": "n1", "birth_date": "2025-09-01"})
+    a = engine.evaluate(p, date(2025, 11, 1))
+    notified = [n.item_id for n in a.notifications]
+    assert "fr-vaccination/dtp/1" in notified
+    assert not [x for x in notified if x.startswith("fr-vaccination/rotavirus/")
+                and not x.endswith("/1")]
+    per_item = [x.rsplit("/", 1)[0] for x in notified if x.split("/")[-1].isdigit()]
+    assert len(per_item) == len(set(per_item))
+
+
+def test_pregnancy_without_end_is_not_endless(engine: Engine) -> None:
+    p = Profile.model_validate({"birth_date": "1990-01-01", "sex": "female",
+                                "pregnancies": [{"lmp": "2019-01-01"}]})
+    a = engine.evaluate(p, date(2025, 11, 10))
+    assert {r.status for r in a.item("mmr")} != {"contraindicated"}
+    assert any(w.startswith("pregnancies[0]") for w in a.warnings)
+
+
+def test_assessment_before_the_first_edition_is_reported(engine: Engine) -> None:
+    a = engine.evaluate(Profile.model_validate({"birth_date": "2024-01-31"}), date(2024, 3, 31))
+    assert any("fr-vaccination" in w for w in a.warnings)
