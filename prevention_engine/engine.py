@@ -377,11 +377,10 @@ class Engine:
             if c.target in item.targets:
                 return c.reason or "contre-indication enregistrée"
         if item.contraindicated_when is not None and item.contraindicated_when(ctx)[0] is True:
-            if item.contraindication_reason:
-                return item.contraindication_reason
-            if ctx.pregnancy is not None:
-                return "vaccin vivant pendant la grossesse"
-            return "situation de contre-indication (vaccin vivant et immunodépression)"
+            # The rule says why (contraindication_reason); the engine never guesses it.
+            return item.contraindication_reason or (
+                f"situation de contre-indication prévue par la règle « {item.id} »"
+            )
         return None
 
     def _immunity(self, item: Item, ctx: Context) -> str | None:
