@@ -562,10 +562,4 @@ _BUILDERS: dict[str, Callable[[Any, Reader, str, set[str] | None], Pred]] = {
     "perinatal": _b_perinatal,
 }
 
-
-def always(value: bool) -> Pred:
-    const = TRUE if value else FALSE
-    return lambda ctx: const
-
-
-__all__ = ["FALSE", "TRUE", "always", "compile_predicate", "fact_name"]
+__all__ = ["FALSE", "TRUE", "compile_predicate", "fact_name"]

@@ -93,7 +93,6 @@ class Duration:
         return " et ".join(out) if len(out) == 2 else ", ".join(out)
 
 
-ZERO = Duration()
 
 
 @lru_cache(maxsize=4096)
@@ -137,11 +136,6 @@ def add(start: date, duration: Duration | str) -> date:
     """``start`` + ``duration`` with the CDSi rules."""
     d = parse_duration(duration) if isinstance(duration, str) else duration
     return d.add_to(start)
-
-
-def age_date(birth: date, age: Duration | str) -> date:
-    """The date on which a person born on ``birth`` reaches ``age``."""
-    return add(birth, age)
 
 
 def completed_years(birth: date, on: date) -> int:

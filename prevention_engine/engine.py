@@ -322,6 +322,10 @@ class Engine:
             ok, missing = item.applies_when(ctx)
             if ok is False:
                 return []
+            if ok is None and any(d.item == item.id for d in ctx.profile.declined):
+                # declined: never ask for data about a recommendation the person refused
+                return [Row(status="declined",
+                            reason="Vous avez indiqué refuser cette recommandation.")]
             if ok is None:
                 return [
                     Row(

@@ -103,12 +103,17 @@ def resolve(
             normalise_name(product.name),
         ), None
     assert imm.targets
+    targets = frozenset(imm.targets)
+    # Recorded by targets only: live when every product with exactly these targets is live
+    # (an MMR dose is live whatever the brand), so live-vaccine spacing still applies.
+    same = [p for t in tables for p in t.table.products if p.targets == targets]
+    live = bool(same) and all(p.live for p in same)
     return Dose(
         index,
         imm.date,
         label or "vaccin (" + ", ".join(imm.targets) + ")",
-        frozenset(imm.targets),
-        False,
+        targets,
+        live,
         None,
         None,
         imm.sub_standard,

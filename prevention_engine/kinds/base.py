@@ -32,7 +32,6 @@ class Row:
     occurrence: str | None = None
     completed_date: dt.date | None = None
     series: str | None = None
-    title_suffix: str | None = None
     missing: list[str] | None = None
     score: Score | None = None
     method: str | None = None

@@ -92,8 +92,6 @@ def in_scope(item: Item, ctx: Context) -> bool:
 
 def evaluate(item: Item, ctx: Context, cal: Calendar) -> list[Row]:
     spec: CampaignSpec = item.spec
-    if item.domain in ctx.profile.consent.opt_out_domains:
-        return []  # a campaign never reaches a person who opted out of its domain
     targets = frozenset(item.targets)
     rows: list[Row] = []
     for season in spec.seasons:
