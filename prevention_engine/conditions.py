@@ -319,7 +319,8 @@ def _b_gestational_age(arg: Any, r: Reader, key: str, names: set[str] | None) ->
     return run
 
 
-_OPS: dict[str, Callable[[float, float], bool]] = {
+#: The comparison operators rule files may use (observations, dose counts).
+COMPARISONS: dict[str, Callable[[float, float], bool]] = {
     ">=": lambda a, b: a >= b,
     ">": lambda a, b: a > b,
     "<=": lambda a, b: a <= b,
@@ -337,13 +338,13 @@ def _b_observation(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pre
 
         raise sub.error(f"unknown observation '{code}'", "code", suggest(code, OBSERVATIONS))
     op = sub.req_str("op")
-    if op not in _OPS:
-        raise sub.error(f"op is one of {', '.join(_OPS)}", "op")
+    if op not in COMPARISONS:
+        raise sub.error(f"op is one of {', '.join(COMPARISONS)}", "op")
     value = sub.number("value")
     if value is None:
         raise sub.error("observation needs a number in 'value'", "value")
     within = sub.duration("within")
-    compare = _OPS[op]
+    compare = COMPARISONS[op]
 
     def run(ctx: Context) -> Tri:
         latest = None

@@ -38,6 +38,10 @@ _UNIT_ALIASES = {
 _TERM = re.compile(r"\s*([+-]?)\s*(\d+)\s*([A-Za-z]+)\s*")
 
 
+ONE_DAY = timedelta(days=1)
+"""Past-due and latest dates are the day before a limit (CDSi FORECASTDT)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Duration:
     """A CDSi duration: whole years, months and days (weeks are stored as 7 days)."""

@@ -77,6 +77,9 @@ class Engine:
         }
         self._check_product_refs()
         self._live_items = self._compute_live_items()
+        self._item_ids = {
+            (c.id, c.version): frozenset(i.id for i in c.items) for c in registry.calendars
+        }
         # Output pieces that never change, built once and shared (frozen models).
         self._calendar_refs = {
             (c.id, c.version): CalendarRef(id=c.id, version=c.version)
@@ -250,9 +253,9 @@ class Engine:
                 warnings.append(
                     f"procedures[{i}]: examen daté après le {as_of.isoformat()} : ignoré"
                 )
-        item_ids = {i.id for c in cals for i in c.items}
         for i, d in enumerate(profile.declined):
-            if d.item not in item_ids:
+            if not any(d.item in self._item_ids[(c.id, c.version)] for c in cals):
+                item_ids = {x for c in cals for x in self._item_ids[(c.id, c.version)]}
                 hint = suggest(d.item, sorted(item_ids))
                 warnings.append(
                     f"declined[{i}]: recommandation « {d.item} » inconnue"

@@ -24,11 +24,10 @@ from ..agenda import TraceEntry
 from ..calendar.model import Calendar, Item
 from ..calendar.reader import Reader
 from ..context import Context
-from ..dates import Duration, french_date
+from ..dates import ONE_DAY, Duration, french_date
 from ..profile import Procedure
 from .base import Kind, Row, register, status_for_dates
 
-ONE_DAY = dt.timedelta(days=1)
 UNKNOWN = "unknown"
 ASKABLE = ("method", "result")
 DEFAULT_NORMAL = ("normal", "negative")

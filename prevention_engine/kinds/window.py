@@ -18,10 +18,9 @@ from ..agenda import TraceEntry
 from ..calendar.model import Calendar, Item
 from ..calendar.reader import Reader
 from ..context import Context
-from ..dates import Duration, french_date
+from ..dates import ONE_DAY, Duration, french_date
 from .base import Kind, Row, register, status_for_dates
 
-ONE_DAY = dt.timedelta(days=1)
 ANCHORS = ("birth", "lmp", "delivery")
 _WID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 

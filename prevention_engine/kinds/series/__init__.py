@@ -14,7 +14,7 @@ import datetime as dt
 from ...agenda import TraceEntry
 from ...calendar.model import Calendar, Item
 from ...context import Context, Dose
-from ...dates import Duration, completed_years, french_date
+from ...dates import ONE_DAY, Duration, completed_years, french_date
 from ..base import Kind, Row, register, status_for_dates
 from ..campaign import Season
 from .evaluation import (
@@ -30,7 +30,6 @@ from .selection import (
     series_admits,
 )
 from .spec import (
-    ONE_DAY,
     Boosters,
     SeriesSpec,
     TargetDose,

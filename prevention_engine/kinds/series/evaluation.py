@@ -6,10 +6,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ...calendar.model import Calendar
+from ...conditions import COMPARISONS
 from ...context import Context, Dose
-from ...dates import french_date
+from ...dates import ONE_DAY, french_date
 from .spec import (
-    ONE_DAY,
     Interval,
     ProductRule,
     Series,
@@ -65,16 +65,6 @@ def _product_allowed(dose: Dose, rules: tuple[ProductRule, ...], birth: dt.date)
     return False
 
 
-def _compare(a: int, op: str, b: int) -> bool:
-    return {
-        ">=": a >= b,
-        ">": a > b,
-        "==": a == b,
-        "<": a < b,
-        "<=": a <= b,
-    }[op]
-
-
 def _condition_holds(
     c: SkipCondition,
     ref_date: dt.date,
@@ -118,7 +108,7 @@ def _condition_holds(
             if c.end_date is not None and d.date >= c.end_date:
                 continue
             n += 1
-        return _compare(n, c.op, c.count or 0)
+        return COMPARISONS[c.op](n, c.count or 0)
     if c.type == "completed_series":
         return any(s in completed for s in c.series)
     return False

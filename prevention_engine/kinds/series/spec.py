@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from ...calendar.reader import Reader
@@ -14,7 +13,6 @@ from ...dates import Duration
 from ...vocabulary import CONDITIONS, normalise_name
 from ..campaign import Season, parse_seasons
 
-ONE_DAY = timedelta(days=1)
 AGE_KEYS = ("abs_min", "min", "earliest_rec", "latest_rec", "max")
 
 
