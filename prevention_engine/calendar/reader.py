@@ -11,6 +11,11 @@ from ..errors import CalendarError
 from ..vocabulary import suggest
 from .yamlsrc import LocDict, LocList
 
+#: Every duration in a rule is measured from this date: a negative one reaches a date before it,
+#: an absurd one a date beyond ``_LONGEST`` (no age or interval in a calendar exceeds a lifetime).
+_PROBE = dt.date(2000, 1, 1)
+_LONGEST = dt.date(2150, 1, 1)
+
 
 class Reader:
     """Wraps one YAML mapping; every accessor raises ``CalendarError`` pointing at the line."""
@@ -153,7 +158,35 @@ class Reader:
                 pass
         raise self.error(f"expected a date YYYY-MM-DD, got {v!r}", key)
 
-    def duration(self, key: str, required: bool = False) -> Duration | None:
+    def duration(
+        self, key: str, required: bool = False, positive: bool = False
+    ) -> Duration | None:
+        """A duration checked for sign and range: never negative, at most 150 years, and longer
+        than zero where ``positive`` (a repeat interval of zero would never end)."""
+        d = self._raw_duration(key, required)
+        return None if d is None else self._checked(d, key, positive)
+
+    def duration_list(self, key: str) -> tuple[Duration, ...]:
+        """A list of durations (booster ages), each checked like ``duration``."""
+        out = []
+        for text in self.str_list(key):
+            try:
+                out.append(self._checked(parse_duration(text), key, False))
+            except ValueError as exc:
+                raise self.error(str(exc), key) from None
+        return tuple(out)
+
+    def _checked(self, d: Duration, key: str, positive: bool) -> Duration:
+        reached = d.add_to(_PROBE)
+        if reached < _PROBE:
+            raise self.error(f"the duration '{d}' is negative; durations count forward", key)
+        if positive and reached == _PROBE:
+            raise self.error(f"the duration '{d}' must be longer than 0 days", key)
+        if reached > _LONGEST:
+            raise self.error(f"the duration '{d}' is longer than 150 years", key)
+        return d
+
+    def _raw_duration(self, key: str, required: bool) -> Duration | None:
         v = self.data.get(key)
         if v is None:
             if required:

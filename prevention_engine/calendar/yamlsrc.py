@@ -72,9 +72,26 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
+def _refuse_anchors(text: str, file: str) -> None:
+    """Anchors and aliases are refused before anything is built.
+
+    Rule files do not need them (each rule is written out for the clinician who reads it), and
+    nested aliases expand exponentially (a 2 KB "alias bomb" takes minutes and gigabytes).
+    """
+    for token in yaml.scan(text, Loader=_Loader):
+        if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
+            kind = "anchor &" if isinstance(token, yaml.AnchorToken) else "alias *"
+            raise CalendarError(
+                f"YAML {kind}{token.value} is not allowed in rule files: write the value out",
+                file=file,
+                line=token.start_mark.line + 1,
+            )
+
+
 def load_yaml(text: str, file: str) -> Any:
     """Parse YAML text; syntax errors become ``CalendarError`` with the file and line."""
     try:
+        _refuse_anchors(text, file)
         return yaml.load(text, Loader=_Loader)
     except CalendarError as exc:
         exc.file = file

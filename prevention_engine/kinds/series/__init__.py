@@ -275,11 +275,19 @@ def _rows(
     return rows
 
 
+#: More booster dates than a valid rule can produce (the loader wants a repeat of at least one
+#: day, and a life of 150 years has under 55,000 days): a loop bound the data cannot reach.
+_MAX_BOOSTERS = 60_000
+
+
 def _booster_dates(b: Boosters, birth: dt.date, until: dt.date) -> list[dt.date]:
     out = [a.add_to(birth) for a in b.at_ages]
     if b.then_every is not None and out:
         last = out[-1]
-        while last <= until:
+        # Bounded whatever the data says: the loader refuses a zero or negative repeat.
+        for _ in range(_MAX_BOOSTERS):
+            if last > until:
+                break
             last = b.then_every.add_to(last)
             out.append(last)
     return out

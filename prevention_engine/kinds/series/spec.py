@@ -394,7 +394,7 @@ def _target_dose(r: Reader, number: int) -> TargetDose:
     if isinstance(recurring_raw, bool):
         recurring = recurring_raw
     elif isinstance(recurring_raw, str):
-        every = r.duration("recurring")
+        every = r.duration("recurring", positive=True)
         recurring = True
         intervals.append(Interval("previous", None, None, None, every, every, None))
     elif recurring_raw is not None:
@@ -475,17 +475,9 @@ def parse_series(r: Reader, names: set[str]) -> SeriesSpec:
         if sr.has("boosters"):
             br = sr.child("boosters")
             br.check_keys(["at_ages", "then_every", "min_gap", "max_gap"], required=["at_ages"])
-            ages = []
-            for a in br.str_list("at_ages"):
-                try:
-                    from ...dates import parse_duration
-
-                    ages.append(parse_duration(a))
-                except ValueError as exc:
-                    raise br.error(str(exc), "at_ages") from None
             boosters = Boosters(
-                tuple(ages),
-                br.duration("then_every"),
+                br.duration_list("at_ages"),
+                br.duration("then_every", positive=True),
                 br.duration("min_gap"),
                 br.duration("max_gap"),
             )
