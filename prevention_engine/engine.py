@@ -315,6 +315,9 @@ class Engine:
                 yield self.evaluate(profile, as_of, **kwargs)
             except PreventionError as exc:
                 yield Rejected(i, pid if isinstance(pid, str) else None, str(exc))
+            except (ArithmeticError, ValueError) as exc:  # a date computation out of range
+                yield Rejected(i, pid if isinstance(pid, str) else None,
+                               f"cannot evaluate this profile: {type(exc).__name__}: {exc}")
 
     # -- internals -------------------------------------------------------------------------
     def _evaluate_item(self, item: Item, ctx: Context, cal: Calendar) -> list[Row]:

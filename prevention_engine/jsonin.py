@@ -30,6 +30,8 @@ def loads(text: str | bytes, *, where: str | None = None) -> Any:
         raise ProfileError(
             f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", field=where
         ) from None
+    except ProfileError:
+        raise  # a duplicated key, already naming its field
     except RecursionError:
         raise ProfileError("JSON nested too deeply", field=where) from None
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits

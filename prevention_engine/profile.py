@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from .errors import ProfileError
+from .jsonin import loads
 from .vocabulary import (
     CHANNELS,
     CONDITIONS,
@@ -50,7 +51,22 @@ def _iso_date(v: Any) -> Any:
     raise ValueError("a date is written YYYY-MM-DD (ISO 8601)")
 
 
-Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+#: Profile dates live in these bounds: rules add up to 150 years to a date and subtract a few
+#: weeks (conception - 14 days), so any date inside stays computable; a date outside (0001-01-01,
+#: 9999-12-31) is a typing mistake, reported as a ProfileError instead of an OverflowError.
+MIN_DATE = dt.date(1800, 1, 1)
+MAX_DATE = dt.date(2300, 12, 31)
+
+
+def _in_range(v: dt.date) -> dt.date:
+    if not MIN_DATE <= v <= MAX_DATE:
+        raise ValueError(
+            f"date {v.isoformat()} is outside {MIN_DATE.isoformat()}..{MAX_DATE.isoformat()}"
+        )
+    return v
+
+
+Date = Annotated[dt.date, BeforeValidator(_iso_date), AfterValidator(_in_range)]
 Number = Annotated[float, Field(allow_inf_nan=False)]
 
 
@@ -422,8 +438,10 @@ class Profile(_Model):
     def model_validate_json(
         cls, json_data: str | bytes | bytearray, *args: Any, **kwargs: Any
     ) -> Self:
+        """Parse strictly (a key given twice is an error, as in the CLI), then validate."""
         try:
-            return super().model_validate_json(json_data, *args, **kwargs)
+            text = bytes(json_data) if isinstance(json_data, bytearray) else json_data
+            return super().model_validate(loads(text), *args, **kwargs)
         except ValidationError as exc:
             raise _to_profile_error(exc) from None
 

@@ -142,8 +142,8 @@ def test_as_of_far_future_no_traceback(command: str) -> None:
 # Regression test: failed at HEAD 34e17a9 (Engine.evaluate raises a bare ValueError (not a
 # PreventionError) when a computed date passes year 9999); fixed by e79f70d.
 def test_evaluate_date_overflow_is_a_prevention_error(engine: Engine) -> None:
-    p = Profile.model_validate({"birth_date": "9990-01-01"})
-    with contextlib.suppress(PreventionError):
+    with contextlib.suppress(PreventionError):  # since issue 9: refused by the profile itself
+        p = Profile.model_validate({"birth_date": "9990-01-01"})
         engine.evaluate(p, as_of=dt.date(9999, 12, 31))
 
 
