@@ -683,13 +683,24 @@ def write(src: Path, out: Path) -> list[Path]:
     return [cal_path, tab_path]
 
 
+#: The repository checkout this module lives in (the importer is a maintainer's tool).
+_REPO = Path(__file__).resolve().parent.parent
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m prevention_engine.cdsi_import",
         description="Convert CDC CDSi supporting data (XML) into prevention-engine YAML rules.",
     )
-    parser.add_argument("supporting_data", type=Path, help="folder with the CDSi XML files")
-    parser.add_argument("out", type=Path, help="rules folder to write (us-cdsi/, products/)")
+    parser.add_argument(
+        "supporting_data", type=Path, nargs="?",
+        default=_REPO / "tests" / "data" / "cdsi" / "supporting-data-4.64",
+        help="folder with the CDSi XML files (default: the copy vendored in tests/data/cdsi)",
+    )
+    parser.add_argument(
+        "out", type=Path, nargs="?", default=_REPO / "rules",
+        help="rules folder to write (us-cdsi/, products/); default: the repository's rules/",
+    )
     args = parser.parse_args(argv)
     try:
         written = write(args.supporting_data, args.out)

@@ -1,4 +1,4 @@
-"""Shared helpers for the robustness suite (contract: /work/shared/CONTRACT.md).
+"""Shared helpers for the robustness suite (contract: docs/contract.md).
 
 The CLI is driven in-process through ``prevention_engine.cli.main`` so that an uncaught exception
 (what a user sees as a traceback) is caught here and reported, and ``Engine.default()`` is

@@ -10,7 +10,7 @@ import pytest
 
 from .conftest import ROOT, assert_bad_input, cli
 
-CASES = ROOT.parent / "shared" / "external" / "cdsi" / "test-cases" / "derived" / \
+CASES = ROOT / "tests" / "data" / "cdsi" / "test-cases" / \
     "cdsi-healthy-childhood-and-adult-test-cases-v4.45.json"
 
 
