@@ -9,10 +9,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
+import re
 import sys
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from .batch import MAX_LINE_BYTES, MAX_WORKERS
 from .engine import Engine, bundled_rules_dir
 from .errors import PreventionError, ProfileError
 
@@ -27,9 +31,16 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(2)
 
 
+#: Exactly the date format profiles accept (``profile._iso_date``): ``fromisoformat`` alone would
+#: also take 20251110 or 2025-W46-1.
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _date(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        if not _ISO_DATE.fullmatch(text.strip()):
+            raise ValueError
+        return dt.date.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
 
@@ -39,9 +50,18 @@ def _workers(text: str) -> int:
         n = int(text)
     except ValueError:
         n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"--workers takes a whole number >= 1, not {text!r}")
+    if not 1 <= n <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(
+            f"--workers takes a whole number from 1 to {MAX_WORKERS}, not {text!r}"
+        )
     return n
+
+
+def _version() -> str:
+    try:
+        return metadata.version("prevention-engine")
+    except metadata.PackageNotFoundError:
+        return "unknown (not installed)"
 
 
 def _engine(args: argparse.Namespace) -> Engine:
@@ -166,6 +186,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         rule_paths=rules,
         progress=sys.stderr.isatty(),
     )
+    for line in summary.warnings():
+        print(line, file=sys.stderr)
     print(f"read {summary.read}, written {summary.written}, rejected {summary.rejected}")
     if args.strict and summary.rejected:
         return 1
@@ -183,7 +205,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="prevention-engine",
         description="Personal prevention agenda from versioned French calendars.",
+        epilog="Exit codes: 0 success, 1 invalid input (one-line error on stderr), 2 usage error. "
+        "Errors for developers are in English; agendas (text, iCalendar, reasons) are in French.",
     )
+    p.add_argument("--version", action="version", version=f"%(prog)s {_version()}",
+                   help="print the version and exit")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def common(sp: argparse.ArgumentParser) -> None:
@@ -196,44 +222,56 @@ def build_parser() -> argparse.ArgumentParser:
 
     a = sub.add_parser("agenda", help="the agenda of one profile")
     a.add_argument("profile", help="profile JSON file ('-' for stdin)")
-    a.add_argument("--as-of", type=_date, required=True, dest="as_of")
-    a.add_argument("--format", choices=["json", "text", "ics"], default="json")
+    a.add_argument("--as-of", type=_date, required=True, dest="as_of", metavar="YYYY-MM-DD",
+                   help="assessment date (the engine never reads the clock)")
+    a.add_argument("--format", choices=["json", "text", "ics"], default="json",
+                   help="json (default, the agenda JSON), text (French table) or ics (iCalendar)")
     a.add_argument("--trace", action="store_true", help="include the dose-by-dose trace")
-    a.add_argument("--jurisdiction", choices=["FR", "US"])
-    a.add_argument("--calendar", action="append", help="only these calendar ids")
+    a.add_argument("--jurisdiction", choices=["FR", "US"],
+                   help="calendars to apply (default: from residence.country)")
+    a.add_argument("--calendar", action="append",
+                   help="only this calendar id (repeat the option for several)")
     common(a)
     a.set_defaults(func=cmd_agenda)
 
     e = sub.add_parser("explain", help="why an item has its status")
-    e.add_argument("profile")
-    e.add_argument("--as-of", type=_date, required=True, dest="as_of")
+    e.add_argument("profile", help="profile JSON file ('-' for stdin)")
+    e.add_argument("--as-of", type=_date, required=True, dest="as_of", metavar="YYYY-MM-DD",
+                   help="assessment date")
     e.add_argument("item", help="item id (menb) or row id (fr-vaccination/menb/2)")
-    e.add_argument("--jurisdiction", choices=["FR", "US"])
+    e.add_argument("--jurisdiction", choices=["FR", "US"],
+                   help="calendars to apply (default: from residence.country)")
     common(e)
     e.set_defaults(func=cmd_explain)
 
     v = sub.add_parser("validate", help="check rule files")
-    v.add_argument("paths", nargs="*")
+    v.add_argument("paths", nargs="*", metavar="PATH",
+                   help="rule files or folders (default: the bundled rules)")
     v.set_defaults(func=cmd_validate)
 
     c = sub.add_parser("calendars", help="calendars and versions (in force on a date)")
-    c.add_argument("--as-of", type=_date, dest="as_of")
+    c.add_argument("--as-of", type=_date, dest="as_of", metavar="YYYY-MM-DD",
+                   help="only the versions in force on this date (default: all)")
     common(c)
     c.set_defaults(func=cmd_calendars)
 
     b = sub.add_parser("batch", help="one agenda per JSONL line")
-    b.add_argument("infile")
-    b.add_argument("--out", required=True)
-    b.add_argument("--rejects", required=True)
-    b.add_argument("--as-of", type=_date, required=True, dest="as_of")
-    b.add_argument("--workers", type=_workers, default=1)
-    b.add_argument("--strict", action="store_true")
+    b.add_argument("infile", help=f"JSONL profiles, one per line ('-' for stdin; lines over "
+                   f"{MAX_LINE_BYTES // (1024 * 1024)} MiB are rejected)")
+    b.add_argument("--out", required=True, help="JSONL agendas to write (replaced)")
+    b.add_argument("--rejects", required=True,
+                   help='JSONL rejected records {"line", "id", "error"} to write (replaced)')
+    b.add_argument("--as-of", type=_date, required=True, dest="as_of", metavar="YYYY-MM-DD",
+                   help="assessment date for every profile")
+    b.add_argument("--workers", type=_workers, default=1, metavar="N",
+                   help=f"worker processes, 1 to {MAX_WORKERS} (default 1)")
+    b.add_argument("--strict", action="store_true", help="exit 1 if any record is rejected")
     common(b)
     b.set_defaults(func=cmd_batch)
 
     cf = sub.add_parser("conformance", help="run a conformance suite")
-    cf.add_argument("suite", choices=["cdsi"])
-    cf.add_argument("cases", help="CDSi test cases JSON")
+    cf.add_argument("suite", choices=["cdsi"], help="the suite: cdsi (CDC CDSi test cases)")
+    cf.add_argument("cases", help="CDSi test cases JSON (exit 1 if any case fails)")
     cf.add_argument("--verbose", action="store_true", help="list every failing case")
     cf.add_argument("--disputed", help="YAML list of disputed cases to report separately")
     common(cf)
@@ -246,12 +284,20 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         code: int = args.func(args)
+        sys.stdout.flush()  # a closed or full output fails here, inside the handlers
         return code
     except PreventionError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:
+        # The reader went away (| head): end quietly, and keep the interpreter from
+        # complaining when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print(f"error: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -276,6 +276,9 @@ def check_case(engine: Engine, case: dict[str, Any]) -> CaseResult:
     return CaseResult(cid, vg, not mism, mism)
 
 
+MALFORMED = "cannot run the case: "
+
+
 def run_cases(engine: Engine, cases: Iterable[dict[str, Any]]) -> list[CaseResult]:
     out = []
     for c in cases:
@@ -283,12 +286,13 @@ def run_cases(engine: Engine, cases: Iterable[dict[str, Any]]) -> list[CaseResul
             out.append(check_case(engine, c))
         except (KeyError, TypeError, ValueError, AttributeError, PreventionError) as exc:
             # a malformed case fails on its own; the run goes on
+            why = f"missing field '{exc.args[0]}'" if isinstance(exc, KeyError) else str(exc)
             out.append(
                 CaseResult(
-                    str(c.get("cdc_test_id")),
-                    str(c.get("vaccine_group")),
+                    str(c.get("cdc_test_id")) if isinstance(c, dict) else "?",
+                    str(c.get("vaccine_group")) if isinstance(c, dict) else "?",
                     False,
-                    [f"cannot run the case: {exc}"],
+                    [f"{MALFORMED}{why}"],
                 )
             )
     return out
@@ -338,7 +342,7 @@ def run_cdsi_cli(args: argparse.Namespace) -> int:
             continue
         if r.case_id in disputed:
             n_disputed += 1
-        if verbose:
+        if verbose or r.mismatches[0].startswith(MALFORMED):
             tag = " (disputed)" if r.case_id in disputed else ""
             print(f"FAIL {r.case_id} {r.group}{tag}: " + "; ".join(r.mismatches))
     passed = sum(r.passed for r in results)
@@ -346,4 +350,4 @@ def run_cdsi_cli(args: argparse.Namespace) -> int:
     if n_disputed:
         print(f"{n_disputed} disputed (listed in {args.disputed}, not counted as failed)")
     print(f"{passed} passed, {failed} failed")
-    return 0
+    return 1 if failed else 0

@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from .agenda import Agenda, AgendaItem
+
+#: Characters that could forge lines or terminal sequences when a profile's text (an id, a
+#: product name echoed in a warning) is printed: C0 and C1 controls, DEL, line separators.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _clean(text: str) -> str:
+    """One printable line: each control character is shown as its escape (``\\x0a``)."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+                        else f"\\u{ord(m.group()):04x}", text)
 
 STATUS_FR = {
     "completed": "fait",
@@ -50,11 +61,18 @@ def to_text(agenda: Agenda) -> str:
         lines.append("")
         lines.append("Avertissements :")
         lines += [f"- {w}" for w in agenda.warnings]
-    return "\n".join(lines) + "\n"
+    return "\n".join(_clean(line) for line in lines) + "\n"
 
 
 def _ics_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return _clean(text.replace("\r\n", "\n").replace("\n", "\\n"))
+
+
+def _uid_part(text: str) -> str:
+    """An id made safe for a UID line: letters, digits and ``._-`` kept, the rest %-encoded."""
+    return "".join(c if c.isascii() and (c.isalnum() or c in "._-") else
+                   "".join(f"%{b:02X}" for b in c.encode()) for c in text)
 
 
 def _fold(line: str) -> str:
@@ -89,7 +107,8 @@ def to_ics(agenda: Agenda) -> str:
         day = max(it.recommended_date, agenda.as_of)
         lines += [
             "BEGIN:VEVENT",
-            f"UID:{person}-{it.id}-{it.calendar.version}@prevention-engine",
+            f"UID:{_uid_part(person)}-{_uid_part(it.id)}-{_uid_part(it.calendar.version)}"
+            "@prevention-engine",
             f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{day.strftime('%Y%m%d')}",
             f"SUMMARY:{_ics_escape(it.title)}",

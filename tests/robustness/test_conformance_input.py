@@ -48,7 +48,8 @@ def test_malformed_case_fails_alone(tmp_path: Path) -> None:
              {**c, "dob": None}, {k: v for k, v in c.items() if k != "dob"},
              {**c, "assessment_date": 5}, c]
     r = cli("conformance", "cdsi", str(write(tmp_path, {"cases": cases})))
-    assert r.exc is None and r.code == 0, r.exc
+    assert r.exc is None and r.code == 1, r.exc  # issue 9: any failure exits 1
+    assert "missing field 'dob'" in r.out  # a malformed case is listed, naming the field
     last = r.out.strip().splitlines()[-1]
     passed, failed = int(last.split()[0]), int(last.split()[2])
     assert passed + failed == len(cases)
@@ -63,7 +64,7 @@ def test_case_without_assessment_date_fails_alone(tmp_path: Path) -> None:
     c = one_case()
     r = cli("conformance", "cdsi", str(write(tmp_path, {"cases": [c, {**c,
                                                                       "assessment_date": None}]})))
-    assert r.exc is None and r.code == 0
+    assert r.exc is None and r.code == 1
     assert r.out.strip().splitlines()[-1].endswith("1 failed")
 
 
@@ -74,7 +75,7 @@ def test_case_with_non_mapping_forecast_fails_alone(tmp_path: Path, forecast: ob
     c = one_case()
     r = cli("conformance", "cdsi", str(write(tmp_path, {"cases": [c, {**c,
                                                                       "forecast": forecast}]})))
-    assert r.exc is None and r.code == 0
+    assert r.exc is None and r.code == 1
     assert r.out.strip().splitlines()[-1].endswith("1 failed")
 
 
@@ -102,3 +103,10 @@ def test_huge_integer_in_cases_file(tmp_path: Path) -> None:
     f = tmp_path / "c.json"
     f.write_text('{"cases": [' + "9" * 5000 + "]}", encoding="utf-8")
     assert_bad_input(cli("conformance", "cdsi", str(f)))
+
+
+def test_all_cases_passing_exit_0(tmp_path: Path) -> None:
+    c = one_case()
+    r = cli("conformance", "cdsi", str(write(tmp_path, {"cases": [c]})))
+    assert r.exc is None and r.code == 0, (r.out, r.err)
+    assert r.out.strip().splitlines()[-1] == "1 passed, 0 failed"

@@ -42,7 +42,7 @@ def test_pass_rates_and_last_line(tmp_path: Path, capsys: pytest.CaptureFixture[
     wrong = dict(CASE, cdc_test_id="T-0002", series_status="Complete")
     path = tmp_path / "cases.json"
     path.write_text(json.dumps({"cases": [CASE, wrong]}), encoding="utf-8")
-    assert main(["conformance", "cdsi", str(path), "--verbose"]) == 0
+    assert main(["conformance", "cdsi", str(path), "--verbose"]) == 1  # a failure exits 1
     out = capsys.readouterr().out.strip().splitlines()
     assert out[-1] == "1 passed, 1 failed"
     assert any(line.startswith("HepB") and "1/2" in line for line in out)
