@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from .batch import MAX_LINE_BYTES, MAX_WORKERS
 from .engine import Engine, bundled_rules_dir
-from .errors import PreventionError, ProfileError
+from .errors import CalendarError, PreventionError, ProfileError
 
 if TYPE_CHECKING:
     from .profile import Profile
@@ -139,6 +139,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
         # Calendars name products: check them against the bundled product tables.
         paths = [*paths, str(bundled_rules_dir() / "products")]
     engine = Engine.from_paths(paths)
+    if not engine.registry.calendars and not has_products:
+        # a rules folder with nothing in it would evaluate every profile to an empty agenda
+        raise CalendarError(
+            "no calendar and no product table found in " + ", ".join(args.paths or paths)
+        )
     n_items = sum(len(c.items) for c in engine.registry.calendars)
     n_products = sum(len(t.products) for t in engine.registry.tables)
     review = sum(1 for c in engine.registry.calendars for i in c.items if i.review)

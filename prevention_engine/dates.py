@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
+from .errors import InputError
+
 _UNIT_ALIASES = {
     "day": "days",
     "days": "days",
@@ -57,11 +59,17 @@ class Duration:
         y, m = divmod(total_months, 12)
         m += 1
         try:
-            base = date(y, m, d)
-        except ValueError:
-            # CALCDT-5: a date that does not exist becomes the 1st of the next month.
-            base = date(y + 1, 1, 1) if m == 12 else date(y, m + 1, 1)
-        return base + timedelta(days=self.days)
+            try:
+                base = date(y, m, d)
+            except ValueError:
+                if not 1 <= y <= 9999:
+                    raise
+                # CALCDT-5: a date that does not exist becomes the 1st of the next month.
+                base = date(y + 1, 1, 1) if m == 12 else date(y, m + 1, 1)
+            return base + timedelta(days=self.days)
+        except (ValueError, OverflowError):
+            raise InputError(f"{start.isoformat()} + {self} is outside the calendar "
+                             "(years 1 to 9999)") from None
 
     def subtract_from(self, start: date) -> date:
         """``start`` - this duration (used to find the latest birth date for an age)."""
@@ -99,11 +107,16 @@ class Duration:
 
 
 
-@lru_cache(maxsize=4096)
 def parse_duration(text: str) -> Duration:
-    """Parse ``"12 months - 4 days"``; raise ``ValueError`` with a readable message."""
+    """Parse ``"12 months - 4 days"``; raise ``InputError`` (a ``PreventionError`` and a
+    ``ValueError``) with a readable message."""
     if not isinstance(text, str) or not text.strip():
-        raise ValueError(f"a duration must be a string such as '2 months', not {text!r}")
+        raise InputError(f"a duration must be a string such as '2 months', not {text!r}")
+    return _parse_duration(text)
+
+
+@lru_cache(maxsize=4096)
+def _parse_duration(text: str) -> Duration:
     pos = 0
     years = months = days = 0
     first = True
@@ -111,13 +124,13 @@ def parse_duration(text: str) -> Duration:
     while pos < len(s):
         m = _TERM.match(s, pos)
         if not m or m.end() == pos:
-            raise ValueError(f"cannot read duration {text!r} (expected e.g. '12 months - 4 days')")
+            raise InputError(f"cannot read duration {text!r} (expected e.g. '12 months - 4 days')")
         sign_txt, num_txt, unit_txt = m.groups()
         if not first and not sign_txt:
-            raise ValueError(f"cannot read duration {text!r}: join parts with '+' or '-'")
+            raise InputError(f"cannot read duration {text!r}: join parts with '+' or '-'")
         unit = _UNIT_ALIASES.get(unit_txt.lower())
         if unit is None:
-            raise ValueError(
+            raise InputError(
                 f"unknown unit {unit_txt!r} in duration {text!r} (days, weeks, months, years)"
             )
         n = int(num_txt) * (-1 if sign_txt == "-" else 1)
@@ -132,13 +145,17 @@ def parse_duration(text: str) -> Duration:
         pos = m.end()
         first = False
     if abs(years) > 300 or abs(months) > 3600 or abs(days) > 110_000:
-        raise ValueError(f"duration {text!r} is implausibly long (more than 300 years)")
+        raise InputError(f"duration {text!r} is implausibly long (more than 300 years)")
     return Duration(years, months, days)
 
 
 def add(start: date, duration: Duration | str) -> date:
     """``start`` + ``duration`` with the CDSi rules."""
+    if not isinstance(start, date):
+        raise InputError(f"start must be a datetime.date, not {type(start).__name__}")
     d = parse_duration(duration) if isinstance(duration, str) else duration
+    if not isinstance(d, Duration):
+        raise InputError(f"duration must be a Duration or a string such as '2 months', not {d!r}")
     return d.add_to(start)
 
 

@@ -49,6 +49,53 @@ NON_ACTIONABLE = frozenset(
 )
 
 
+def _check_arguments(
+    calendars: Any, rules_date: Any, horizon: Any, jurisdiction: Any
+) -> None:
+    """Clear errors for the arguments a caller most easily gets wrong (a string where a list or
+    a date is expected): otherwise "fr-vaccination" would be read letter by letter."""
+    if isinstance(calendars, str | bytes):
+        raise InputError(
+            f"calendars must be a list of calendar ids, not the string {calendars!r} "
+            f"(write calendars=[{calendars!r}])"
+        )
+    if rules_date is not None and (
+        not isinstance(rules_date, dt.date) or isinstance(rules_date, dt.datetime)
+    ):
+        raise InputError(f"rules_date must be a datetime.date, not {type(rules_date).__name__}")
+    if rules_date is not None and not (MIN_AS_OF <= rules_date <= MAX_AS_OF):
+        raise InputError(f"rules_date {rules_date.isoformat()} is outside "
+                         f"{MIN_AS_OF.isoformat()}..{MAX_AS_OF.isoformat()}")
+    try:
+        ok = isinstance(horizon, Duration) and (
+            MIN_AS_OF <= horizon.add_to(MIN_AS_OF) <= Duration(years=10).add_to(MIN_AS_OF)
+        )
+    except InputError:
+        ok = False
+    if not ok:
+        raise InputError(f"horizon must be a Duration from 0 days to 10 years, not {horizon!r}")
+    if jurisdiction is not None and not isinstance(jurisdiction, str):
+        raise InputError(f"jurisdiction must be a code such as 'FR', not {jurisdiction!r}")
+
+
+#: A pregnancy recorded before this age is taken as a data error worth a warning.
+MIN_PREGNANCY_AGE = Duration(years=10)
+
+
+def implausible_facts(profile: Profile) -> list[str]:
+    """Warnings (French, for the reader of the agenda) about facts that are probably mistakes:
+    they are still used as given, but never silently."""
+    out: list[str] = []
+    for i, preg in enumerate(profile.pregnancies):
+        if profile.sex == "male":
+            out.append(f"pregnancies[{i}]: grossesse enregistrée pour une personne de sexe "
+                       "masculin : vérifiez le profil")
+        if preg.start < MIN_PREGNANCY_AGE.add_to(profile.birth_date):
+            out.append(f"pregnancies[{i}]: grossesse commencée avant l'âge de 10 ans : "
+                       "vérifiez les dates")
+    return out
+
+
 def bundled_rules_dir() -> Path:
     """The rules shipped with the package (wheel) or the repository's ``rules/`` (checkout)."""
     here = Path(__file__).resolve().parent
@@ -175,6 +222,7 @@ class Engine:
         """
         if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
             raise TypeError("as_of must be a datetime.date")
+        _check_arguments(calendars, rules_date, horizon, jurisdiction)
         if not (MIN_AS_OF <= as_of <= MAX_AS_OF):
             raise InputError(
                 f"the assessment date {as_of.isoformat()} is outside "
@@ -211,6 +259,12 @@ class Engine:
             warnings.append(
                 f"calendrier {cid} : aucune version en vigueur le {rules_on.isoformat()}"
             )
+        if not cals:  # never a silently empty agenda
+            warnings.append(
+                f"aucun calendrier en vigueur le {rules_on.isoformat()} pour la juridiction "
+                f"{juris} : agenda vide"
+            )
+        warnings += implausible_facts(profile)
         for i, preg in enumerate(profile.pregnancies):
             if preg.end_date is None and as_of >= preg.start + PREGNANCY_LIMIT:
                 warnings.append(

@@ -19,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -173,6 +174,24 @@ class Condition(_Model):
 
 _CHOLESTEROL = {"total_cholesterol", "hdl_cholesterol", "ldl_cholesterol"}
 
+#: Units accepted per observation code (lower case, spaces removed), the first one canonical;
+#: the others are converted below. A unit outside this list is an error, never a silent
+#: misreading (a weight in pounds compared to a threshold in kilograms).
+UNITS: dict[str, tuple[str, ...]] = {
+    "systolic_bp": ("mmhg",),
+    "diastolic_bp": ("mmhg",),
+    **{c: ("mmol/l", "mg/dl", "mg/dl.", "g/l") for c in _CHOLESTEROL},
+    "hba1c": ("%", "mmol/mol"),
+    "fasting_glucose": ("mmol/l", "mg/dl", "g/l"),
+    "egfr": ("ml/min/1.73m2", "ml/min/1.73m²", "ml/min/1,73m2", "ml/min/1,73m²", "ml/min"),
+    "uacr": ("mg/mmol",),
+    "weight": ("kg",),
+    "height": ("cm",),
+    "head_circumference": ("cm",),
+    "waist_circumference": ("cm",),
+    "bmi": ("kg/m2", "kg/m²", "kg/m^2"),
+}
+
 
 class Observation(_Model):
     """A measurement; stored in canonical units (mmol/L, %, kg, cm, mmHg)."""
@@ -189,6 +208,18 @@ class Observation(_Model):
             hint = suggest(v, OBSERVATIONS)
             raise ValueError(
                 f"unknown observation {v!r}" + (f" (did you mean {hint!r}?)" if hint else "")
+            )
+        return v
+
+    @field_validator("unit")
+    @classmethod
+    def _known_unit(cls, v: str | None, info: ValidationInfo) -> str | None:
+        allowed = UNITS.get(info.data.get("code") or "")
+        norm = (v or "").strip().lower().replace(" ", "")
+        if allowed is not None and norm and norm not in allowed:
+            raise ValueError(
+                f"unit {v!r} is not known for {info.data['code']} "
+                f"(one of: {', '.join(allowed)}; or no unit for {allowed[0]})"
             )
         return v
 

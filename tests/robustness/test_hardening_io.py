@@ -201,3 +201,14 @@ def test_ics_output_escapes_an_id_with_cr_lf() -> None:
     assert all("\n" not in line and "\r" not in line for line in lines)
     uids = [line for line in lines if line.startswith("UID:")]
     assert uids and all("%0D%0A" in u for u in uids)
+
+
+def test_validate_refuses_a_folder_without_calendars(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("nothing here", encoding="utf-8")
+    assert_bad_input(cli("validate", str(tmp_path)), "no calendar")
+
+
+def test_agenda_with_an_empty_rules_folder_warns(tmp_path: Path) -> None:
+    r = cli("agenda", str(EXAMPLE), "--as-of", "2025-11-10", "--rules", str(tmp_path))
+    assert r.code == 0
+    assert "aucun calendrier en vigueur" in r.out
