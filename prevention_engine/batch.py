@@ -205,7 +205,7 @@ def run_batch(
                 dups[pid] = None
             seen.add(pid)
         if progress and read % 1000 == 0:
-            print(f"\r{read} lus", end="", file=sys.stderr, flush=True)
+            print(f"\r{read} read", end="", file=sys.stderr, flush=True)
     if progress:
         print("", file=sys.stderr)
     return BatchSummary(read, written, rejected, tuple(dups), min(read, MAX_IDS_TRACKED))

@@ -161,14 +161,14 @@ def cmd_calendars(args: argparse.Namespace) -> int:
         to = c.in_force_to.isoformat() if c.in_force_to else "…"
         print(
             f"{c.id:<22} {c.version:<10} {c.jurisdiction:<3} {c.in_force_from} → {to:<10} "
-            f"{len(c.items):>3} règles  {c.title}"
+            f"{len(c.items):>3} rules  {c.title}"
         )
     for t in engine.registry.tables:
         if args.as_of is None or t.in_force(args.as_of):
             to = t.in_force_to.isoformat() if t.in_force_to else "…"
             print(
                 f"{t.id:<22} {t.version:<10} {t.jurisdiction:<3} {t.in_force_from} → {to:<10} "
-                f"{len(t.products):>3} produits"
+                f"{len(t.products):>3} products"
             )
     return 0
 
