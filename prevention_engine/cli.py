@@ -216,15 +216,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"%(prog)s {_version()}",
                    help="print the version and exit")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _add_profile_commands(sub)
+    _add_rule_commands(sub)
+    return p
 
-    def common(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument(
-            "--rules",
-            action="append",
-            metavar="PATH",
-            help="rule files or folders (default: the bundled rules)",
-        )
 
+def _common(sp: argparse.ArgumentParser) -> None:
+    sp.add_argument(
+        "--rules",
+        action="append",
+        metavar="PATH",
+        help="rule files or folders (default: the bundled rules)",
+    )
+
+
+def _add_profile_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
+    common = _common
     a = sub.add_parser("agenda", help="the agenda of one profile")
     a.add_argument("profile", help="profile JSON file ('-' for stdin)")
     a.add_argument("--as-of", type=_date, required=True, dest="as_of", metavar="YYYY-MM-DD",
@@ -249,17 +256,6 @@ def build_parser() -> argparse.ArgumentParser:
     common(e)
     e.set_defaults(func=cmd_explain)
 
-    v = sub.add_parser("validate", help="check rule files")
-    v.add_argument("paths", nargs="*", metavar="PATH",
-                   help="rule files or folders (default: the bundled rules)")
-    v.set_defaults(func=cmd_validate)
-
-    c = sub.add_parser("calendars", help="calendars and versions (in force on a date)")
-    c.add_argument("--as-of", type=_date, dest="as_of", metavar="YYYY-MM-DD",
-                   help="only the versions in force on this date (default: all)")
-    common(c)
-    c.set_defaults(func=cmd_calendars)
-
     b = sub.add_parser("batch", help="one agenda per JSONL line")
     b.add_argument("infile", help=f"JSONL profiles, one per line ('-' for stdin; lines over "
                    f"{MAX_LINE_BYTES // (1024 * 1024)} MiB are rejected)")
@@ -274,6 +270,20 @@ def build_parser() -> argparse.ArgumentParser:
     common(b)
     b.set_defaults(func=cmd_batch)
 
+
+def _add_rule_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
+    common = _common
+    v = sub.add_parser("validate", help="check rule files")
+    v.add_argument("paths", nargs="*", metavar="PATH",
+                   help="rule files or folders (default: the bundled rules)")
+    v.set_defaults(func=cmd_validate)
+
+    c = sub.add_parser("calendars", help="calendars and versions (in force on a date)")
+    c.add_argument("--as-of", type=_date, dest="as_of", metavar="YYYY-MM-DD",
+                   help="only the versions in force on this date (default: all)")
+    common(c)
+    c.set_defaults(func=cmd_calendars)
+
     cf = sub.add_parser("conformance", help="run a conformance suite")
     cf.add_argument("suite", choices=["cdsi"], help="the suite: cdsi (CDC CDSi test cases)")
     cf.add_argument("cases", help="CDSi test cases JSON (exit 1 if any case fails)")
@@ -281,7 +291,6 @@ def build_parser() -> argparse.ArgumentParser:
     cf.add_argument("--disputed", help="YAML list of disputed cases to report separately")
     common(cf)
     cf.set_defaults(func=cmd_conformance)
-    return p
 
 
 def main(argv: list[str] | None = None) -> int:
