@@ -123,7 +123,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    sys.stdout.write(text)
+    from .render import printable
+
+    sys.stdout.write(printable(text))
     return 0
 
 

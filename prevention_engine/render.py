@@ -17,6 +17,11 @@ def _clean(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
                         else f"\\u{ord(m.group()):04x}", text)
 
+def printable(text: str) -> str:
+    """Multi-line text for a terminal: line ends kept, every other control character escaped."""
+    return "\n".join(_clean(line) for line in text.split("\n"))
+
+
 STATUS_FR = {
     "completed": "fait",
     "due": "à faire",

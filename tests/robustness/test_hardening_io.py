@@ -212,3 +212,17 @@ def test_agenda_with_an_empty_rules_folder_warns(tmp_path: Path) -> None:
     r = cli("agenda", str(EXAMPLE), "--as-of", "2025-11-10", "--rules", str(tmp_path))
     assert r.code == 0
     assert "aucun calendrier en vigueur" in r.out
+
+
+def test_printable_keeps_lines_and_escapes_controls() -> None:
+    from prevention_engine.render import printable
+
+    assert printable("a\x1b[2J\rb\nc\u2028d\n") == "a\\x1b[2J\\x0db\nc\\u2028d\n"
+
+
+def test_cli_extreme_date_is_a_one_line_error(tmp_path: Path) -> None:
+    f = tmp_path / "p.json"
+    f.write_text(json.dumps({"birth_date": "1990-01-01", "pregnancies": [
+        {"conception_date": "0001-01-01"}]}), encoding="utf-8")
+    assert_bad_input(cli("agenda", str(f), "--as-of", "2025-11-10"),
+                     "pregnancies[0].conception_date")
