@@ -246,13 +246,16 @@ def run_batch_files(
             outpath.open("a", encoding="utf-8") as fout,
             rejpath.open("a", encoding="utf-8") as frej,
         ):
-            fout.truncate(0)
-            frej.truncate(0)
+            for f in (fout, frej):
+                if f.seekable():  # a regular file; a pipe or /dev/stdout has nothing to empty
+                    f.truncate(0)
             if stdin:
                 stream = getattr(sys.stdin, "buffer", sys.stdin)
                 return run_batch(stream, fout, frej, as_of, **kwargs)
             with inpath.open("rb") as fin:
                 return run_batch(fin, fout, frej, as_of, **kwargs)
+    except BrokenPipeError:
+        raise  # the reader went away (--out /dev/stdout | head): the CLI ends quietly
     except OSError as exc:
         where = exc.filename or outpath
         raise InputError(f"{where}: {exc.strerror or exc}") from None

@@ -226,3 +226,13 @@ def test_cli_extreme_date_is_a_one_line_error(tmp_path: Path) -> None:
         {"conception_date": "0001-01-01"}]}), encoding="utf-8")
     assert_bad_input(cli("agenda", str(f), "--as-of", "2025-11-10"),
                      "pregnancies[0].conception_date")
+
+
+def test_batch_to_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    inp = tmp_path / "in.jsonl"
+    inp.write_text("\n".join(good(f"p{i}") for i in range(300)) + "\n", encoding="utf-8")
+    cmd = (f"{sys.executable} -m prevention_engine batch {inp} --out /dev/stdout "
+           f"--rejects {tmp_path / 'rej.jsonl'} --as-of 2025-11-10 | head -c 10 > /dev/null")
+    r = subprocess.run(["bash", "-c", f"set -o pipefail; {cmd}"], capture_output=True,
+                       text=True, cwd=ROOT, timeout=120)
+    assert r.stderr == ""
