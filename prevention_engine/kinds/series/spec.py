@@ -111,6 +111,17 @@ class TargetDose:
     allowable_intervals: tuple[Interval, ...] = ()
     season: tuple[dt.date, dt.date | None] | None = None
     label: str | None = None
+    #: why a dose after the first has no minimum interval (e.g. a dose fixed by age only,
+    #: years after the previous one); without it such a dose is a load error
+    no_interval_reason: str | None = None
+
+    def has_min_interval(self) -> bool:
+        """A minimum interval from an earlier dose (previous, dose N, most recent product)."""
+        return any(
+            iv.ref in ("previous", "dose", "most_recent")
+            and (iv.min is not None or iv.abs_min is not None)
+            for iv in (*self.intervals, *self.allowable_intervals)
+        )
 
     def ages_on(self, on: dt.date) -> Ages:
         """The ages in effect for a dose given (or forecast) on ``on``."""
@@ -386,6 +397,7 @@ def _target_dose(r: Reader, number: int) -> TargetDose:
             "season",
             "allowable_intervals",
             "label",
+            "no_interval_reason",
         ]
     )
     recurring_raw = r.raw("recurring")
@@ -423,6 +435,7 @@ def _target_dose(r: Reader, number: int) -> TargetDose:
         allowable_intervals=tuple(_interval(ir) for ir in r.children("allowable_intervals")),
         season=dated_season,
         label=r.get_str("label"),
+        no_interval_reason=r.get_str("no_interval_reason"),
         intervals=tuple(intervals),
         products=_product_list(r, "products"),
         preferred=_product_list(r, "preferred_products"),
@@ -470,7 +483,9 @@ def parse_series(r: Reader, names: set[str]) -> SeriesSpec:
             sa = sr.child("start_age")
             sa.check_keys(["min", "max"])
             start_min, start_max = sa.duration("min"), sa.duration("max")
-        doses = tuple(_target_dose(dr, i + 1) for i, dr in enumerate(sr.children("doses")))
+        dose_readers = sr.children("doses")
+        doses = tuple(_target_dose(dr, i + 1) for i, dr in enumerate(dose_readers))
+        _check_min_intervals(doses, dose_readers)
         boosters = None
         if sr.has("boosters"):
             br = sr.child("boosters")
@@ -533,6 +548,22 @@ def parse_series(r: Reader, names: set[str]) -> SeriesSpec:
     if basis not in ("first_dose", "first_valid_dose"):
         raise r.error("start_age_basis is first_dose or first_valid_dose", "start_age_basis")
     return SeriesSpec(tuple(series_list), tuple(refs), group, basis)
+
+
+def _check_min_intervals(doses: tuple[TargetDose, ...], readers: list[Reader]) -> None:
+    """Every dose after the first states its minimum interval, or says why it has none:
+    without one, doses given a day apart would all count (issue 8, point 2)."""
+    for td, dr in zip(doses[1:], readers[1:], strict=True):
+        if td.no_interval_reason is not None:
+            if not td.no_interval_reason.strip():
+                raise dr.error("no_interval_reason must say why", "no_interval_reason")
+            continue
+        if not td.has_min_interval():
+            raise dr.error(
+                f"dose {td.number} has no minimum interval: add an interval "
+                "{from: previous, min: ...} from the sources, or no_interval_reason saying why",
+                "intervals",
+            )
 
 
 def _series_type(sr: Reader) -> str:
