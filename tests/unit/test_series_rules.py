@@ -72,3 +72,20 @@ def test_validate_reports_the_dose(tmp_path: Path) -> None:
     )
     assert out.returncode == 1
     assert "cal.yaml:15" in out.stderr and "pcv" in out.stderr
+
+
+def test_adult_booster_is_titled_by_its_age() -> None:
+    """"Rappel de 45 ans", not "(7e dose)" (issue 8, should-fix)."""
+    import datetime as dt
+
+    engine = Engine.default()
+    profile = {
+        "birth_date": "1980-03-01",
+        "immunizations": [{"date": "2005-03-01", "product": "Repevax"}],
+    }
+    agenda = engine.evaluate(profile, as_of=dt.date(2025, 4, 1))
+    titles = {i.title for i in agenda.items if i.item == "dtp"}
+    assert "Diphtérie, tétanos, poliomyélite (rappel fait à 25 ans)" in titles
+    assert "Diphtérie, tétanos, poliomyélite (rappel de 45 ans)" in titles
+    assert "Diphtérie, tétanos, poliomyélite (rappel de 65 ans)" in titles
+    assert all("rappel" in t for t in titles), titles

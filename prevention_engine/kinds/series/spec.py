@@ -139,6 +139,9 @@ class Boosters:
     then_every: Duration | None
     min_gap: Duration | None
     max_gap: Duration | None
+    #: ``min_gap`` applies to the fixed ages from this age on (the 25-year booster is due even
+    #: after a recent dose: a dTP without pertussis; the late-booster rule starts after 25)
+    min_gap_from: Duration | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -489,7 +492,10 @@ def parse_series(r: Reader, names: set[str]) -> SeriesSpec:
         boosters = None
         if sr.has("boosters"):
             br = sr.child("boosters")
-            br.check_keys(["at_ages", "then_every", "min_gap", "max_gap"], required=["at_ages"])
+            br.check_keys(
+                ["at_ages", "then_every", "min_gap", "max_gap", "min_gap_from"],
+                required=["at_ages"],
+            )
             ages = []
             for a in br.str_list("at_ages"):
                 try:
@@ -503,6 +509,7 @@ def parse_series(r: Reader, names: set[str]) -> SeriesSpec:
                 br.duration("then_every"),
                 br.duration("min_gap"),
                 br.duration("max_gap"),
+                br.duration("min_gap_from"),
             )
         if not doses and boosters is None:
             raise sr.error("a series needs doses or boosters", "doses")
