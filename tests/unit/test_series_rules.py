@@ -89,3 +89,39 @@ def test_adult_booster_is_titled_by_its_age() -> None:
     assert "Diphtérie, tétanos, poliomyélite (rappel de 45 ans)" in titles
     assert "Diphtérie, tétanos, poliomyélite (rappel de 65 ans)" in titles
     assert all("rappel" in t for t in titles), titles
+
+
+def test_dose_outside_its_product_ages_is_rejected_with_the_reason(tmp_path: Path) -> None:
+    """Repevax (booster from 3 years) is not an infant primary dose; the trace and `explain`
+    say why (issue 8, point 10)."""
+    import datetime as dt
+    import json
+
+    engine = Engine.default()
+    profile = {
+        "birth_date": "2025-01-10",
+        "immunizations": [
+            {"date": "2025-03-10", "product": "Repevax"},
+            {"date": "2025-05-10", "product": "Hexyon"},
+        ],
+    }
+    agenda = engine.evaluate(profile, as_of=dt.date(2025, 6, 1), trace=True)
+    dtp = [i for i in agenda.items if i.item == "dtp"]
+    assert [r.status for r in dtp if r.dose == 1] == ["completed"]
+    assert [r.completed_date for r in dtp if r.dose == 1] == [dt.date(2025, 5, 10)]
+    trace = next(r.trace for r in dtp if r.trace)
+    rejected = [t for t in trace if t.immunization == 0]
+    assert rejected and rejected[0].outcome == "not_valid"
+    assert rejected[0].reason == "product_age"
+    assert "Repevax" in rejected[0].detail and "3 ans" in rejected[0].detail
+    f = tmp_path / "p.json"
+    f.write_text(json.dumps(profile), encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, "-m", "prevention_engine", "explain", str(f), "--as-of", "2025-06-01",
+         "dtp"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "Repevax n'est pas utilisé avant l'âge de 3 ans" in out.stdout

@@ -65,6 +65,17 @@ def _product_allowed(dose: Dose, rules: tuple[ProductRule, ...], birth: dt.date)
     return False
 
 
+def _outside_product_ages(dose: Dose, birth: dt.date) -> str | None:
+    """Why the dose was given outside its product's authorised ages, or None."""
+    low, high = dose.product_ages
+    name = dose.product or dose.label
+    if low is not None and dose.date < low.add_to(birth):
+        return f"{name} n'est pas utilisé avant l'âge de {low.french()} : dose non comptée"
+    if high is not None and dose.date >= high.add_to(birth):
+        return f"{name} n'est pas utilisé à partir de l'âge de {high.french()} : dose non comptée"
+    return None
+
+
 def _condition_holds(
     c: SkipCondition,
     ref_date: dt.date,
@@ -287,6 +298,14 @@ def evaluate_series(
                     "dose non conforme (périmée ou sous-dosée)",
                 )
             )
+            continue
+        outside = _outside_product_ages(dose, birth)
+        if outside is not None:
+            # A product used outside the ages it is authorised for never counts, not even as
+            # a booster (Repevax or Boostrix Tetra is not an infant primary dose).
+            evals.append(DoseEval(dose, "not_valid", "product_age", None, outside))
+            history.append((dose, False))
+            prev = dose
             continue
         if idx >= len(tds):
             if series.boosters is not None:
