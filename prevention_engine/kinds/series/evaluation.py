@@ -188,6 +188,16 @@ def _interval_ref(
     return None
 
 
+def _preceded(iv: Interval, ref: dt.date | None, ctx: Context) -> bool:
+    """An interval with ``preceded_by`` applies only after a dose of those products given
+    before its reference dose."""
+    if not iv.preceded_by:
+        return True
+    return ref is not None and any(
+        d.date < ref and _matches_any(d, iv.preceded_by) for d in ctx.doses
+    )
+
+
 def _resolved_intervals(
     intervals: tuple[Interval, ...],
     on: dt.date,
@@ -204,6 +214,7 @@ def _resolved_intervals(
         for iv in intervals
         if iv.in_effect(on)
     ]
+    out = [(iv, ref) for iv, ref in out if _preceded(iv, ref, ctx)]
     overriding: list[tuple[Interval, dt.date | None]] = [
         (iv, ref) for iv, ref in out if iv.priority == "override" and ref is not None
     ]

@@ -43,6 +43,9 @@ class Interval:
     priority: str | None = None
     max: Duration | None = None  # latest allowed: reference + max - 1 day (e.g. 37 SA)
     conditions: frozenset[str] = frozenset()  # from: {condition: [...]}: onset of these
+    #: the interval applies only when a dose of these products precedes its reference dose
+    #: (5 years after a PCV13 then PPSV23 sequence, 1 year after PPSV23 alone)
+    preceded_by: frozenset[str] = frozenset()
 
     def in_effect(self, on: dt.date) -> bool:
         return (self.effective is None or on >= self.effective) and (
@@ -262,6 +265,7 @@ def _interval(r: Reader) -> Interval:
             "cessation",
             "priority",
             "max",
+            "preceded_by",
         ],
         required=["from"],
     )
@@ -314,6 +318,7 @@ def _interval(r: Reader) -> Interval:
         r.get_str("priority"),
         r.duration("max"),
         frozenset(ref_conditions),
+        frozenset(product_key(p) for p in r.str_list("preceded_by")),
     )
 
 
@@ -545,6 +550,9 @@ def parse_series(r: Reader, names: set[str]) -> SeriesSpec:
         for i, d in enumerate(s.doses):
             for p in (*d.products, *d.preferred):
                 refs.append((p.ref, f"series[{s.name}].doses[{i}].products", sr.line_of()))
+            for iv in d.intervals:
+                for ref in sorted(iv.preceded_by):
+                    refs.append((ref, f"series[{s.name}].doses[{i}].preceded_by", sr.line_of()))
     group = None
     if r.has("vaccine_group"):
         gr = r.child("vaccine_group")
