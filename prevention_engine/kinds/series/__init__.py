@@ -361,6 +361,13 @@ def _booster_rows(
     nxt, why = _next_booster_date(b, fixed, last, ctx)
     if nxt is None:
         return rows
+    if (
+        b.recent_dose_note
+        and last is not None
+        and b.min_gap is not None
+        and nxt <= b.min_gap.add_to(last)
+    ):
+        why += " " + b.recent_dose_note
     past_due = cal.past_due_after.add_to(nxt) - ONE_DAY if cal.past_due_after else None
     status = status_for_dates(ctx.as_of, nxt, past_due, None)
     last_txt = f"dernière dose le {french_date(last)}" if last else "aucune dose enregistrée"

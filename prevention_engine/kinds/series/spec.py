@@ -145,6 +145,9 @@ class Boosters:
     #: ``min_gap`` applies to the fixed ages from this age on (the 25-year booster is due even
     #: after a recent dose: a dTP without pertussis; the late-booster rule starts after 25)
     min_gap_from: Duration | None = None
+    #: French sentence added to a fixed-age booster due before ``min_gap_from`` although the
+    #: last dose is closer than ``min_gap`` (the 25-year booster after a recent dTcaP: a dTP)
+    recent_dose_note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -498,7 +501,7 @@ def parse_series(r: Reader, names: set[str]) -> SeriesSpec:
         if sr.has("boosters"):
             br = sr.child("boosters")
             br.check_keys(
-                ["at_ages", "then_every", "min_gap", "max_gap", "min_gap_from"],
+                ["at_ages", "then_every", "min_gap", "max_gap", "min_gap_from", "recent_dose_note"],
                 required=["at_ages"],
             )
             ages = []
@@ -515,6 +518,7 @@ def parse_series(r: Reader, names: set[str]) -> SeriesSpec:
                 br.duration("min_gap"),
                 br.duration("max_gap"),
                 br.duration("min_gap_from"),
+                br.get_str("recent_dose_note"),
             )
         if not doses and boosters is None:
             raise sr.error("a series needs doses or boosters", "doses")
