@@ -125,3 +125,22 @@ def test_dose_outside_its_product_ages_is_rejected_with_the_reason(tmp_path: Pat
     )
     assert out.returncode == 0, out.stderr
     assert "Repevax n'est pas utilisé avant l'âge de 3 ans" in out.stdout
+
+
+def test_preceded_by_names_a_known_product(tmp_path: Path) -> None:
+    from prevention_engine.engine import bundled_rules_dir
+
+    text = CALENDAR.replace(
+        '          - ages: {earliest_rec: "4 months"}\n',
+        '          - ages: {earliest_rec: "4 months"}\n'
+        '            intervals:\n'
+        '              - {from: previous, min: "2 months"}\n'
+        '              - {from: most_recent, products: [Pneumovax], min: "5 years",'
+        ' preceded_by: [Prevenar 31]}\n',
+    )
+    products = bundled_rules_dir() / "products"
+    with pytest.raises(CalendarError, match=r"Prevenar 31|prevenar31"):
+        Engine.from_paths([write(tmp_path, text), products])
+    ok = text.replace("Prevenar 31", "Prevenar 13")
+    engine = Engine.from_paths([write(tmp_path, ok), products])
+    assert engine.registry.calendars[0].items[0].id == "pcv"
