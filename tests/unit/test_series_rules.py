@@ -144,3 +144,11 @@ def test_preceded_by_names_a_known_product(tmp_path: Path) -> None:
     ok = text.replace("Prevenar 31", "Prevenar 13")
     engine = Engine.from_paths([write(tmp_path, ok), products])
     assert engine.registry.calendars[0].items[0].id == "pcv"
+
+
+def test_pertussis_adult_dose_is_titled_by_its_age() -> None:
+    import datetime as dt
+
+    agenda = Engine.default().evaluate({"birth_date": "2000-09-01"}, as_of=dt.date(2025, 10, 1))
+    titles = [i.title for i in agenda.items if i.item == "pertussis"]
+    assert titles == ["Coqueluche (rappel de 25 ans)"]

@@ -156,6 +156,7 @@ def _rows(
                     reason=f"{ordinal(i + 1).capitalize()} dose faite : {_dose_label(d)}.",
                     trace=list(trace) if i == 0 else [],
                     nominal_age=_nominal_age(tds[i]),
+                    title_suffix=tds[i].title,
                 )
             )
         elif i in res.skipped and i < res.next_index:
@@ -167,6 +168,7 @@ def _rows(
                     reason=f"{ordinal(i + 1).capitalize()} dose non nécessaire compte tenu de "
                     "l'âge et des doses déjà reçues.",
                     nominal_age=_nominal_age(tds[i]),
+                    title_suffix=tds[i].title,
                 )
             )
     history = [(e.dose, e.status == "valid") for e in res.evals]
@@ -252,6 +254,7 @@ def _rows(
                 reason=reason,
                 trace=list(trace) if first_open and not rows else [],
                 nominal_age=_nominal_age(td),
+                title_suffix=td.title,
             )
         )
         if status == "missed" and first_open:

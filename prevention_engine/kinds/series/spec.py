@@ -117,6 +117,7 @@ class TargetDose:
     #: why a dose after the first has no minimum interval (e.g. a dose fixed by age only,
     #: years after the previous one); without it such a dose is a load error
     no_interval_reason: str | None = None
+    title: str | None = None  # French name of the dose in titles ("rappel de 25 ans")
 
     def has_min_interval(self) -> bool:
         """A minimum interval from an earlier dose (previous, dose N, most recent product)."""
@@ -409,6 +410,7 @@ def _target_dose(r: Reader, number: int) -> TargetDose:
             "allowable_intervals",
             "label",
             "no_interval_reason",
+            "title",
         ]
     )
     recurring_raw = r.raw("recurring")
@@ -447,6 +449,7 @@ def _target_dose(r: Reader, number: int) -> TargetDose:
         season=dated_season,
         label=r.get_str("label"),
         no_interval_reason=r.get_str("no_interval_reason"),
+        title=r.get_str("title"),
         intervals=tuple(intervals),
         products=_product_list(r, "products"),
         preferred=_product_list(r, "preferred_products"),
