@@ -394,9 +394,25 @@ def _series(s: ET.Element, group_names: dict[str, list[str]]) -> dict[str, Any]:
         "start_age": start or None,
         "sex": gender if gender in ("female", "male") else None,
         "equivalent_groups": _text(s, "equivalentSeriesGroups") or None,
-        "doses": [_dose(d, group_names) for d in s.findall("seriesDose")],
+        "doses": _mark_doses_without_interval(
+            [_dose(d, group_names) for d in s.findall("seriesDose")]
+        ),
     }
     return _drop_none(out)
+
+
+NO_CDSI_INTERVAL = "CDSi supporting data: this dose is set by age only, with no interval"
+
+
+def _mark_doses_without_interval(doses: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Our loader requires every dose after the first to state its minimum interval or say
+    why it has none; the CDC data gives some doses by age only: say so."""
+    for d in doses[1:]:
+        if not any("min" in iv or "abs_min" in iv for iv in d.get("intervals", [])) and not any(
+            "min" in iv or "abs_min" in iv for iv in d.get("allowable_intervals", [])
+        ):
+            d["no_interval_reason"] = NO_CDSI_INTERVAL
+    return doses
 
 
 def _contraindications(root: ET.Element) -> tuple[Any, str] | None:

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from .dates import Duration
 from .profile import Pregnancy, Procedure, Profile
 
 
@@ -26,6 +27,7 @@ class Dose:
     cvx: str | None
     sub_standard: bool
     product_key: str | None = None  # normalised product name, for rule matching
+    product_ages: tuple[Duration | None, Duration | None] = (None, None)  # min, max (product)
 
 
 Tri = tuple[bool | None, tuple[str, ...]]

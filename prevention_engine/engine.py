@@ -482,6 +482,8 @@ class Engine:
         if row.dose is not None:
             suffix = f" ({'1re' if row.dose == 1 else str(row.dose) + 'e'} dose)"
             key = str(row.dose)
+            if row.title_suffix:
+                suffix = f" ({row.title_suffix})"
         elif row.occurrence is not None:
             suffix = f" ({row.occurrence})"
             key = row.occurrence

@@ -101,6 +101,7 @@ def resolve(
             cvx,
             imm.sub_standard,
             normalise_name(product.name),
+            (product.min_age, product.max_age),
         ), None
     assert imm.targets
     targets = frozenset(imm.targets)

@@ -273,6 +273,8 @@ def parse_product_table(data: Any, file: str) -> ProductTable:
                 "note",
                 "mvx",
                 "vaccine_type",
+                "min_age",
+                "max_age",
             ],
             required=["name", "targets"],
         )
@@ -300,6 +302,8 @@ def parse_product_table(data: Any, file: str) -> ProductTable:
                 status=status,
                 withdrawn=pr.get_date("withdrawn"),
                 source=read_source(pr, required=False),
+                min_age=pr.duration("min_age"),
+                max_age=pr.duration("max_age"),
             )
         )
     return ProductTable(

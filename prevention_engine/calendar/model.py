@@ -105,6 +105,10 @@ class Product:
     status: str
     withdrawn: dt.date | None
     source: SourceInfo | None
+    #: ages the product is authorised for (summary of product characteristics): a dose given
+    #: outside them does not count (a reduced-antigen booster is not an infant primary dose)
+    min_age: Duration | None = None
+    max_age: Duration | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,7 @@ class Row:
     method: str | None = None
     trace: list[TraceEntry] = field(default_factory=list)
     nominal_age: Duration | None = None  # the calendar age of a dose (see mandatory_before_age)
+    title_suffix: str | None = None  # replaces "(2e dose)" in the title, e.g. "rappel de 45 ans"
 
 
 Parser = Callable[[Reader, set[str]], Any]

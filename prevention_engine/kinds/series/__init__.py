@@ -156,6 +156,7 @@ def _rows(
                     reason=f"{ordinal(i + 1).capitalize()} dose faite : {_dose_label(d)}.",
                     trace=list(trace) if i == 0 else [],
                     nominal_age=_nominal_age(tds[i]),
+                    title_suffix=tds[i].title,
                 )
             )
         elif i in res.skipped and i < res.next_index:
@@ -167,6 +168,7 @@ def _rows(
                     reason=f"{ordinal(i + 1).capitalize()} dose non nécessaire compte tenu de "
                     "l'âge et des doses déjà reçues.",
                     nominal_age=_nominal_age(tds[i]),
+                    title_suffix=tds[i].title,
                 )
             )
     history = [(e.dose, e.status == "valid") for e in res.evals]
@@ -252,6 +254,7 @@ def _rows(
                 reason=reason,
                 trace=list(trace) if first_open and not rows else [],
                 nominal_age=_nominal_age(td),
+                title_suffix=td.title,
             )
         )
         if status == "missed" and first_open:
@@ -314,15 +317,32 @@ def _clip_to_season(fc: Forecast, season: Season) -> None:
         fc.past_due = max(fc.earliest, min(fc.past_due, fc.latest + ONE_DAY))
 
 
-def _next_fixed(b: Boosters, fixed: list[dt.date], last: dt.date | None) -> dt.date | None:
-    """The next fixed-age booster after ``last``, skipping ages closer than ``min_gap``."""
+def _next_fixed(
+    b: Boosters, fixed: list[dt.date], last: dt.date | None, birth: dt.date
+) -> dt.date | None:
+    """The next fixed-age booster after ``last``, skipping ages closer than ``min_gap`` (from
+    the age ``min_gap_from`` on, when the rule sets one)."""
+    gap_from = b.min_gap_from.add_to(birth) if b.min_gap_from is not None else None
     for f in fixed:
         if last is not None and f <= last:
             continue
-        if last is not None and b.min_gap is not None and f <= b.min_gap.add_to(last):
+        if (
+            last is not None
+            and b.min_gap is not None
+            and (gap_from is None or f >= gap_from)
+            and f <= b.min_gap.add_to(last)
+        ):
             continue  # too close to the last dose: go to the following fixed age
         return f
     return None
+
+
+def _booster_title(birth: dt.date, on: dt.date, fixed: list[dt.date], done: bool) -> str:
+    """An adult booster is named by its age ("rappel de 45 ans"), not by a dose number."""
+    age = completed_years(birth, on)
+    if done:
+        return f"rappel fait à {age} ans"
+    return f"rappel de {age} ans" if on in fixed else f"rappel de rattrapage à {age} ans"
 
 
 def _booster_rows(
@@ -331,6 +351,7 @@ def _booster_rows(
     """Completed boosters, the next one (late-booster rules applied) and the one after it."""
     b = res.series.boosters
     assert b is not None
+    fixed = _booster_dates(b, ctx.birth, Duration(years=120).add_to(ctx.birth))
     rows: list[Row] = []
     number = offset
     for d in res.boosters_done:
@@ -342,28 +363,22 @@ def _booster_rows(
                 completed_date=d.date,
                 series=res.series.name,
                 reason=f"Rappel fait : {_dose_label(d)}.",
+                nominal_age=Duration(years=completed_years(ctx.birth, d.date)),
+                title_suffix=_booster_title(ctx.birth, d.date, fixed, True),
             )
         )
     valid = [e.dose for e in res.evals if e.status == "valid"]
     last = valid[-1].date if valid else None
-    fixed = _booster_dates(b, ctx.birth, Duration(years=120).add_to(ctx.birth))
-    if last is None:
-        # No dose on record: the booster is the fixed age most recently passed (one dose
-        # now), not every fixed age since 25.
-        passed = [f for f in fixed if f <= ctx.as_of]
-        nxt = passed[-1] if passed else (fixed[0] if fixed else None)
-    else:
-        nxt = _next_fixed(b, fixed, last)
+    nxt, why = _next_booster_date(b, fixed, last, ctx)
     if nxt is None:
         return rows
-    why = ""
-    if last is not None and b.max_gap is not None and nxt > b.max_gap.add_to(last):
-        # Gap to the next fixed age too long: a booster is due once max_gap has elapsed.
-        nxt = b.max_gap.add_to(last)
-        why = (
-            " Le dernier rappel date de plus de "
-            f"{b.max_gap.french()} : un rappel est à faire sans attendre l'âge fixe suivant."
-        )
+    if (
+        b.recent_dose_note
+        and last is not None
+        and b.min_gap is not None
+        and nxt <= b.min_gap.add_to(last)
+    ):
+        why += " " + b.recent_dose_note
     past_due = cal.past_due_after.add_to(nxt) - ONE_DAY if cal.past_due_after else None
     status = status_for_dates(ctx.as_of, nxt, past_due, None)
     last_txt = f"dernière dose le {french_date(last)}" if last else "aucune dose enregistrée"
@@ -378,6 +393,7 @@ def _booster_rows(
             latest=None,
             series=res.series.name,
             nominal_age=Duration(years=completed_years(ctx.birth, nxt)),
+            title_suffix=_booster_title(ctx.birth, nxt, fixed, False),
             reason=(
                 f"Rappel de l'adulte à âge fixe ({_age_words(ctx.birth, nxt)}) ; {last_txt}."
                 + why + late
@@ -386,7 +402,7 @@ def _booster_rows(
     )
     # The following fixed age, counted from the day the next booster can really be given.
     done_on = max(nxt, ctx.as_of)
-    after = _next_fixed(b, fixed, done_on)
+    after = _next_fixed(b, fixed, done_on, ctx.birth)
     if after is not None:
         rows.append(
             Row(
@@ -399,6 +415,8 @@ def _booster_rows(
                 else None,
                 latest=None,
                 series=res.series.name,
+                nominal_age=Duration(years=completed_years(ctx.birth, after)),
+                title_suffix=_booster_title(ctx.birth, after, fixed, False),
                 reason=(
                     f"Rappel suivant à âge fixe ({_age_words(ctx.birth, after)}), si le "
                     f"précédent est fait le {french_date(done_on)}."
@@ -406,6 +424,25 @@ def _booster_rows(
             )
         )
     return rows
+
+
+def _next_booster_date(
+    b: Boosters, fixed: list[dt.date], last: dt.date | None, ctx: Context
+) -> tuple[dt.date | None, str]:
+    """The date of the next booster and, when the late-booster rule moved it, why."""
+    if last is None:
+        # No dose on record: the booster is the fixed age most recently passed (one dose
+        # now), not every fixed age since 25.
+        passed = [f for f in fixed if f <= ctx.as_of]
+        return (passed[-1] if passed else (fixed[0] if fixed else None)), ""
+    nxt = _next_fixed(b, fixed, last, ctx.birth)
+    if nxt is not None and b.max_gap is not None and nxt > b.max_gap.add_to(last):
+        # Gap to the next fixed age too long: a booster is due once max_gap has elapsed.
+        return b.max_gap.add_to(last), (
+            " Le dernier rappel date de plus de "
+            f"{b.max_gap.french()} : un rappel est à faire sans attendre l'âge fixe suivant."
+        )
+    return nxt, ""
 
 
 def _age_words(birth: dt.date, on: dt.date) -> str:

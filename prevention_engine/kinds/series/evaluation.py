@@ -65,6 +65,17 @@ def _product_allowed(dose: Dose, rules: tuple[ProductRule, ...], birth: dt.date)
     return False
 
 
+def _outside_product_ages(dose: Dose, birth: dt.date) -> str | None:
+    """Why the dose was given outside its product's authorised ages, or None."""
+    low, high = dose.product_ages
+    name = dose.product or dose.label
+    if low is not None and dose.date < low.add_to(birth):
+        return f"{name} n'est pas utilisé avant l'âge de {low.french()} : dose non comptée"
+    if high is not None and dose.date >= high.add_to(birth):
+        return f"{name} n'est pas utilisé à partir de l'âge de {high.french()} : dose non comptée"
+    return None
+
+
 def _condition_holds(
     c: SkipCondition,
     ref_date: dt.date,
@@ -177,6 +188,16 @@ def _interval_ref(
     return None
 
 
+def _preceded(iv: Interval, ref: dt.date | None, ctx: Context) -> bool:
+    """An interval with ``preceded_by`` applies only after a dose of those products given
+    before its reference dose."""
+    if not iv.preceded_by:
+        return True
+    return ref is not None and any(
+        d.date < ref and _matches_any(d, iv.preceded_by) for d in ctx.doses
+    )
+
+
 def _resolved_intervals(
     intervals: tuple[Interval, ...],
     on: dt.date,
@@ -193,6 +214,7 @@ def _resolved_intervals(
         for iv in intervals
         if iv.in_effect(on)
     ]
+    out = [(iv, ref) for iv, ref in out if _preceded(iv, ref, ctx)]
     overriding: list[tuple[Interval, dt.date | None]] = [
         (iv, ref) for iv, ref in out if iv.priority == "override" and ref is not None
     ]
@@ -287,6 +309,14 @@ def evaluate_series(
                     "dose non conforme (périmée ou sous-dosée)",
                 )
             )
+            continue
+        outside = _outside_product_ages(dose, birth)
+        if outside is not None:
+            # A product used outside the ages it is authorised for never counts, not even as
+            # a booster (Repevax or Boostrix Tetra is not an infant primary dose).
+            evals.append(DoseEval(dose, "not_valid", "product_age", None, outside))
+            history.append((dose, False))
+            prev = dose
             continue
         if idx >= len(tds):
             if series.boosters is not None:

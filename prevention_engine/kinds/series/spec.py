@@ -43,6 +43,9 @@ class Interval:
     priority: str | None = None
     max: Duration | None = None  # latest allowed: reference + max - 1 day (e.g. 37 SA)
     conditions: frozenset[str] = frozenset()  # from: {condition: [...]}: onset of these
+    #: the interval applies only when a dose of these products precedes its reference dose
+    #: (5 years after a PCV13 then PPSV23 sequence, 1 year after PPSV23 alone)
+    preceded_by: frozenset[str] = frozenset()
 
     def in_effect(self, on: dt.date) -> bool:
         return (self.effective is None or on >= self.effective) and (
@@ -111,6 +114,18 @@ class TargetDose:
     allowable_intervals: tuple[Interval, ...] = ()
     season: tuple[dt.date, dt.date | None] | None = None
     label: str | None = None
+    #: why a dose after the first has no minimum interval (e.g. a dose fixed by age only,
+    #: years after the previous one); without it such a dose is a load error
+    no_interval_reason: str | None = None
+    title: str | None = None  # French name of the dose in titles ("rappel de 25 ans")
+
+    def has_min_interval(self) -> bool:
+        """A minimum interval from an earlier dose (previous, dose N, most recent product)."""
+        return any(
+            iv.ref in ("previous", "dose", "most_recent")
+            and (iv.min is not None or iv.abs_min is not None)
+            for iv in (*self.intervals, *self.allowable_intervals)
+        )
 
     def ages_on(self, on: dt.date) -> Ages:
         """The ages in effect for a dose given (or forecast) on ``on``."""
@@ -128,6 +143,12 @@ class Boosters:
     then_every: Duration | None
     min_gap: Duration | None
     max_gap: Duration | None
+    #: ``min_gap`` applies to the fixed ages from this age on (the 25-year booster is due even
+    #: after a recent dose: a dTP without pertussis; the late-booster rule starts after 25)
+    min_gap_from: Duration | None = None
+    #: French sentence added to a fixed-age booster due before ``min_gap_from`` although the
+    #: last dose is closer than ``min_gap`` (the 25-year booster after a recent dTcaP: a dTP)
+    recent_dose_note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +269,7 @@ def _interval(r: Reader) -> Interval:
             "cessation",
             "priority",
             "max",
+            "preceded_by",
         ],
         required=["from"],
     )
@@ -300,6 +322,7 @@ def _interval(r: Reader) -> Interval:
         r.get_str("priority"),
         r.duration("max"),
         frozenset(ref_conditions),
+        frozenset(product_key(p) for p in r.str_list("preceded_by")),
     )
 
 
@@ -386,6 +409,8 @@ def _target_dose(r: Reader, number: int) -> TargetDose:
             "season",
             "allowable_intervals",
             "label",
+            "no_interval_reason",
+            "title",
         ]
     )
     recurring_raw = r.raw("recurring")
@@ -423,6 +448,8 @@ def _target_dose(r: Reader, number: int) -> TargetDose:
         allowable_intervals=tuple(_interval(ir) for ir in r.children("allowable_intervals")),
         season=dated_season,
         label=r.get_str("label"),
+        no_interval_reason=r.get_str("no_interval_reason"),
+        title=r.get_str("title"),
         intervals=tuple(intervals),
         products=_product_list(r, "products"),
         preferred=_product_list(r, "preferred_products"),
@@ -470,16 +497,23 @@ def parse_series(r: Reader, names: set[str]) -> SeriesSpec:
             sa = sr.child("start_age")
             sa.check_keys(["min", "max"])
             start_min, start_max = sa.duration("min"), sa.duration("max")
-        doses = tuple(_target_dose(dr, i + 1) for i, dr in enumerate(sr.children("doses")))
+        dose_readers = sr.children("doses")
+        doses = tuple(_target_dose(dr, i + 1) for i, dr in enumerate(dose_readers))
+        _check_min_intervals(doses, dose_readers)
         boosters = None
         if sr.has("boosters"):
             br = sr.child("boosters")
-            br.check_keys(["at_ages", "then_every", "min_gap", "max_gap"], required=["at_ages"])
+            br.check_keys(
+                ["at_ages", "then_every", "min_gap", "max_gap", "min_gap_from", "recent_dose_note"],
+                required=["at_ages"],
+            )
             boosters = Boosters(
                 br.duration_list("at_ages"),
                 br.duration("then_every", positive=True),
                 br.duration("min_gap"),
                 br.duration("max_gap"),
+                br.duration("min_gap_from"),
+                br.get_str("recent_dose_note"),
             )
         if not doses and boosters is None:
             raise sr.error("a series needs doses or boosters", "doses")
@@ -515,6 +549,9 @@ def parse_series(r: Reader, names: set[str]) -> SeriesSpec:
         for i, d in enumerate(s.doses):
             for p in (*d.products, *d.preferred):
                 refs.append((p.ref, f"series[{s.name}].doses[{i}].products", sr.line_of()))
+            for iv in d.intervals:
+                for ref in sorted(iv.preceded_by):
+                    refs.append((ref, f"series[{s.name}].doses[{i}].preceded_by", sr.line_of()))
     group = None
     if r.has("vaccine_group"):
         gr = r.child("vaccine_group")
@@ -525,6 +562,22 @@ def parse_series(r: Reader, names: set[str]) -> SeriesSpec:
     if basis not in ("first_dose", "first_valid_dose"):
         raise r.error("start_age_basis is first_dose or first_valid_dose", "start_age_basis")
     return SeriesSpec(tuple(series_list), tuple(refs), group, basis)
+
+
+def _check_min_intervals(doses: tuple[TargetDose, ...], readers: list[Reader]) -> None:
+    """Every dose after the first states its minimum interval, or says why it has none:
+    without one, doses given a day apart would all count (issue 8, point 2)."""
+    for td, dr in zip(doses[1:], readers[1:], strict=True):
+        if td.no_interval_reason is not None:
+            if not td.no_interval_reason.strip():
+                raise dr.error("no_interval_reason must say why", "no_interval_reason")
+            continue
+        if not td.has_min_interval():
+            raise dr.error(
+                f"dose {td.number} has no minimum interval: add an interval "
+                "{from: previous, min: ...} from the sources, or no_interval_reason saying why",
+                "intervals",
+            )
 
 
 def _series_type(sr: Reader) -> str:

@@ -1,0 +1,154 @@
+"""Load-time checks of series rules that keep invalid doses from counting (issue 8)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from prevention_engine import CalendarError, Engine
+
+CALENDAR = """calendar: t
+version: "1"
+in_force: {from: 2020-01-01}
+source: {title: t, url: "https://example.org"}
+items:
+  - id: pcv
+    domain: vaccination
+    title: P
+    targets: [pneumococcus]
+    source: {title: t, url: "https://example.org"}
+    series:
+      - name: s
+        doses:
+          - ages: {min: "2 months"}
+          - ages: {earliest_rec: "4 months"}
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    f = tmp_path / "cal.yaml"
+    f.write_text(text, encoding="utf-8")
+    return f
+
+
+def test_dose_without_minimum_interval_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(CalendarError) as exc:
+        Engine.from_paths([write(tmp_path, CALENDAR)])
+    err = exc.value
+    assert err.item == "pcv"
+    assert err.line == 15
+    assert "no minimum interval" in str(err) and "no_interval_reason" in str(err)
+
+
+@pytest.mark.parametrize(
+    "fix",
+    [
+        '\n            intervals: [{from: previous, min: "2 months"}]\n',
+        '\n            intervals: [{from: {dose: 1}, min: "2 months"}]\n',
+        '\n            no_interval_reason: "fixée par l\'âge, des années après"\n',
+    ],
+)
+def test_interval_or_reason_is_accepted(tmp_path: Path, fix: str) -> None:
+    engine = Engine.from_paths([write(tmp_path, CALENDAR.rstrip("\n") + fix)])
+    assert [i.id for i in engine.registry.calendars[0].items] == ["pcv"]
+
+
+def test_empty_reason_is_rejected(tmp_path: Path) -> None:
+    text = CALENDAR.rstrip("\n") + '\n            no_interval_reason: " "\n'
+    with pytest.raises(CalendarError, match="must say why"):
+        Engine.from_paths([write(tmp_path, text)])
+
+
+def test_validate_reports_the_dose(tmp_path: Path) -> None:
+    f = write(tmp_path, CALENDAR)
+    out = subprocess.run(
+        [sys.executable, "-m", "prevention_engine", "validate", str(f)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 1
+    assert "cal.yaml:15" in out.stderr and "pcv" in out.stderr
+
+
+def test_adult_booster_is_titled_by_its_age() -> None:
+    """"Rappel de 45 ans", not "(7e dose)" (issue 8, should-fix)."""
+    import datetime as dt
+
+    engine = Engine.default()
+    profile = {
+        "birth_date": "1980-03-01",
+        "immunizations": [{"date": "2005-03-01", "product": "Repevax"}],
+    }
+    agenda = engine.evaluate(profile, as_of=dt.date(2025, 4, 1))
+    titles = {i.title for i in agenda.items if i.item == "dtp"}
+    assert "Diphtérie, tétanos, poliomyélite (rappel fait à 25 ans)" in titles
+    assert "Diphtérie, tétanos, poliomyélite (rappel de 45 ans)" in titles
+    assert "Diphtérie, tétanos, poliomyélite (rappel de 65 ans)" in titles
+    assert all("rappel" in t for t in titles), titles
+
+
+def test_dose_outside_its_product_ages_is_rejected_with_the_reason(tmp_path: Path) -> None:
+    """Repevax (booster from 3 years) is not an infant primary dose; the trace and `explain`
+    say why (issue 8, point 10)."""
+    import datetime as dt
+    import json
+
+    engine = Engine.default()
+    profile = {
+        "birth_date": "2025-01-10",
+        "immunizations": [
+            {"date": "2025-03-10", "product": "Repevax"},
+            {"date": "2025-05-10", "product": "Hexyon"},
+        ],
+    }
+    agenda = engine.evaluate(profile, as_of=dt.date(2025, 6, 1), trace=True)
+    dtp = [i for i in agenda.items if i.item == "dtp"]
+    assert [r.status for r in dtp if r.dose == 1] == ["completed"]
+    assert [r.completed_date for r in dtp if r.dose == 1] == [dt.date(2025, 5, 10)]
+    trace = next(r.trace for r in dtp if r.trace)
+    rejected = [t for t in trace if t.immunization == 0]
+    assert rejected and rejected[0].outcome == "not_valid"
+    assert rejected[0].reason == "product_age"
+    assert "Repevax" in rejected[0].detail and "3 ans" in rejected[0].detail
+    f = tmp_path / "p.json"
+    f.write_text(json.dumps(profile), encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, "-m", "prevention_engine", "explain", str(f), "--as-of", "2025-06-01",
+         "dtp"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "Repevax n'est pas utilisé avant l'âge de 3 ans" in out.stdout
+
+
+def test_preceded_by_names_a_known_product(tmp_path: Path) -> None:
+    from prevention_engine.engine import bundled_rules_dir
+
+    text = CALENDAR.replace(
+        '          - ages: {earliest_rec: "4 months"}\n',
+        '          - ages: {earliest_rec: "4 months"}\n'
+        '            intervals:\n'
+        '              - {from: previous, min: "2 months"}\n'
+        '              - {from: most_recent, products: [Pneumovax], min: "5 years",'
+        ' preceded_by: [Prevenar 31]}\n',
+    )
+    products = bundled_rules_dir() / "products"
+    with pytest.raises(CalendarError, match=r"Prevenar 31|prevenar31"):
+        Engine.from_paths([write(tmp_path, text), products])
+    ok = text.replace("Prevenar 31", "Prevenar 13")
+    engine = Engine.from_paths([write(tmp_path, ok), products])
+    assert engine.registry.calendars[0].items[0].id == "pcv"
+
+
+def test_pertussis_adult_dose_is_titled_by_its_age() -> None:
+    import datetime as dt
+
+    agenda = Engine.default().evaluate({"birth_date": "2000-09-01"}, as_of=dt.date(2025, 10, 1))
+    titles = [i.title for i in agenda.items if i.item == "pertussis"]
+    assert titles == ["Coqueluche (rappel de 25 ans)"]
