@@ -30,6 +30,7 @@ from .errors import CalendarError, InputError, PreventionError, ProfileError
 from .jsonin import loads
 from .kinds import KINDS, Row
 from .kinds.series import SeriesSpec
+from .precautions import hold_rows
 from .products import ProductIndex, resolve
 from .profile import PREGNANCY_LIMIT, Profile
 from .registry import Registry
@@ -355,6 +356,8 @@ class Engine:
                     )
                 ]
         rows = KINDS[item.kind].evaluate(item, ctx, cal)
+        if not declined and contra is None:
+            rows = hold_rows(item, ctx, rows)
         if declined or contra is not None:
             changed: list[Row] = []
             for r in rows:
@@ -365,8 +368,10 @@ class Engine:
                     r.status = "declined"
                     r.reason = "Vous avez indiqué refuser cette recommandation. " + r.reason
                 else:
+                    # the kind's "à faire dès que possible" never follows a contraindication:
+                    # the rule's reason says when (e.g. after the birth)
                     r.status = "contraindicated"
-                    r.reason = f"Contre-indiqué : {contra}. " + r.reason
+                    r.reason = f"Contre-indiqué : {contra}."
                 changed.append(r)
             if not changed:
                 status = "declined" if declined else "contraindicated"
@@ -396,7 +401,7 @@ class Engine:
             return None
         if im.evidence:
             for i in ctx.profile.immunity:
-                if i.target in item.targets:
+                if i.target in item.targets and i.immune:
                     return (
                         f"Immunité documentée ({i.evidence})"
                         + (f" le {french_date(i.date)}" if i.date else "")

@@ -158,6 +158,8 @@ def _interval_ref(
     if iv.ref == "observation":
         if iv.ref_observation == "lmp":
             return ctx.pregnancy.start if ctx.pregnancy is not None else None
+        if iv.ref_observation == "delivery":
+            return _last_delivery(ctx)
         return ctx.birth
     if iv.ref == "condition":
         onsets = [
@@ -175,6 +177,16 @@ def _interval_ref(
         dates = [d.date for d in pool if any(_dose_ref_matches(d, p) for p in iv.products)]
         return max(dates) if dates else None
     return None
+
+
+def _last_delivery(ctx: Context) -> dt.date | None:
+    """End date of the latest pregnancy ended on or before the assessment date."""
+    ends = [
+        p.end_date
+        for p in ctx.profile.pregnancies
+        if p.end_date is not None and p.end_date <= ctx.as_of
+    ]
+    return max(ends) if ends else None
 
 
 def _resolved_intervals(
