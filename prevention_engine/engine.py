@@ -458,7 +458,9 @@ class Engine:
             mandatory=mandatory,
             title=item.title + suffix,
             reason=reason.strip(),
-            source=self._source_refs[(cal.id, cal.version, item.id)],
+            source=self._source_refs[(cal.id, cal.version, item.id)]
+            if row.source is None
+            else SourceRef(title=row.source.title, url=row.source.url, section=row.source.section),
             calendar=self._calendar_refs[(cal.id, cal.version)],
             review=item.review,
             review_reason=item.review_reason if item.review else None,

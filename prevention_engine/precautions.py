@@ -9,7 +9,7 @@ them to the rows of any kind, so no such case lives in the engine's code.
 
 from __future__ import annotations
 
-from .calendar.model import Item
+from .calendar.model import Item, SourceInfo
 from .conditions import fact_name
 from .context import Context
 from .kinds.base import Row
@@ -26,7 +26,7 @@ def hold_rows(item: Item, ctx: Context, rows: list[Row]) -> list[Row]:
     for p in item.precautions:
         value, facts = p.when(ctx)
         if value is True:
-            return [_postponed(r, p.reason) for r in rows]
+            return [_postponed(r, p.reason, p.source) for r in rows]
         if value is None:
             missing.extend(facts)
     missing.extend(_history_questions(item, ctx))
@@ -49,11 +49,12 @@ def _history_questions(item: Item, ctx: Context) -> list[str]:
     return [f"immunity.{t}" for t in item.targets]
 
 
-def _postponed(row: Row, reason: str) -> Row:
+def _postponed(row: Row, reason: str, source: SourceInfo | None) -> Row:
     if row.status not in ACTIONABLE:
         return row
     row.status = "not_recommended"
     row.reason = reason
+    row.source = source
     _clear_dates(row)
     return row
 

@@ -116,6 +116,7 @@ def test_precaution_true_postpones_with_the_rules_reason(eng: Engine) -> None:
     assert row.reason.startswith("Reporté jusqu'aux 6 mois de l'enfant.")
     assert "dès que possible" not in row.reason
     assert row.recommended_date is None and row.past_due_date is None
+    assert row.source.url == "https://example.org/yf"  # the precaution's own source
     assert not [n for n in a.notifications if "/yf/" in n.item_id]
 
 
