@@ -9,9 +9,12 @@ them to the rows of any kind, so no such case lives in the engine's code.
 
 from __future__ import annotations
 
-from .calendar.model import Item, SourceInfo
+import datetime as dt
+
+from .calendar.model import Item, Precaution, SourceInfo
 from .conditions import fact_name
 from .context import Context
+from .dates import french_date
 from .kinds.base import Row
 
 #: Row statuses that propose something to do; a precaution only changes these.
@@ -26,7 +29,13 @@ def hold_rows(item: Item, ctx: Context, rows: list[Row]) -> list[Row]:
     for p in item.precautions:
         value, facts = p.when(ctx)
         if value is True:
-            return [_postponed(r, p.reason, p.source) for r in rows]
+            # the resume date is that of the next dose; later doses follow from it
+            first = next(i for i, r in enumerate(rows) if r.status in ACTIONABLE)
+            resume = _resume_text(p, ctx)
+            return [
+                _postponed(r, p.reason + (resume if i == first else ""), p.source)
+                for i, r in enumerate(rows)
+            ]
         if value is None:
             missing.extend(facts)
     missing.extend(_history_questions(item, ctx))
@@ -47,6 +56,27 @@ def _history_questions(item: Item, ctx: Context) -> list[str]:
     if any(targets <= d.targets for d in ctx.doses):
         return []  # vaccination already started: the history question is settled
     return [f"immunity.{t}" for t in item.targets]
+
+
+def _resume_text(p: Precaution, ctx: Context) -> str:
+    """" Possible à partir du <date>." when the precaution says from when and the anchor is
+    known (the rule's reason already says it in words otherwise)."""
+    if p.until_after is None:
+        return ""
+    anchor: dt.date | None = None
+    if p.until_from == "delivery":
+        ends = [x.end_date for x in ctx.profile.pregnancies
+                if x.end_date is not None and x.end_date <= ctx.as_of]
+        anchor = max(ends) if ends else None
+    else:
+        onsets = [c.since for c in ctx.profile.conditions
+                  if c.since is not None and c.since <= ctx.as_of
+                  and c.name in p.until_conditions]
+        anchor = max(onsets) if onsets else None
+    if anchor is None:
+        return ""
+    resume = p.until_after.add_to(anchor)
+    return f" Possible à partir du {french_date(resume)}." if resume > ctx.as_of else ""
 
 
 def _postponed(row: Row, reason: str, source: SourceInfo | None) -> Row:

@@ -13,7 +13,7 @@ from ..conditions import compile_predicate
 from ..context import Pred
 from ..dates import Duration
 from ..errors import CalendarError
-from ..vocabulary import DOMAINS, TARGETS
+from ..vocabulary import CONDITIONS, DOMAINS, TARGETS
 from .model import (
     Calendar,
     Immunity,
@@ -175,16 +175,39 @@ def _parse_item(r: Reader, names: set[str], seen: dict[str, int]) -> Item:
 
 
 def _precautions(r: Reader, names: set[str]) -> tuple[Precaution, ...]:
-    """``precautions: [{when: <predicate>, reason: "...", source: {...}}]``."""
+    """``precautions: [{when: <predicate>, reason: "...", source: {...}, until: {...}}]``."""
     if not r.has("precautions"):
         return ()
     out = []
     for c in r.children("precautions"):
-        c.check_keys(["when", "reason", "source"], required=["when", "reason"])
+        c.check_keys(["when", "reason", "source", "until"], required=["when", "reason"])
         when = _pred(c, "when", names)
         assert when is not None
-        out.append(Precaution(when, c.req_str("reason"), read_source(c, required=False)))
+        anchor, conditions, after = _until(c)
+        out.append(
+            Precaution(
+                when, c.req_str("reason"), read_source(c, required=False), anchor, conditions,
+                after,
+            )
+        )
     return tuple(out)
+
+
+def _until(c: Reader) -> tuple[str | None, tuple[str, ...], Duration | None]:
+    """``until: {from: delivery | {condition: [...]}, after: "6 months"}``."""
+    if not c.has("until"):
+        return None, (), None
+    u = c.child("until")
+    u.check_keys(["from", "after"], required=["from", "after"])
+    after = u.duration("after", required=True)
+    ref = u.raw("from")
+    if ref == "delivery":
+        return "delivery", (), after
+    if isinstance(ref, dict) and set(ref) == {"condition"}:
+        conditions = u.child("from").str_list("condition", CONDITIONS)
+        if conditions:
+            return "condition", conditions, after
+    raise u.error("until.from is 'delivery' or {condition: [...]}", "from")
 
 
 def _parse_item_safely(r: Reader, names: set[str], seen: dict[str, int]) -> Item:

@@ -42,6 +42,12 @@ class Precaution:
     when: Pred
     reason: str
     source: SourceInfo | None = None
+    #: optional: the dose is possible again ``until_after`` after an anchor, named in the
+    #: reason as a date: "delivery" (latest ended pregnancy) or the latest ``since`` of
+    #: ``until_conditions``
+    until_from: str | None = None
+    until_conditions: tuple[str, ...] = ()
+    until_after: Duration | None = None
 
 
 @dataclass(frozen=True, slots=True)

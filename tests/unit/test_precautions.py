@@ -36,6 +36,7 @@ items:
             - situation: {any: [breastfeeding], ask: true}
         reason: "Reporté jusqu'aux 6 mois de l'enfant."
         source: {title: s, url: "https://example.org/yf"}
+        until: {from: delivery, after: "6 months"}
     source: {title: t, url: "https://example.org"}
     series:
       - name: standard
@@ -47,6 +48,7 @@ items:
     precautions:
       - when: {condition: {any: [zoster_history], within: "1 year"}}
         reason: "Au moins 1 an après l'épisode."
+        until: {from: {condition: [zoster_history]}, after: "1 year"}
       - when: {pregnant: true}
         reason: "Après l'accouchement."
     source: {title: t, url: "https://example.org"}
@@ -113,7 +115,8 @@ def test_precaution_true_postpones_with_the_rules_reason(eng: Engine) -> None:
                      date(2025, 10, 5))
     (row,) = a.item("yf")
     assert row.status == "not_recommended"
-    assert row.reason.startswith("Reporté jusqu'aux 6 mois de l'enfant.")
+    assert row.reason.startswith(
+        "Reporté jusqu'aux 6 mois de l'enfant. Possible à partir du 20 mars 2026.")
     assert "dès que possible" not in row.reason
     assert row.recommended_date is None and row.past_due_date is None
     assert row.source.url == "https://example.org/yf"  # the precaution's own source
@@ -153,6 +156,9 @@ def test_condition_within_uses_the_condition_date(eng: Engine) -> None:
     recent = {"birth_date": "1955-01-01",
               "conditions": [{"code": "zoster_history", "since": "2025-06-01"}]}
     assert statuses(eng, recent, date(2025, 10, 1), "zona") == ["not_recommended"] * 2
+    first, second = eng.evaluate(Profile.model_validate(recent), date(2025, 10, 1)).item("zona")
+    assert "Possible à partir du 1er juin 2026." in first.reason
+    assert "Possible" not in second.reason  # the next dose's date follows from the first
     assert statuses(eng, recent, date(2026, 6, 1), "zona")[0] == "overdue"  # a year later
     undated = {"birth_date": "1955-01-01", "conditions": [{"code": "zoster_history"}]}
     rows = eng.evaluate(Profile.model_validate(undated), date(2025, 10, 1)).item("zona")
@@ -205,6 +211,14 @@ def test_dose_of_a_previous_pregnancy(eng: Engine) -> None:
     assert statuses(eng, before, date(2025, 10, 10), "rsv_again") == ["not_recommended"]
     outside = {**p, "immunizations": [{"date": "2023-10-15", "product": "Abrysvo"}]}
     assert statuses(eng, outside, date(2025, 10, 10), "rsv_again") == ["overdue"]
+
+
+def test_precaution_until_needs_a_known_anchor(tmp_path: Path) -> None:
+    bad = CALENDAR.replace("until: {from: delivery,", "until: {from: birth,")
+    f = tmp_path / "cal.yaml"
+    f.write_text(bad, encoding="utf-8")
+    with pytest.raises(CalendarError, match=r"until\.from"):
+        Engine.from_paths([f, ROOT / "rules" / "products"])
 
 
 def test_precaution_needs_a_reason(tmp_path: Path) -> None:
