@@ -13,6 +13,7 @@ from typing import Any
 from .calendar.reader import Reader
 from .context import Context, Pred, Tri
 from .dates import Duration
+from .profile import PREGNANCY_LIMIT
 from .vocabulary import CONDITIONS, OBSERVATIONS, OUTCOMES, SITUATIONS, TARGETS
 
 TRUE: Tri = (True, ())
@@ -599,9 +600,12 @@ def _b_mother_vaccinated(arg: Any, r: Reader, key: str, names: set[str] | None) 
     min_days = sub.get_int("min_days_before_birth", 0) or 0
 
     def run(ctx: Context) -> Tri:
+        # only a dose of this pregnancy counts: one dated more than a pregnancy's length
+        # before the birth (an earlier pregnancy's Abrysvo, say) does not protect this child
+        start = ctx.birth - PREGNANCY_LIMIT
         doses = ctx.profile.perinatal.mother_vaccinations
         for d in doses:
-            if d.target == target and (ctx.birth - d.date).days >= min_days:
+            if d.target == target and start <= d.date and (ctx.birth - d.date).days >= min_days:
                 return TRUE
         return FALSE
 
