@@ -124,9 +124,11 @@ def test_precaution_true_postpones_with_the_rules_reason(eng: Engine) -> None:
 
 
 def test_precaution_unknown_asks_for_the_fact(eng: Engine) -> None:
-    (row,) = eng.evaluate(Profile.model_validate(MOTHER), date(2025, 10, 5)).item("yf")
+    a = eng.evaluate(Profile.model_validate(MOTHER), date(2025, 10, 5))
+    (row,) = a.item("yf")
     assert row.status == "needs_data"
     assert row.missing_data == ["situation.breastfeeding"]
+    assert [n for n in a.notifications if n.item_id == row.id]  # the question is sent
 
 
 def test_situation_recorded_absent_lets_the_dose_through(eng: Engine) -> None:
