@@ -13,7 +13,8 @@ from typing import Any
 from .calendar.reader import Reader
 from .context import Context, Pred, Tri
 from .dates import Duration
-from .vocabulary import CONDITIONS, OBSERVATIONS, SITUATIONS, TARGETS
+from .profile import PREGNANCY_LIMIT
+from .vocabulary import CONDITIONS, OBSERVATIONS, OUTCOMES, SITUATIONS, TARGETS
 
 TRUE: Tri = (True, ())
 FALSE: Tri = (False, ())
@@ -43,6 +44,7 @@ PREDICATE_KEYS = (
     "mother_vaccinated",
     "perinatal",
     "postpartum",
+    "pregnancy_dose",
 )
 
 LIFESTYLE_FIELDS = {
@@ -75,6 +77,9 @@ FACT_NAMES = {
     "lifestyle.alcohol_units_per_week": "la consommation d'alcool",
     "procedure.method": "le type du dernier test",
     "procedure.result": "le résultat du dernier test",
+    "situation.breastfeeding": "l'allaitement (allaitez-vous ?)",
+    "pregnancy.outcome": "l'issue de la grossesse",
+    "immunity.varicella": "l'antécédent de varicelle (ou une sérologie)",
 }
 
 
@@ -86,6 +91,12 @@ def fact_name(code: str) -> str:
         return "la mesure « " + code.split(".", 1)[1] + " »"
     if code.startswith("family_history."):
         return "les antécédents familiaux (" + code.split(".", 1)[1] + ")"
+    if code.startswith("situation."):
+        return "la situation « " + code.split(".", 1)[1] + " »"
+    if code.startswith("immunity."):
+        return "l'immunité contre « " + code.split(".", 1)[1] + " » (antécédent ou sérologie)"
+    if code.startswith("condition.") and code.endswith(".since"):
+        return "la date de « " + code.split(".")[1] + " »"
     return code
 
 
@@ -258,15 +269,65 @@ def _b_assessed_on(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pre
 
 
 def _b_condition(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    if isinstance(arg, dict):
+        return _condition_within(r, key)
     wanted = frozenset(r.str_list(key, CONDITIONS))
     if not wanted:
         raise r.error("expected at least one condition", key)
     return lambda ctx: TRUE if ctx.conditions & wanted else FALSE
 
 
+def _condition_within(r: Reader, key: str) -> Pred:
+    """``{any: [zoster_history], within: "1 year"}``: one of these conditions began (``since``)
+    less than ``within`` before the assessment date. A matching condition recorded without
+    its date is unknown (the date decides), never read as "long ago"."""
+    sub = r.child(key)
+    sub.check_keys(["any", "within"], required=["any", "within"])
+    wanted = frozenset(sub.str_list("any", CONDITIONS))
+    if not wanted:
+        raise sub.error("expected at least one condition", "any")
+    within = sub.duration("within", required=True)
+    assert within is not None
+
+    def run(ctx: Context) -> Tri:
+        undated: list[str] = []
+        for c in ctx.profile.conditions:
+            name = c.name
+            if name not in wanted or name not in ctx.conditions:
+                continue
+            if c.since is None:
+                undated.append(f"condition.{name}.since")
+            elif c.since <= ctx.as_of < within.add_to(c.since):
+                return TRUE
+        return (None, tuple(dict.fromkeys(undated))) if undated else FALSE
+
+    return run
+
+
 def _b_situation(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
-    wanted = frozenset(r.str_list(key, SITUATIONS))
-    return lambda ctx: TRUE if wanted.intersection(ctx.profile.situations) else FALSE
+    if not isinstance(arg, dict):
+        wanted = frozenset(r.str_list(key, SITUATIONS))
+        return lambda ctx: TRUE if wanted.intersection(ctx.profile.situations) else FALSE
+    # {any: [breastfeeding], ask: true}: with `ask`, a situation neither recorded nor recorded
+    # as absent (situations_absent) is unknown, for rules that must not assume "no".
+    sub = r.child(key)
+    sub.check_keys(["any", "ask"], required=["any"])
+    listed = tuple(sub.str_list("any", SITUATIONS))
+    if not listed:
+        raise sub.error("expected at least one situation", "any")
+    ask = sub.get_bool("ask", False)
+
+    def run(ctx: Context) -> Tri:
+        present = ctx.profile.situations
+        if any(x in present for x in listed):
+            return TRUE
+        if not ask:
+            return FALSE
+        absent = ctx.profile.situations_absent
+        unknown = tuple(f"situation.{x}" for x in listed if x not in absent)
+        return (None, unknown) if unknown else FALSE
+
+    return run
 
 
 def _b_medication(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
@@ -285,16 +346,58 @@ def _b_pregnant(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
 
 
 def _b_postpartum(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
-    """A pregnancy ended (delivery) within ``within`` before the assessment date."""
+    """A pregnancy ended (delivery) within ``within`` before the assessment date; with
+    ``outcome``, only pregnancies with one of these outcomes (an ended pregnancy without a
+    recorded outcome is then unknown)."""
     sub = r.child(key)
-    sub.check_keys(["within"], required=["within"])
+    sub.check_keys(["within", "outcome"], required=["within"])
     within = sub.duration("within", required=True)
     assert within is not None  # required=True raised otherwise
+    outcomes = frozenset(sub.str_list("outcome", OUTCOMES))
 
     def run(ctx: Context) -> Tri:
+        unknown = False
         for p in ctx.profile.pregnancies:
             if p.end_date is not None and p.end_date <= ctx.as_of < within.add_to(p.end_date):
-                return TRUE
+                if not outcomes or p.outcome in outcomes:
+                    return TRUE
+                unknown = unknown or p.outcome is None
+        return (None, ("pregnancy.outcome",)) if unknown else FALSE
+
+    return run
+
+
+def _b_pregnancy_dose(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    """A dose of ``target`` given during a pregnancy: ``pregnancy: last_ended`` (the latest
+    pregnancy with an end date on or before the assessment date; ``min_before_end``: the dose
+    at least this long before its end) or ``pregnancy: previous`` (any pregnancy ended before
+    the current one began, or before the assessment date when none is ongoing)."""
+    sub = r.child(key)
+    sub.check_keys(["target", "pregnancy", "min_before_end"], required=["target", "pregnancy"])
+    target = sub.req_str("target")
+    if target not in TARGETS:
+        raise sub.error(f"unknown target '{target}'", "target")
+    which = sub.req_str("pregnancy")
+    if which not in ("last_ended", "previous"):
+        raise sub.error("pregnancy is 'last_ended' or 'previous'", "pregnancy")
+    gap = sub.duration("min_before_end")
+
+    def run(ctx: Context) -> Tri:
+        limit = ctx.pregnancy.start if ctx.pregnancy is not None else ctx.as_of
+        ended = sorted(
+            (p for p in ctx.profile.pregnancies if p.end_date is not None and p.end_date <= limit),
+            key=lambda p: p.start,
+        )
+        if which == "last_ended":
+            ended = ended[-1:]
+        for p in ended:
+            assert p.end_date is not None
+            last_ok = p.end_date
+            if gap is not None:
+                last_ok = gap.subtract_from(p.end_date)
+            for d in ctx.doses:
+                if target in d.targets and p.start <= d.date <= last_ok:
+                    return TRUE
         return FALSE
 
     return run
@@ -476,7 +579,9 @@ def _b_immune_to(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
     target = r.get_str(key, required=True)
     if target not in TARGETS:
         raise r.error(f"unknown target '{target}'", key)
-    return lambda ctx: TRUE if any(i.target == target for i in ctx.profile.immunity) else FALSE
+    return lambda ctx: (
+        TRUE if any(i.target == target and i.immune for i in ctx.profile.immunity) else FALSE
+    )
 
 
 def _b_contraindicated(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
@@ -495,9 +600,12 @@ def _b_mother_vaccinated(arg: Any, r: Reader, key: str, names: set[str] | None) 
     min_days = sub.get_int("min_days_before_birth", 0) or 0
 
     def run(ctx: Context) -> Tri:
+        # only a dose of this pregnancy counts: one dated more than a pregnancy's length
+        # before the birth (an earlier pregnancy's Abrysvo, say) does not protect this child
+        start = ctx.birth - PREGNANCY_LIMIT
         doses = ctx.profile.perinatal.mother_vaccinations
         for d in doses:
-            if d.target == target and (ctx.birth - d.date).days >= min_days:
+            if d.target == target and start <= d.date and (ctx.birth - d.date).days >= min_days:
                 return TRUE
         return FALSE
 
@@ -550,6 +658,7 @@ _BUILDERS: dict[str, Callable[[Any, Reader, str, set[str] | None], Pred]] = {
     "medication": _b_medication,
     "pregnant": _b_pregnant,
     "postpartum": _b_postpartum,
+    "pregnancy_dose": _b_pregnancy_dose,
     "gestational_age": _b_gestational_age,
     "observation": _b_observation,
     "lifestyle": _b_lifestyle,

@@ -30,6 +30,7 @@ from .errors import CalendarError, InputError, PreventionError, ProfileError
 from .jsonin import loads
 from .kinds import KINDS, Row
 from .kinds.series import SeriesSpec
+from .precautions import hold_rows
 from .products import ProductIndex, resolve
 from .profile import PREGNANCY_LIMIT, Profile
 from .registry import Registry
@@ -412,6 +413,8 @@ class Engine:
                     )
                 ]
         rows = KINDS[item.kind].evaluate(item, ctx, cal)
+        if not declined and contra is None:
+            rows = hold_rows(item, ctx, rows)
         if declined or contra is not None:
             changed: list[Row] = []
             for r in rows:
@@ -422,8 +425,10 @@ class Engine:
                     r.status = "declined"
                     r.reason = "Vous avez indiqué refuser cette recommandation. " + r.reason
                 else:
+                    # the kind's "à faire dès que possible" never follows a contraindication:
+                    # the rule's reason says when (e.g. after the birth)
                     r.status = "contraindicated"
-                    r.reason = f"Contre-indiqué : {contra}. " + r.reason
+                    r.reason = f"Contre-indiqué : {contra}."
                 changed.append(r)
             if not changed:
                 status = "declined" if declined else "contraindicated"
@@ -453,7 +458,7 @@ class Engine:
             return None
         if im.evidence:
             for i in ctx.profile.immunity:
-                if i.target in item.targets:
+                if i.target in item.targets and i.immune:
                     return (
                         f"Immunité documentée ({i.evidence})"
                         + (f" le {french_date(i.date)}" if i.date else "")
@@ -512,7 +517,9 @@ class Engine:
             mandatory=mandatory,
             title=item.title + suffix,
             reason=reason.strip(),
-            source=self._source_refs[(cal.id, cal.version, item.id)],
+            source=self._source_refs[(cal.id, cal.version, item.id)]
+            if row.source is None
+            else SourceRef(title=row.source.title, url=row.source.url, section=row.source.section),
             calendar=self._calendar_refs[(cal.id, cal.version)],
             review=item.review,
             review_reason=item.review_reason if item.review else None,

@@ -32,6 +32,7 @@ from .vocabulary import (
     DOMAINS,
     OBSERVATIONS,
     OUTCOMES,
+    OVERSEAS_DEPARTMENTS,
     SITUATIONS,
     TARGETS,
     icd10_to_condition,
@@ -301,7 +302,12 @@ _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
 class Residence(_Model):
-    """Where the person lives: an ISO 3166-1 alpha-2 country (FR, US, GF...), a department."""
+    """Where the person lives: an ISO 3166-1 alpha-2 country (FR, US, GF...), a department.
+
+    An overseas department given by its own country code (GF, GP, MQ, RE, YT...) is read as
+    France with that department code (GF = FR + 973), once, here: rules then test a single
+    fact, the department, whichever way the service wrote the address.
+    """
 
     country: str = "FR"
     department: str | None = None
@@ -314,6 +320,19 @@ class Residence(_Model):
                 f"country is an ISO 3166-1 alpha-2 code in capitals (FR, US), not {v!r}"
             )
         return v
+
+    @model_validator(mode="after")
+    def _overseas(self) -> Self:
+        code = OVERSEAS_DEPARTMENTS.get(self.country)
+        if code is None:
+            return self
+        if self.department is not None and self.department != code:
+            raise ValueError(
+                f"country {self.country} is the department {code}, not {self.department!r}"
+            )
+        object.__setattr__(self, "country", "FR")
+        object.__setattr__(self, "department", code)
+        return self
 
 
 def _known_target(v: str) -> str:
@@ -333,9 +352,14 @@ class Contraindication(_Model):
 
 
 class Immunity(_Model):
+    """What is known of a person's immunity to a target: ``immune: false`` records a checked
+    negative (no history of the disease, negative serology), which is not the same as nothing
+    recorded (unknown)."""
+
     target: KnownTarget
     evidence: str = "history"
     date: Date | None = None
+    immune: bool = True
 
 
 class Declined(_Model):
@@ -411,6 +435,8 @@ class Profile(_Model):
     consent: Consent = Field(default_factory=Consent)
     caregivers: tuple[Caregiver, ...] = ()
     situations: tuple[str, ...] = ()
+    #: situations known NOT to apply (e.g. not breastfeeding), for rules that must not assume it
+    situations_absent: tuple[str, ...] = ()
     perinatal: Perinatal = Field(default_factory=Perinatal)
 
     @field_validator("birth_date")
@@ -420,7 +446,7 @@ class Profile(_Model):
             raise ValueError("a birth date before 1890 is not plausible")
         return v
 
-    @field_validator("situations")
+    @field_validator("situations", "situations_absent")
     @classmethod
     def _known_situations(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         for s in v:
@@ -430,6 +456,15 @@ class Profile(_Model):
                     f"unknown situation {s!r}" + (f" (did you mean {hint!r}?)" if hint else "")
                 )
         return v
+
+    @model_validator(mode="after")
+    def _situations_consistent(self) -> Self:
+        both = sorted(set(self.situations) & set(self.situations_absent))
+        if both:
+            raise _PathError(
+                "situations_absent", both[0], f"situation {both[0]!r} is both present and absent"
+            )
+        return self
 
     @model_validator(mode="after")
     def _not_before_birth(self) -> Self:

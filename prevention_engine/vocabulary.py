@@ -276,5 +276,19 @@ SITUATIONS = frozenset(
         "symptoms_colorectal",
         "symptoms_breast",
         "symptoms_cervical",
+        "breastfeeding",
     ]
 )
+
+#: Overseas departments (and collectivities with a department code) by ISO 3166-1 code: a
+#: residence given by one of these country codes means France with this department.
+OVERSEAS_DEPARTMENTS = {
+    "GP": "971",
+    "MQ": "972",
+    "GF": "973",
+    "RE": "974",
+    "PM": "975",
+    "YT": "976",
+    "BL": "977",
+    "MF": "978",
+}

@@ -13,8 +13,17 @@ from ..conditions import compile_predicate
 from ..context import Pred
 from ..dates import Duration
 from ..errors import CalendarError
-from ..vocabulary import DOMAINS, TARGETS
-from .model import Calendar, Immunity, Item, LiveConflict, Product, ProductTable, SourceInfo
+from ..vocabulary import CONDITIONS, DOMAINS, TARGETS
+from .model import (
+    Calendar,
+    Immunity,
+    Item,
+    LiveConflict,
+    Precaution,
+    Product,
+    ProductTable,
+    SourceInfo,
+)
 from .reader import Reader
 from .yamlsrc import LocDict, load_yaml
 
@@ -50,6 +59,7 @@ ITEM_COMMON = (
     "not_recommended_reason",
     "mandatory_before_age",
     "immunity",
+    "precautions",
     "source",
     "review",
     "review_reason",
@@ -127,12 +137,13 @@ def _parse_item(r: Reader, names: set[str], seen: dict[str, int]) -> Item:
     immunity = None
     if r.has("immunity"):
         im = r.child("immunity")
-        im.check_keys(["born_before", "evidence", "except_when", "birth_country"])
+        im.check_keys(["born_before", "evidence", "except_when", "birth_country", "ask"])
         immunity = Immunity(
             im.get_date("born_before"),
             im.get_bool("evidence", True),
             _pred(im, "except_when", names),
             im.get_str("birth_country"),
+            im.get_bool("ask", False),
         )
     review, review_reason = _review(r)
     source = read_source(r)
@@ -152,6 +163,7 @@ def _parse_item(r: Reader, names: set[str], seen: dict[str, int]) -> Item:
         not_recommended_reason=r.get_str("not_recommended_reason"),
         applies_when_src=r.raw("applies_when"),
         mandatory_before_age=r.duration("mandatory_before_age"),
+        precautions=_precautions(r, names),
         immunity=immunity,
         source=source,
         review=review,
@@ -160,6 +172,42 @@ def _parse_item(r: Reader, names: set[str], seen: dict[str, int]) -> Item:
         spec=spec,
         line=r.line_of(),
     )
+
+
+def _precautions(r: Reader, names: set[str]) -> tuple[Precaution, ...]:
+    """``precautions: [{when: <predicate>, reason: "...", source: {...}, until: {...}}]``."""
+    if not r.has("precautions"):
+        return ()
+    out = []
+    for c in r.children("precautions"):
+        c.check_keys(["when", "reason", "source", "until"], required=["when", "reason"])
+        when = _pred(c, "when", names)
+        assert when is not None
+        anchor, conditions, after = _until(c)
+        out.append(
+            Precaution(
+                when, c.req_str("reason"), read_source(c, required=False), anchor, conditions,
+                after,
+            )
+        )
+    return tuple(out)
+
+
+def _until(c: Reader) -> tuple[str | None, tuple[str, ...], Duration | None]:
+    """``until: {from: delivery | {condition: [...]}, after: "6 months"}``."""
+    if not c.has("until"):
+        return None, (), None
+    u = c.child("until")
+    u.check_keys(["from", "after"], required=["from", "after"])
+    after = u.duration("after", required=True)
+    ref = u.raw("from")
+    if ref == "delivery":
+        return "delivery", (), after
+    if isinstance(ref, dict) and set(ref) == {"condition"}:
+        conditions = u.child("from").str_list("condition", CONDITIONS)
+        if conditions:
+            return "condition", conditions, after
+    raise u.error("until.from is 'delivery' or {condition: [...]}", "from")
 
 
 def _parse_item_safely(r: Reader, names: set[str], seen: dict[str, int]) -> Item:

@@ -28,6 +28,26 @@ class Immunity:
     #: born_before applies only to people born in this country (CDSi: varicella, U.S.); the
     #: profile has no country of birth yet, so such a rule never applies by birth date alone.
     birth_country: str | None = None
+    #: the recommendation depends on a history the profile may not carry: with no immunity
+    #: record at all for the targets (neither immune nor a checked negative), the item asks
+    #: for it (needs_data) instead of assuming "not immune"
+    ask: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Precaution:
+    """A situation in which a dose that would be proposed is postponed (``not_recommended``,
+    ``reason`` says until when); when the predicate is unknown, the item asks for the facts."""
+
+    when: Pred
+    reason: str
+    source: SourceInfo | None = None
+    #: optional: the dose is possible again ``until_after`` after an anchor, named in the
+    #: reason as a date: "delivery" (latest ended pregnancy) or the latest ``since`` of
+    #: ``until_conditions``
+    until_from: str | None = None
+    until_conditions: tuple[str, ...] = ()
+    until_after: Duration | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +74,7 @@ class Item:
     contraindication_reason: str | None = None  # text for contraindicated_when (else generic)
     applies_when_src: Any = None  # the YAML of applies_when, for the durable-rules oracle
     mandatory_before_age: Duration | None = None  # the obligation covers doses due before it
+    precautions: tuple[Precaution, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

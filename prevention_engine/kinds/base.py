@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..agenda import Score, TraceEntry
-from ..calendar.model import Calendar, Item
+from ..calendar.model import Calendar, Item, SourceInfo
 from ..calendar.reader import Reader
 from ..context import Context
 from ..dates import Duration
@@ -38,6 +38,7 @@ class Row:
     trace: list[TraceEntry] = field(default_factory=list)
     nominal_age: Duration | None = None  # the calendar age of a dose (see mandatory_before_age)
     title_suffix: str | None = None  # replaces "(2e dose)" in the title, e.g. "rappel de 45 ans"
+    source: SourceInfo | None = None  # a precaution's own source, cited instead of the item's
 
 
 Parser = Callable[[Reader, set[str]], Any]

@@ -288,8 +288,12 @@ def _interval(r: Reader) -> Interval:
     elif isinstance(ref, dict) and len(ref) == 1 and "observation" in ref:
         kind = "observation"
         ref_obs = str(ref["observation"])
-        if ref_obs not in ("lmp", "birth"):
-            raise r.error("from: {observation: ...} supports 'lmp' (pregnancy start)", "from")
+        if ref_obs not in ("lmp", "birth", "delivery"):
+            raise r.error(
+                "from: {observation: ...} supports 'lmp' (pregnancy start), 'delivery' (end of "
+                "the latest ended pregnancy) and 'birth'",
+                "from",
+            )
     elif isinstance(ref, dict) and len(ref) == 1 and "condition" in ref:
         # From the day a risk was recorded ("dès que le risque est identifié"): the earliest
         # `since` of these conditions; without a date the interval does not apply.
