@@ -38,7 +38,8 @@ def to_text(agenda: Agenda) -> str:
     for it in agenda.items:
         flag = "oui" if it.mandatory else ""
         review = "  [à revoir]" if it.review else ""
-        lines.append(f"{STATUS_FR[it.status]:<16} {_d(it):<10}  {flag:<6} {it.title}{review}")
+        status = "à discuter" if it.strength == "optional" else STATUS_FR[it.status]
+        lines.append(f"{status:<16} {_d(it):<10}  {flag:<6} {it.title}{review}")
     lines.append("")
     lines.append("Pourquoi :")
     for it in agenda.items:
@@ -86,6 +87,8 @@ def to_ics(agenda: Agenda) -> str:
     for it in agenda.items:
         if it.status not in ("due", "overdue", "upcoming") or it.recommended_date is None:
             continue
+        if it.strength == "optional":
+            continue  # a shared decision is not an appointment
         day = max(it.recommended_date, agenda.as_of)
         lines += [
             "BEGIN:VEVENT",

@@ -115,6 +115,7 @@ CONDITIONS = frozenset(
         "obesity",
         "hypertension",
         "hysterectomy",
+        "subtotal_hysterectomy",
         "breast_cancer_history",
         "colorectal_cancer_history",
         "colorectal_adenoma_history",

@@ -1,0 +1,87 @@
+"""No date before a recommendation existed (item key ``recommended_from``).
+
+A kind dates an item from the person's age ("from 65 years"), which is right for people who
+reach that age after the recommendation appeared, but would call a 76-year-old "overdue since
+2014" for a vaccine recommended in 2024, or a check-up created in 2024 "missed" in 2015. This
+step, applied by the engine to the rows of any kind, moves the open rows' dates to the day the
+recommendation started (catch-up starts then) and drops the rows whose whole window closed
+before it (the person could never have done it). Completed rows and rows without dates are
+left as they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .calendar.model import Item, RecommendedFrom
+from .dates import Duration, french_date
+from .kinds.base import Row, status_for_dates
+
+OPEN = frozenset({"due", "overdue", "upcoming", "missed"})
+
+
+def not_before(rows: list[Row], item: Item, as_of: dt.date) -> list[Row]:
+    """The rows with no due, overdue or missed date before ``item.recommended_from``."""
+    start = item.recommended_from
+    if start is None:
+        return rows
+    optional = item.strength == "optional"
+    out: list[Row] = []
+    anchor: dt.timedelta | None = None  # how far the next dose of a series moved
+    for row in rows:
+        if row.status not in OPEN or row.recommended is None:
+            out.append(row)
+            continue
+        if row.latest is not None and row.latest < start.date:
+            continue  # the window closed before the recommendation existed
+        shift = max(start.date - row.recommended, dt.timedelta(0))
+        if row.dose is not None:
+            # Later doses of a series are projected from the next one (or from as_of when it
+            # is late): they move by as much as that projection point moved.
+            if anchor is None:
+                anchor = max(row.recommended + shift, as_of) - max(row.recommended, as_of)
+            else:
+                shift = max(shift, anchor)
+        out.append(_shifted(row, shift, start, as_of, optional) if shift else row)
+    return out
+
+
+def _same_delay(recommended: dt.date, past_due: dt.date, moved: dt.date) -> dt.date:
+    """``past_due`` moved with its recommended date, keeping the delay in months and days
+    ("recommended + 1 month - 1 day" stays so, whatever the month lengths)."""
+    months = (past_due.year - recommended.year) * 12 + past_due.month - recommended.month
+    days = past_due.day - recommended.day
+    return Duration(months=months).add_to(moved) + dt.timedelta(days=days)
+
+
+def _shifted(
+    row: Row, shift: dt.timedelta, start: RecommendedFrom, as_of: dt.date, optional: bool
+) -> Row:
+    old = row.recommended or start.date
+    row.recommended = old + shift
+    if row.earliest is not None:
+        row.earliest = max(row.earliest, start.date)
+    if row.past_due is not None:
+        row.past_due = _same_delay(old, row.past_due, row.recommended)
+        if row.latest is not None and row.past_due > row.latest:
+            row.past_due = None
+    row.status = status_for_dates(as_of, row.recommended, row.past_due, row.latest)
+    since = (
+        f"{'Proposition' if optional else 'Recommandation'} en vigueur depuis le "
+        f"{french_date(start.date)} ({start.source.title}) : rien n'était dû avant cette date."
+    )
+    if optional and row.status in ("due", "overdue"):
+        todo = f"Possible depuis le {french_date(row.recommended)}."
+    elif row.status == "due":
+        todo = f"À faire dès maintenant (recommandé depuis le {french_date(row.recommended)})."
+    elif row.status == "overdue":
+        todo = (
+            f"En retard : recommandé depuis le {french_date(row.recommended)}, "
+            "à faire dès que possible."
+        )
+    elif row.status == "missed":
+        todo = "Période de réalisation close."
+    else:
+        todo = f"À faire à partir du {french_date(row.recommended)}."
+    row.reason = f"{since} {todo}"
+    return row
