@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .calendar.model import Item, RecommendedFrom
-from .dates import Duration, french_date
+from .dates import ONE_DAY, Duration, french_date
 from .kinds.base import Row, status_for_dates
 
 OPEN = frozenset({"due", "overdue", "upcoming", "missed"})
@@ -47,10 +47,13 @@ def not_before(rows: list[Row], item: Item, as_of: dt.date) -> list[Row]:
 
 
 def _same_delay(recommended: dt.date, past_due: dt.date, moved: dt.date) -> dt.date:
-    """``past_due`` moved with its recommended date, keeping the delay in months and days
-    ("recommended + 1 month - 1 day" stays so, whatever the month lengths)."""
-    months = (past_due.year - recommended.year) * 12 + past_due.month - recommended.month
-    days = past_due.day - recommended.day
+    """``past_due`` moved with its recommended date, keeping the delay as whole months and a
+    day remainder ("recommended + 1 month - 1 day" stays so, whatever the month lengths)."""
+    end = past_due + ONE_DAY
+    months = (end.year - recommended.year) * 12 + end.month - recommended.month
+    while months > 0 and Duration(months=months).add_to(recommended) > end:
+        months -= 1
+    days = (past_due - Duration(months=months).add_to(recommended)).days
     return Duration(months=months).add_to(moved) + dt.timedelta(days=days)
 
 
