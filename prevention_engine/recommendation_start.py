@@ -86,5 +86,7 @@ def _shifted(
         todo = "Période de réalisation close."
     else:
         todo = f"À faire à partir du {french_date(row.recommended)}."
+    if row.latest is not None and row.status != "missed":
+        todo += f" Au plus tard le {french_date(row.latest)}."
     row.reason = f"{since} {todo}"
     return row
