@@ -12,6 +12,7 @@ left as they are.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from .calendar.model import Item, RecommendedFrom
 from .dates import ONE_DAY, Duration, french_date
@@ -42,7 +43,12 @@ def not_before(rows: list[Row], item: Item, as_of: dt.date) -> list[Row]:
                 anchor = max(row.recommended + shift, as_of) - max(row.recommended, as_of)
             else:
                 shift = max(shift, anchor)
-        out.append(_shifted(row, shift, start, as_of, optional) if shift else row)
+        if shift:
+            out.append(_shifted(row, shift, start, as_of, optional))
+        elif row.earliest is not None and row.earliest < start.date:
+            out.append(replace(row, earliest=start.date))  # nothing possible before it either
+        else:
+            out.append(row)
     return out
 
 
@@ -60,33 +66,46 @@ def _same_delay(recommended: dt.date, past_due: dt.date, moved: dt.date) -> dt.d
 def _shifted(
     row: Row, shift: dt.timedelta, start: RecommendedFrom, as_of: dt.date, optional: bool
 ) -> Row:
+    """A copy of ``row`` moved by ``shift``, with its status and reason recomputed."""
     old = row.recommended or start.date
-    row.recommended = old + shift
-    if row.earliest is not None:
-        row.earliest = max(row.earliest, start.date)
-    if row.past_due is not None:
-        row.past_due = _same_delay(old, row.past_due, row.recommended)
-        if row.latest is not None and row.past_due > row.latest:
-            row.past_due = None
-    row.status = status_for_dates(as_of, row.recommended, row.past_due, row.latest)
-    since = (
+    recommended = old + shift
+    earliest = max(row.earliest, start.date) if row.earliest is not None else None
+    past_due = row.past_due
+    if past_due is not None:
+        past_due = _same_delay(old, past_due, recommended)
+        if row.latest is not None and past_due > row.latest:
+            past_due = None
+    status = status_for_dates(as_of, recommended, past_due, row.latest)
+    reason = f"{_since(start, optional)} {_todo(status, recommended, row.latest, optional)}"
+    return replace(
+        row,
+        status=status,
+        reason=reason,
+        earliest=earliest,
+        recommended=recommended,
+        past_due=past_due,
+    )
+
+
+def _since(start: RecommendedFrom, optional: bool) -> str:
+    return (
         f"{'Proposition' if optional else 'Recommandation'} en vigueur depuis le "
         f"{french_date(start.date)} ({start.source.title}) : rien n'était dû avant cette date."
     )
-    if optional and row.status in ("due", "overdue"):
-        todo = f"Possible depuis le {french_date(row.recommended)}."
-    elif row.status == "due":
-        todo = f"À faire dès maintenant (recommandé depuis le {french_date(row.recommended)})."
-    elif row.status == "overdue":
-        todo = (
-            f"En retard : recommandé depuis le {french_date(row.recommended)}, "
-            "à faire dès que possible."
-        )
-    elif row.status == "missed":
-        todo = "Période de réalisation close."
+
+
+def _todo(status: str, recommended: dt.date, latest: dt.date | None, optional: bool) -> str:
+    when = french_date(recommended)
+    if optional and status in ("due", "overdue"):
+        todo = f"Possible depuis le {when}."
+    elif status == "due":
+        todo = f"À faire dès maintenant (recommandé depuis le {when})."
+    elif status == "overdue":
+        todo = f"En retard : recommandé depuis le {when}, à faire dès que possible."
+    elif status == "missed":
+        return "Période de réalisation close."
     else:
-        todo = f"À faire à partir du {french_date(row.recommended)}."
-    if row.latest is not None and row.status != "missed":
-        todo += f" Au plus tard le {french_date(row.latest)}."
-    row.reason = f"{since} {todo}"
-    return row
+        todo = f"À faire à partir du {when}."
+    if latest is not None:
+        todo += f" Au plus tard le {french_date(latest)}."
+    return todo
