@@ -368,7 +368,7 @@ class Engine:
                     )
                 ]
         rows = KINDS[item.kind].evaluate(item, ctx, cal)
-        rows = not_before(rows, item, ctx.as_of)
+        rows = not_before(rows, item, ctx)
         if declined or contra is not None:
             changed: list[Row] = []
             for r in rows:

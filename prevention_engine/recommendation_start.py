@@ -15,17 +15,26 @@ import datetime as dt
 from dataclasses import replace
 
 from .calendar.model import Item, RecommendedFrom
+from .context import Context
 from .dates import ONE_DAY, Duration, french_date
 from .kinds.base import Row, status_for_dates
 
 OPEN = frozenset({"due", "overdue", "upcoming", "missed"})
 
 
-def not_before(rows: list[Row], item: Item, as_of: dt.date) -> list[Row]:
+def start_for(item: Item, ctx: Context) -> RecommendedFrom | None:
+    """The latest start among the item's ``recommended_from`` entries that concern the person
+    (an entry whose ``when`` is unknown counts: the later date is the cautious one)."""
+    found = [e for e in item.recommended_from if e.when is None or e.when(ctx)[0] is not False]
+    return max(found, key=lambda e: e.date) if found else None
+
+
+def not_before(rows: list[Row], item: Item, ctx: Context) -> list[Row]:
     """The rows with no due, overdue or missed date before ``item.recommended_from``."""
-    start = item.recommended_from
+    start = start_for(item, ctx)
     if start is None:
         return rows
+    as_of = ctx.as_of
     optional = item.strength == "optional"
     out: list[Row] = []
     anchor: dt.timedelta | None = None  # how far the next dose of a series moved
@@ -71,7 +80,9 @@ def _shifted(
     recommended = old + shift
     earliest = max(row.earliest, start.date) if row.earliest is not None else None
     past_due = row.past_due
-    if past_due is not None:
+    if past_due is not None and past_due <= recommended:
+        # a past-due date from the age (a window's end) stays; one that would fall before the
+        # new recommended date keeps its delay after it
         past_due = _same_delay(old, past_due, recommended)
         if row.latest is not None and past_due > row.latest:
             past_due = None

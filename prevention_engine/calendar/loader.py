@@ -117,15 +117,25 @@ def _strength(r: Reader) -> str:
     return value
 
 
-def _recommended_from(r: Reader) -> RecommendedFrom | None:
+def _recommended_from(r: Reader, names: set[str]) -> tuple[RecommendedFrom, ...]:
+    """One ``{date, source}`` mapping, or a list of them each with an optional ``when``."""
     if not r.has("recommended_from"):
-        return None
-    f = r.child("recommended_from")
-    f.check_keys(["date", "source"], required=["date", "source"])
-    day = f.get_date("date", required=True)
-    source = read_source(f)
-    assert day is not None and source is not None
-    return RecommendedFrom(day, source)
+        return ()
+    if isinstance(r.raw("recommended_from"), list):
+        entries = r.children("recommended_from")
+        if not entries:
+            raise r.error("recommended_from is a {date, source} or a non-empty list of them",
+                          "recommended_from")
+    else:
+        entries = [r.child("recommended_from")]
+    out = []
+    for f in entries:
+        f.check_keys(["date", "source", "when"], required=["date", "source"])
+        day = f.get_date("date", required=True)
+        source = read_source(f)
+        assert day is not None and source is not None
+        out.append(RecommendedFrom(day, source, _pred(f, "when", names)))
+    return tuple(out)
 
 
 def _exclusions(r: Reader, names: set[str]) -> tuple[tuple[Pred, str], ...]:
@@ -214,7 +224,7 @@ def _parse_item(r: Reader, names: set[str], seen: dict[str, int]) -> Item:
         spec=spec,
         line=r.line_of(),
         strength=_strength(r),
-        recommended_from=_recommended_from(r),
+        recommended_from=_recommended_from(r, names),
         exclusions=_exclusions(r, names),
         notify_needs_data=r.get_bool("notify_needs_data", True),
     )

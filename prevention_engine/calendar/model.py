@@ -32,10 +32,12 @@ class Immunity:
 
 @dataclass(frozen=True, slots=True)
 class RecommendedFrom:
-    """When a recommendation started, with the public source that dates it."""
+    """When a recommendation started, with the public source that dates it; ``when`` (optional)
+    limits the date to the people it concerns (boys included later than girls, say)."""
 
     date: dt.date
     source: SourceInfo
+    when: Pred | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +68,7 @@ class Item:
     strength: str = "recommended"
     #: the day the recommendation came into being (and the source saying so): nothing is due,
     #: overdue or missed before it, whatever the person's age then
-    recommended_from: RecommendedFrom | None = None
+    recommended_from: tuple[RecommendedFrom, ...] = ()
     #: ordered (predicate, French reason) pairs: the first true one gives not_recommended
     exclusions: tuple[tuple[Pred, str], ...] = ()
     #: False: a needs_data row of this item is shown but never notified (a personal question

@@ -15,11 +15,13 @@ from hypothesis import strategies as st
 from prevention_engine import Engine
 
 ENGINE = Engine.default()
+# the start of each item that concerns everyone (entries with `when` concern only some people:
+# they are checked by golden situations)
 STARTS = {
-    (c.id, c.version, i.id): i.recommended_from.date
+    (c.id, c.version, i.id): max(e.date for e in i.recommended_from if e.when is None)
     for c in ENGINE.registry.calendars
     for i in c.items
-    if i.recommended_from is not None
+    if any(e.when is None for e in i.recommended_from)
 }
 OPTIONAL = {
     (c.id, c.version, i.id) for c in ENGINE.registry.calendars for i in c.items

@@ -139,6 +139,26 @@ def test_series_before_the_start_keeps_its_spacing(tmp_path: Path) -> None:
     assert d2.recommended_date is not None and d2.recommended_date > d1.recommended_date
 
 
+def test_the_latest_start_that_concerns_the_person_applies(tmp_path: Path) -> None:
+    text = VACCINE.replace(START, """\
+    recommended_from:
+      - {date: 2020-01-01, source: {title: A, url: https://example.org/a}}
+      - date: 2024-06-01
+        when: {sex: male}
+        source: {title: B, url: https://example.org/b}
+""")
+    e = engine(tmp_path, text)
+
+    def first(sex: str | None) -> dt.date | None:
+        person = {"birth_date": "1949-03-01"} | ({"sex": sex} if sex else {})
+        rows = e.evaluate(person, dt.date(2025, 6, 1)).item("shingles")
+        return min(r.recommended_date for r in rows if r.recommended_date)
+
+    assert first("female") == dt.date(2020, 1, 1)
+    assert first("male") == dt.date(2024, 6, 1)
+    assert first(None) == dt.date(2024, 6, 1)  # unknown: the later, cautious date
+
+
 def test_optional_item_is_shown_as_such_and_never_notified(tmp_path: Path) -> None:
     e = engine(tmp_path, OPTIONAL)
     p = Profile.model_validate({"id": "p", "birth_date": "2005-01-01"})
