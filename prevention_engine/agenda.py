@@ -47,6 +47,7 @@ _OPTIONAL_KEYS = (
     "method",
     "vaccine_group",
     "trace",
+    "strength",
 )
 
 
@@ -123,6 +124,9 @@ class AgendaItem(_Out):
     #: are reported together, e.g. the CDSi groups MMR and DTaP/Tdap/Td
     vaccine_group: str | None = None
     trace: list[TraceEntry] | None = None
+    #: "optional" for a shared decision ("à discuter avec votre médecin", never notified);
+    #: absent (None) for an ordinary recommendation
+    strength: Literal["optional"] | None = None
 
     @model_serializer(mode="wrap")
     def _drop_empty_extensions(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:

@@ -57,6 +57,7 @@ LIFESTYLE_FIELDS = {
     "alcohol_units_per_week": "number",
     "sleep_hours": "number",
     "screen_hours_per_day": "number",
+    "sexually_active": "bool",
 }
 
 # French names of facts, used in "renseignez ..." messages.
@@ -75,9 +76,13 @@ FACT_NAMES = {
     "lifestyle.daily_physical_activity": "l'activité physique quotidienne",
     "lifestyle.daily_fruit_vegetables": "la consommation quotidienne de fruits et légumes",
     "lifestyle.alcohol_units_per_week": "la consommation d'alcool",
+    "lifestyle.sexually_active": "l'activité sexuelle (rapports sexuels ou non)",
     "procedure.method": "le type du dernier test",
     "procedure.result": "le résultat du dernier test",
     "situation.breastfeeding": "l'allaitement (allaitez-vous ?)",
+    "situation.lung_screening_volunteer": (
+        "votre souhait de participer au programme pilote de dépistage du cancer du poumon"
+    ),
     "pregnancy.outcome": "l'issue de la grossesse",
     "immunity.varicella": "l'antécédent de varicelle (ou une sérologie)",
 }

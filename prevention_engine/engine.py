@@ -33,6 +33,7 @@ from .kinds.series import SeriesSpec
 from .precautions import hold_rows
 from .products import ProductIndex, resolve
 from .profile import PREGNANCY_LIMIT, Profile
+from .recommendation_start import not_before
 from .registry import Registry
 from .vocabulary import normalise_name, suggest
 
@@ -41,6 +42,10 @@ FRENCH_COUNTRIES = frozenset(
     {"FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "NC", "PF", "WF"}
 )
 DEFAULT_HORIZON = Duration(days=30)
+#: How an optional item (strength: optional, a shared decision) is presented.
+OPTIONAL_TEXT = (
+    "À discuter avec votre médecin (proposition possible, pas une recommandation systématique)."
+)
 #: Assessment dates the engine accepts: rules add up to ~120 years to dates, and a date beyond
 #: these bounds is a caller's mistake rather than an assessment.
 MIN_AS_OF = dt.date(1900, 1, 1)
@@ -133,6 +138,11 @@ class Engine:
             (c.id, c.version): CalendarRef(id=c.id, version=c.version)
             for c in registry.calendars
         }
+        # needs_data rows of these items are never notified (notify_needs_data: false)
+        self._quiet_needs_data = frozenset(
+            (c.id, c.version, i.id) for c in registry.calendars for i in c.items
+            if not i.notify_needs_data
+        )
         self._source_refs = {
             (c.id, c.version, i.id): SourceRef(
                 title=i.source.title, url=i.source.url, section=i.source.section
@@ -403,6 +413,9 @@ class Engine:
             immune = self._immunity(item, ctx)
             if immune is not None:
                 return [Row(status="immune", reason=immune)]
+            why = next((w for p, w in item.exclusions if p(ctx)[0] is True), None)
+            if why is not None:  # the first matching exclusion gives the reason
+                return [Row(status="not_recommended", reason=why)]
             if item.not_recommended_when is not None and item.not_recommended_when(ctx)[0] is True:
                 return [
                     Row(
@@ -413,6 +426,7 @@ class Engine:
                     )
                 ]
         rows = KINDS[item.kind].evaluate(item, ctx, cal)
+        rows = not_before(rows, item, ctx)
         if not declined and contra is None:
             rows = hold_rows(item, ctx, rows)
         if declined or contra is not None:
@@ -492,7 +506,7 @@ class Engine:
         elif row.occurrence is not None:
             suffix = f" ({row.occurrence})"
             key = row.occurrence
-        reason = row.reason
+        status, past_due, reason = _with_strength(item, row)
         if row.status not in ("completed",):
             reason += ctx.age_text
         if mandatory:
@@ -509,10 +523,10 @@ class Engine:
             domain=item.domain,
             targets=list(item.targets),
             dose=row.dose,
-            status=cast(Status, row.status),
+            status=cast(Status, status),
             earliest_date=row.earliest,
             recommended_date=row.recommended,
-            past_due_date=row.past_due,
+            past_due_date=past_due,
             latest_date=row.latest,
             mandatory=mandatory,
             title=item.title + suffix,
@@ -531,6 +545,7 @@ class Engine:
             method=row.method,
             vaccine_group=_vaccine_group(item),
             trace=row.trace if trace and row.trace else None,
+            strength="optional" if item.strength == "optional" else None,
         )
 
     def _notifications(
@@ -552,7 +567,11 @@ class Engine:
         out: list[Notification] = []
         first_open: set[tuple[str, str]] = set()
         for it in items:
-            if it.status in NON_ACTIONABLE or it.domain in opted_out:
+            if it.status in NON_ACTIONABLE or it.domain in opted_out or it.strength:
+                continue  # an optional item (shared decision) is never notified
+            if it.status == "needs_data" and (
+                (it.calendar.id, it.calendar.version, it.item) in self._quiet_needs_data
+            ):
                 continue
             if it.dose is not None:
                 # Only the next dose of a series is actionable; later ones depend on it.
@@ -579,6 +598,28 @@ class Engine:
                     )
                 )
         return out
+
+
+#: The kinds word a due row as a recommendation; an optional one is a possibility.
+_OPTIONAL_WORDS = (
+    ("à faire dès maintenant (recommandé depuis le", "possible dès maintenant (depuis le"),
+    ("à faire maintenant (recommandée le", "possible maintenant (depuis le"),
+    ("en retard : recommandée depuis le", "possible depuis le"),
+    (", à faire dès que possible", ""),
+    ("à faire à partir du", "possible à partir du"),
+)
+
+
+def _with_strength(item: Item, row: Row) -> tuple[str, dt.date | None, str]:
+    """Status, past-due date and reason of a row as its item's strength presents them."""
+    if item.strength != "optional" or row.status not in ("due", "overdue", "upcoming"):
+        return row.status, row.past_due, row.reason
+    # A shared decision has no deadline: never overdue (and never notified).
+    reason = row.reason
+    for old, new in _OPTIONAL_WORDS:
+        reason = reason.replace(old, new)
+    status = "due" if row.status == "overdue" else row.status
+    return status, None, f"{OPTIONAL_TEXT} {reason}"
 
 
 def _vaccine_group(item: Item) -> str | None:

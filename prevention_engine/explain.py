@@ -6,7 +6,7 @@ import datetime as dt
 
 from .engine import Engine
 from .profile import Profile
-from .render import STATUS_FR
+from .render import status_fr
 
 
 def explain(
@@ -45,7 +45,7 @@ def explain(
             )
             if d is not None
         )
-        out.append(f"* {r.title} : {STATUS_FR[r.status]}" + (f" ({dates})" if dates else ""))
+        out.append(f"* {r.title} : {status_fr(r)}" + (f" ({dates})" if dates else ""))
         out.append(f"  {r.reason}")
         for t in r.trace or []:
             when = t.date.isoformat() if t.date else ""

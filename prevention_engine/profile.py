@@ -296,6 +296,7 @@ class Lifestyle(_Model):
     alcohol_units_per_week: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
     sleep_hours: Annotated[float, Field(ge=0, le=24, allow_inf_nan=False)] | None = None
     screen_hours_per_day: Annotated[float, Field(ge=0, le=24, allow_inf_nan=False)] | None = None
+    sexually_active: bool | None = None
 
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")

@@ -36,6 +36,11 @@ STATUS_FR = {
 }
 
 
+def status_fr(it: AgendaItem) -> str:
+    """The French status of a row; an optional item (shared decision) is "à discuter"."""
+    return "à discuter" if it.strength == "optional" else STATUS_FR[it.status]
+
+
 def _d(it: AgendaItem) -> str:
     d = it.recommended_date or it.completed_date
     return d.isoformat() if d else ""
@@ -54,7 +59,7 @@ def to_text(agenda: Agenda) -> str:
     for it in agenda.items:
         flag = "oui" if it.mandatory else ""
         review = "  [à revoir]" if it.review else ""
-        lines.append(f"{STATUS_FR[it.status]:<16} {_d(it):<10}  {flag:<6} {it.title}{review}")
+        lines.append(f"{status_fr(it):<16} {_d(it):<10}  {flag:<6} {it.title}{review}")
     lines.append("")
     lines.append("Pourquoi :")
     for it in agenda.items:
@@ -109,6 +114,8 @@ def to_ics(agenda: Agenda) -> str:
     for it in agenda.items:
         if it.status not in ("due", "overdue", "upcoming") or it.recommended_date is None:
             continue
+        if it.strength == "optional":
+            continue  # a shared decision is not an appointment
         day = max(it.recommended_date, agenda.as_of)
         lines += [
             "BEGIN:VEVENT",

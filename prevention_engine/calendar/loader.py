@@ -22,6 +22,7 @@ from .model import (
     Precaution,
     Product,
     ProductTable,
+    RecommendedFrom,
     SourceInfo,
 )
 from .reader import Reader
@@ -64,7 +65,12 @@ ITEM_COMMON = (
     "review",
     "review_reason",
     "note",
+    "strength",
+    "recommended_from",
+    "exclusions",
+    "notify_needs_data",
 )
+STRENGTHS = ("recommended", "optional")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
 
@@ -98,6 +104,56 @@ def _pred(r: Reader, key: str, names: set[str]) -> Pred | None:
     if key not in r.data or r.data[key] is None:
         return None
     return compile_predicate(r.data[key], r, key, names)
+
+
+def _strength(r: Reader) -> str:
+    value = r.get_str("strength", "recommended") or "recommended"
+    if value not in STRENGTHS:
+        from ..vocabulary import suggest
+
+        raise r.error(
+            f"strength is 'recommended' or 'optional', not {value!r}",
+            "strength",
+            suggest(value, STRENGTHS),
+        )
+    return value
+
+
+def _recommended_from(r: Reader, names: set[str]) -> tuple[RecommendedFrom, ...]:
+    """One ``{date, source}`` mapping, or a list of them each with an optional ``when``."""
+    if not r.has("recommended_from"):
+        return ()
+    if isinstance(r.raw("recommended_from"), list):
+        entries = r.children("recommended_from")
+        if not entries:
+            raise r.error("recommended_from is a {date, source} or a non-empty list of them",
+                          "recommended_from")
+    else:
+        entries = [r.child("recommended_from")]
+    out = []
+    for f in entries:
+        f.check_keys(["date", "source", "when"], required=["date", "source"])
+        day = f.get_date("date", required=True)
+        source = read_source(f)
+        assert day is not None and source is not None
+        out.append(RecommendedFrom(day, source, _pred(f, "when", names)))
+    return tuple(out)
+
+
+def _exclusions(r: Reader, names: set[str]) -> tuple[tuple[Pred, str], ...]:
+    out: list[tuple[Pred, str]] = []
+    for er in r.children("exclusions"):
+        er.check_keys(["when", "reason"], required=["when", "reason"])
+        reason = er.req_str("reason")
+        if not reason.strip():
+            raise er.error("an exclusion gives its French reason", "reason")
+        pred = _pred(er, "when", names)
+        if pred is None:
+            raise er.error("an exclusion needs a 'when' predicate", "when")
+        out.append((pred, reason))
+    if r.has("exclusions") and not out:
+        raise r.error("exclusions is a non-empty list of {when, reason}", "exclusions")
+    return tuple(out)
 
 
 def _parse_item(r: Reader, names: set[str], seen: dict[str, int]) -> Item:
@@ -171,6 +227,10 @@ def _parse_item(r: Reader, names: set[str], seen: dict[str, int]) -> Item:
         note=r.get_str("note"),
         spec=spec,
         line=r.line_of(),
+        strength=_strength(r),
+        recommended_from=_recommended_from(r, names),
+        exclusions=_exclusions(r, names),
+        notify_needs_data=r.get_bool("notify_needs_data", True),
     )
 
 

@@ -51,6 +51,16 @@ class Precaution:
 
 
 @dataclass(frozen=True, slots=True)
+class RecommendedFrom:
+    """When a recommendation started, with the public source that dates it; ``when`` (optional)
+    limits the date to the people it concerns (boys included later than girls, say)."""
+
+    date: dt.date
+    source: SourceInfo
+    when: Pred | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Item:
     """One rule of a calendar: common keys plus the kind-specific ``spec``."""
 
@@ -75,6 +85,16 @@ class Item:
     applies_when_src: Any = None  # the YAML of applies_when, for the durable-rules oracle
     mandatory_before_age: Duration | None = None  # the obligation covers doses due before it
     precautions: tuple[Precaution, ...] = ()
+    #: "optional": a shared decision the sources say "may be offered"; never notified
+    strength: str = "recommended"
+    #: the day the recommendation came into being (and the source saying so): nothing is due,
+    #: overdue or missed before it, whatever the person's age then
+    recommended_from: tuple[RecommendedFrom, ...] = ()
+    #: ordered (predicate, French reason) pairs: the first true one gives not_recommended
+    exclusions: tuple[tuple[Pred, str], ...] = ()
+    #: False: a needs_data row of this item is shown but never notified (a personal question
+    #: is not asked by a push message)
+    notify_needs_data: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ FIELDS = (
     "method",
     "mandatory",
     "review",
+    "strength",
 )
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CASE_KEYS = {"name", "source", "as_of", "profile", "expect", "absent", "notifications", "note",

@@ -170,7 +170,9 @@ def test_risk_based_dose_dated_from_the_risk(engine: Engine) -> None:
         return rows[0].recommended_date
 
     assert rec([{"code": "immunosuppressive_therapy", "since": "2025-01-10"}]) == date(2025, 1, 10)
-    assert rec([{"code": "immunosuppressive_therapy"}]) == date(2003, 5, 5)
+    # without a date, from the 18th birthday (2003), but never before Shingrix was
+    # recommended (zoster recommended_from: 2024 edition, 26 April 2024)
+    assert rec([{"code": "immunosuppressive_therapy"}]) == date(2024, 4, 26)
 
 
 COMPLETED_SERIES = """
