@@ -95,6 +95,7 @@ def test_score2_published_vectors(family: Score2Family, row: tuple[Any, ...]) ->
         region=region,
     )
     assert abs(result.exact - expected) <= TOLERANCE
+    assert result.value == expected  # the shown value is the published one
     assert result.name == "SCORE2" and result.unit == "%"
     if band is not None:
         assert result.band == band
@@ -115,6 +116,7 @@ def test_score2_op_published_vectors(family: Score2Family, row: tuple[Any, ...])
         region=region,
     )
     assert abs(result.exact - expected) <= TOLERANCE
+    assert result.value == expected  # the shown value is the published one
     assert result.name == "SCORE2-OP"
     assert result.band == band
 
@@ -137,6 +139,7 @@ def test_score2_diabetes_published_vectors(family: Score2Family, row: tuple[Any,
         region=region,
     )
     assert abs(result.exact - expected) <= TOLERANCE
+    assert result.value == expected  # the shown value is the published one
     assert result.name == "SCORE2-Diabetes"
 
 
