@@ -51,7 +51,7 @@ def calibrated_risk(model: Score2Model, sex: str, region: str, x: float) -> floa
 
 
 def _check_common(model: Score2Model, sex: str, age: float, region: str) -> None:
-    if sex not in model.baseline_survival:
+    if not isinstance(sex, str) or sex not in model.baseline_survival:
         raise RiskInputError("must be 'male' or 'female'", field="sex", value=sex)
     age = require_finite("age", age)
     if age not in model.ages:
@@ -60,7 +60,7 @@ def _check_common(model: Score2Model, sex: str, age: float, region: str) -> None
             field="age",
             value=age,
         )
-    if region not in model.scales:
+    if not isinstance(region, str) or region not in model.scales:
         raise RiskInputError(
             f"unknown risk region (known: {', '.join(model.scales)})", field="region", value=region
         )

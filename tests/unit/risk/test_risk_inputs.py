@@ -78,7 +78,15 @@ def test_bad_numbers_name_the_field(family: Score2Family, field: str, value: Any
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("smoker", "no"), ("smoker", 0), ("smoker", None), ("sex", "M"), ("region", "france")],
+    [
+        ("smoker", "no"),
+        ("smoker", 0),
+        ("smoker", None),
+        ("sex", "M"),
+        ("sex", ["male"]),
+        ("region", "france"),
+        ("region", {"low": 1}),
+    ],
 )
 def test_bad_categories_name_the_field(family: Score2Family, field: str, value: Any) -> None:
     with pytest.raises(RiskInputError) as exc:
