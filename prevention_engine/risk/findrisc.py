@@ -28,6 +28,25 @@ def _yes_no(table: FindriscTable, question: str, answer: bool) -> int:
     return table.answers[question][key]
 
 
+def _check_categories(sex: object, age: object) -> None:
+    if sex not in ("male", "female"):
+        raise RiskInputError("must be 'male' or 'female'", field="sex", value=sex)
+    if isinstance(age, bool) or not isinstance(age, int) or age < 0:
+        raise RiskInputError("must be a whole number of years >= 0", field="age", value=age)
+
+
+def _family_points(table: FindriscTable, answer: object) -> int:
+    choices = table.answers["family_history_diabetes"]
+    points = choices.get(answer) if isinstance(answer, str) else None
+    if points is None:
+        raise RiskInputError(
+            "must be 'none', 'second_degree' or 'first_degree'",
+            field="family_history_diabetes",
+            value=answer,
+        )
+    return points
+
+
 def findrisc(
     table: FindriscTable,
     *,
@@ -42,20 +61,8 @@ def findrisc(
     family_history_diabetes: FamilyHistory,
 ) -> ScoreResult:
     """Total FINDRISC points and band. BMI in kg/m2, waist in cm (at navel level)."""
-    if sex not in ("male", "female"):
-        raise RiskInputError("must be 'male' or 'female'", field="sex", value=sex)
-    if isinstance(age, bool) or not isinstance(age, int) or age < 0:
-        raise RiskInputError("must be a whole number of years >= 0", field="age", value=age)
-    choices = table.answers["family_history_diabetes"]
-    family_points = (
-        choices.get(family_history_diabetes) if isinstance(family_history_diabetes, str) else None
-    )
-    if family_points is None:
-        raise RiskInputError(
-            "must be 'none', 'second_degree' or 'first_degree'",
-            field="family_history_diabetes",
-            value=family_history_diabetes,
-        )
+    _check_categories(sex, age)
+    family_points = _family_points(table, family_history_diabetes)
     bmi = require_finite("bmi", bmi)
     waist = require_finite("waist_cm", waist_cm)
     total = (

@@ -206,6 +206,30 @@ def _scales(node: _Node) -> Mapping[str, Mapping[str, tuple[float, float]]]:
     return _frozen(out)
 
 
+# The variables each score function supplies: a term on anything else could never be computed.
+MODEL_VARIABLES = {
+    "SCORE2": {"age", "smoking", "systolic_bp", "total_cholesterol", "hdl_cholesterol"},
+    "SCORE2-OP": {
+        "age",
+        "smoking",
+        "systolic_bp",
+        "total_cholesterol",
+        "hdl_cholesterol",
+        "diabetes",
+    },
+    "SCORE2-Diabetes": {
+        "age",
+        "smoking",
+        "systolic_bp",
+        "total_cholesterol",
+        "hdl_cholesterol",
+        "diabetes",
+        "age_at_diagnosis",
+        "hba1c",
+        "egfr",
+    },
+}
+
 _MODEL_KEYS = {
     "source",
     "unit",
@@ -218,10 +242,35 @@ _MODEL_KEYS = {
 }
 
 
+def _check_bands_cover(node: _Node, ages: AgeRange, bands: BandTable) -> None:
+    """Every age the model accepts has exactly one band table: no gap, no overlap."""
+    start = ages.min
+    for row_ages, _ in sorted(bands.by_age, key=lambda row: row[0].min):
+        if row_ages.max <= ages.min or row_ages.min >= ages.max:
+            continue
+        if row_ages.min > start or (row_ages.min < start and start > ages.min):
+            raise node.fail(f"band age groups leave a gap or overlap at {start:g} years")
+        start = row_ages.max
+    if start < ages.max:
+        raise node.fail(f"no band age group from {start:g} years")
+
+
 def parse_score2_model(node: _Node, name: str) -> Score2Model:
     node.mapping(_MODEL_KEYS, {"population", "mean_linear_predictor", "review", "review_reason"})
+    if name not in MODEL_VARIABLES:
+        raise node.fail(f"unknown model {name!r}", _near(name, set(MODEL_VARIABLES)))
     centring = _centring(node.child("centring"))
-    coefficients = {s: _terms(n, centring) for s, n in _per_sex(node.child("coefficients")).items()}
+    coefficients = {}
+    for sex, terms_node in _per_sex(node.child("coefficients")).items():
+        coefficients[sex] = _terms(terms_node, centring)
+        used = {var for term, _ in coefficients[sex] for var in term}
+        if used - MODEL_VARIABLES[name]:
+            raise terms_node.fail(
+                f"{name} has no input {sorted(used - MODEL_VARIABLES[name])[0]!r}"
+            )
+    ages = _ages(node.child("ages"))
+    bands = _band_table(node.child("bands"))
+    _check_bands_cover(node.child("bands"), ages, bands)
     mean_node = node.get("mean_linear_predictor")
     mean = {s: n.number() for s, n in _per_sex(mean_node).items()} if mean_node else {}
     review, reason = _review(node)
@@ -229,13 +278,13 @@ def parse_score2_model(node: _Node, name: str) -> Score2Model:
         name=name,
         source=_source(node.child("source")),
         unit=node.child("unit").text(),
-        ages=_ages(node.child("ages")),
+        ages=ages,
         centring=centring,
         coefficients=_frozen(coefficients),
         baseline_survival=_survival(node.child("baseline_survival")),
         mean_linear_predictor=_frozen(mean or dict.fromkeys(SEXES, 0.0)),
         scales=_scales(node.child("scales")),
-        bands=_band_table(node.child("bands")),
+        bands=bands,
         review=review,
         review_reason=reason,
     )

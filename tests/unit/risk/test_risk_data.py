@@ -173,3 +173,23 @@ def test_risk_is_a_leaf_package() -> None:
                 assert node.level == 1 or node.module == "errors", (path.name, node.module)
             if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 assert not node.module.startswith("prevention_engine"), path.name
+
+
+def test_model_names_and_inputs_are_those_the_functions_know() -> None:
+    data = _score2_data()
+    data["models"]["SCORE3"] = data["models"].pop("SCORE2")
+    error = _fails(data, "models.SCORE3", "unknown model")
+    assert error.suggestion == "SCORE2"
+    data = _score2_data()
+    data["models"]["SCORE2"]["coefficients"]["female"]["diabetes"] = 0.8096
+    _fails(data, "models.SCORE2.coefficients.female", "no input 'diabetes'")
+
+
+def test_band_age_groups_cover_the_model_ages() -> None:
+    data = _score2_data()
+    data["models"]["SCORE2"]["bands"]["by_age"][1]["ages"]["min"] = 55
+    _fails(data, "models.SCORE2.bands", "gap or overlap at 50")
+    data["models"]["SCORE2"]["bands"]["by_age"][1]["ages"]["min"] = 45
+    _fails(data, "models.SCORE2.bands", "gap or overlap")
+    del data["models"]["SCORE2"]["bands"]["by_age"][1]
+    _fails(data, "models.SCORE2.bands", "no band age group from 50")
