@@ -11,7 +11,13 @@ import pytest
 import yaml
 
 from prevention_engine.errors import CalendarError
-from prevention_engine.risk import Score2Family, parse_findrisc, parse_score2_family
+from prevention_engine.risk import (
+    Score2Family,
+    load_findrisc,
+    parse_findrisc,
+    parse_score2_family,
+    score2_op,
+)
 from prevention_engine.risk.bundled import FINDRISC_FILE, SCORE2_FILE, load_score2_family
 
 RISK_DIR = Path(__file__).resolve().parents[3] / "prevention_engine" / "risk"
@@ -193,3 +199,20 @@ def test_band_age_groups_cover_the_model_ages() -> None:
     _fails(data, "models.SCORE2.bands", "gap or overlap")
     del data["models"]["SCORE2"]["bands"]["by_age"][1]
     _fails(data, "models.SCORE2.bands", "no band age group from 50")
+
+
+def test_results_carry_the_review_flag_of_their_data(family: Score2Family) -> None:
+    table = load_findrisc()
+    assert table.review and "35-44" in (table.review_reason or "")
+    result = score2_op(
+        family,
+        sex="female",
+        age=75,
+        smoker=False,
+        diabetes=False,
+        systolic_bp=130,
+        total_cholesterol=5.0,
+        hdl_cholesterol=1.6,
+        region="low",
+    )
+    assert result.review
