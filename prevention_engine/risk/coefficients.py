@@ -10,8 +10,9 @@ feed it.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from ..errors import CalendarError
 
@@ -31,6 +32,31 @@ VARIABLES = frozenset(
     }
 )
 BINARY = frozenset({"smoking", "diabetes"})
+
+
+V = TypeVar("V")
+
+
+class FrozenMap(Mapping[str, V]):
+    """A read-only mapping that pickles (a mappingproxy does not), so parsed score data can
+    travel to worker processes with the rest of a compiled rule set."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, V]) -> None:
+        self._data = dict(data)
+
+    def __getitem__(self, key: str) -> V:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._data!r})"
 
 
 @dataclass(frozen=True, slots=True)

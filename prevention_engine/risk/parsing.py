@@ -12,7 +12,6 @@ import itertools
 import math
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
-from types import MappingProxyType
 from typing import Any
 
 from ..errors import CalendarError
@@ -25,6 +24,7 @@ from .coefficients import (
     BandTable,
     Centring,
     FindriscTable,
+    FrozenMap,
     Score2Family,
     Score2Model,
     Source,
@@ -139,7 +139,7 @@ def _band_table(node: _Node) -> BandTable:
 
 
 def _frozen(mapping: dict[str, Any]) -> Mapping[str, Any]:
-    return MappingProxyType(dict(mapping))
+    return FrozenMap(mapping)
 
 
 def _centring(node: _Node) -> Mapping[str, Centring]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -216,3 +217,11 @@ def test_results_carry_the_review_flag_of_their_data(family: Score2Family) -> No
         region="low",
     )
     assert result.review
+
+
+def test_parsed_data_is_read_only_and_pickles(family: Score2Family) -> None:
+    again = pickle.loads(pickle.dumps(family))
+    assert again == family
+    assert again.model("SCORE2").coefficients == family.model("SCORE2").coefficients
+    with pytest.raises(TypeError):
+        family.models["SCORE2"] = family.models["SCORE2-OP"]  # type: ignore[index]
