@@ -68,6 +68,11 @@ def test_who_2007_bmi_at_19_years_matches_de_onis_2007(sex, plus1, plus2):
         ("bmi_for_age", "male", 120, Lms(-1.7407, 16.4433, 0.10566)),
         ("bmi_for_age", "female", 61, Lms(-0.8886, 15.2441, 0.09692)),
         ("bmi_for_age", "female", 228, Lms(-0.7496, 21.4269, 0.14441)),
+        # hfawho2007.txt and wfawho2007.txt
+        ("length_height_for_age", "male", 61, Lms(1.0, 110.2647, 0.04164)),
+        ("length_height_for_age", "female", 228, Lms(1.0, 163.1548, 0.04009)),
+        ("weight_for_age", "male", 120, Lms(-0.6764, 31.1586, 0.16305)),
+        ("weight_for_age", "female", 61, Lms(-0.4681, 18.2579, 0.14295)),
     ],
 )
 def test_who_2007_rows_match_anthroplus(indicator, sex, month, row):
