@@ -80,7 +80,7 @@ APHP_ADIPOSITY_REBOUND = Source(
     "Rebond précoce d'adiposité",
 )
 #: Corpulence rises in the first year, falls, then rises again after 6 years; a rise before
-#: 6 years is an early rebound (AP-HP Trousseau; HAS 2011 obesity guideline, 5.1).
+#: 6 years is an early rebound (AP-HP Trousseau; HAS 2011 guideline on child overweight).
 REBOUND_SEARCH_FROM_DAYS = 365.25
 EARLY_REBOUND_BEFORE_DAYS = 6 * 365.25
 REBOUND_REVIEW = (
@@ -141,8 +141,9 @@ def early_adiposity_rebound(bmi_scores: Sequence[GrowthScore]) -> Finding | None
         key=lambda s: s.age_days,
     )
     if any(s.indicator != "bmi_for_age" for s in points):
-        raise GrowthInputError("adiposity rebound reads BMI-for-age scores only",
-                               field="indicator")
+        raise GrowthInputError(
+            "adiposity rebound reads BMI-for-age scores only", field="indicator"
+        )
     early = [s for s in points if s.age_days < EARLY_REBOUND_BEFORE_DAYS]
     for index, later in enumerate(early[1:], start=1):
         nadir = min(early[:index], key=lambda s: s.value_used)
@@ -161,8 +162,14 @@ def early_adiposity_rebound(bmi_scores: Sequence[GrowthScore]) -> Finding | None
 
 def _same_series(before: GrowthScore, after: GrowthScore) -> None:
     if (before.indicator, before.sex) != (after.indicator, after.sex):
-        raise GrowthInputError("a crossing compares one indicator of one child",
-                               field="indicator", value=(before.indicator, after.indicator))
+        raise GrowthInputError(
+            "a crossing compares one indicator of one child",
+            field="indicator",
+            value=(before.indicator, after.indicator),
+        )
     if after.age_days <= before.age_days:
-        raise GrowthInputError("the second measurement must be later than the first",
-                               field="age_days", value=(before.age_days, after.age_days))
+        raise GrowthInputError(
+            "the second measurement must be later than the first",
+            field="age_days",
+            value=(before.age_days, after.age_days),
+        )

@@ -51,8 +51,9 @@ def age_in_days(birth_date: date, measured_on: date) -> int:
     """Whole days from birth to the measurement; a measurement before birth is an error."""
     days = (measured_on - birth_date).days
     if days < 0:
-        raise GrowthInputError("measurement dated before birth", field="measured_on",
-                               value=measured_on.isoformat())
+        raise GrowthInputError(
+            "measurement dated before birth", field="measured_on", value=measured_on.isoformat()
+        )
     return days
 
 
@@ -149,14 +150,22 @@ def _check(
     indicator: str, sex: str, age_days: int, value: float, *, field: str = "value"
 ) -> None:
     if indicator not in INDICATORS:
-        raise GrowthInputError(f"unknown indicator ({', '.join(INDICATORS)})",
-                               field="indicator", value=indicator)
+        raise GrowthInputError(
+            f"unknown indicator ({', '.join(INDICATORS)})", field="indicator", value=indicator
+        )
     if sex not in ("female", "male"):
         raise GrowthInputError("sex must be 'female' or 'male'", field="sex", value=sex)
     if isinstance(age_days, bool) or not isinstance(age_days, int) or age_days < 0:
-        raise GrowthInputError("age must be a whole number of days >= 0",
-                               field="age_days", value=age_days)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
-            or value <= 0:
-        raise GrowthInputError("a measurement must be a positive finite number",
-                               field=field, value=value)
+        raise GrowthInputError(
+            "age must be a whole number of days >= 0", field="age_days", value=age_days
+        )
+    if not _positive_number(value):
+        raise GrowthInputError(
+            "a measurement must be a positive finite number", field=field, value=value
+        )
+
+
+def _positive_number(value: object) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return math.isfinite(value) and value > 0

@@ -9,6 +9,7 @@ months). A user's own tables (for instance the French 2018 curves of the carnet 
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -91,7 +92,7 @@ def who_reference() -> GrowthReference:
 
 
 def reference_from_csv(
-    paths: list[Path] | tuple[Path, ...],
+    paths: Sequence[str | Path],
     name: str,
     *,
     restricted_tails: frozenset[Indicator] = frozenset(),
