@@ -20,6 +20,7 @@ from prevention_engine.growth.measure import (
     bmi,
     score,
     score_bmi,
+    value_at_z,
 )
 from prevention_engine.growth.reference import (
     GrowthReference,
@@ -51,6 +52,7 @@ __all__ = [
     "reference_from_csv",
     "score",
     "score_bmi",
+    "value_at_z",
     "who_reference",
     "z_beyond_limit",
     "z_of_percentile",

@@ -13,7 +13,13 @@ from datetime import date
 from typing import Literal
 
 from prevention_engine.growth.errors import GrowthInputError
-from prevention_engine.growth.lms import percentile, restricted_z_score, z_score
+from prevention_engine.growth.lms import (
+    percentile,
+    restricted_value_at,
+    restricted_z_score,
+    value_at,
+    z_score,
+)
 from prevention_engine.growth.reference import GrowthReference, StatureRule
 from prevention_engine.growth.tables import INDICATORS, Indicator, Sex
 
@@ -89,6 +95,17 @@ def score_bmi(
     stature, assumed = stature_used(reference.stature_rule, age_days, stature_cm, position)
     value = bmi(weight_kg, stature)
     return _score(reference, "bmi_for_age", sex, age_days, value, value, assumed)
+
+
+def value_at_z(
+    reference: GrowthReference, indicator: Indicator, sex: Sex, age_days: int, z: float
+) -> float:
+    """The measurement the reference places at z: the SD lines of a chart or summary table."""
+    _check(indicator, sex, age_days, 1.0)
+    lms = reference.table_for(indicator, sex, age_days).at(age_days)
+    if indicator in reference.restricted_tails:
+        return restricted_value_at(lms, z)
+    return value_at(lms, z)
 
 
 def bmi(weight_kg: float, stature_cm: float) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from prevention_engine.growth import score, score_bmi, who_reference
+from prevention_engine.growth import score, score_bmi, value_at_z, who_reference
 from prevention_engine.growth.lms import Lms, value_at
 from prevention_engine.growth.tables import DAYS_PER_MONTH
 
@@ -101,3 +101,12 @@ def test_bmi_from_weight_and_stature_uses_the_converted_stature():
     result = score_bmi(WHO, "female", 800, 12.0, 86.0, position="recumbent")
     assert result.value_used == pytest.approx(12.0 / 0.853**2)
     assert result.z == score(WHO, "bmi_for_age", "female", 800, 12.0 / 0.853**2).z
+
+
+def test_chart_lines_at_one_year_and_their_round_trip():
+    # WHO weight-for-age, boys at 12 months (365 days): median 9.6 kg, -2 SD 7.7, +2 SD 12.0.
+    lines = [round(value_at_z(WHO, "weight_for_age", "male", 365, z), 1) for z in (-2, 0, 2)]
+    assert lines == [7.7, 9.6, 12.0]
+    for z in (-4.0, -1.0, 3.5):
+        value = value_at_z(WHO, "weight_for_age", "male", 365, z)
+        assert score(WHO, "weight_for_age", "male", 365, value).z == pytest.approx(z)
