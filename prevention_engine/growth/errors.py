@@ -1,0 +1,31 @@
+"""Growth errors: a bad measurement names its field, a bad LMS file names its line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prevention_engine.errors import PreventionError
+
+
+class GrowthInputError(PreventionError, ValueError):
+    """A measurement, age or sex cannot be scored; names the field and the value."""
+
+    def __init__(self, message: str, *, field: str, value: Any = None) -> None:
+        self.message = message
+        self.field = field
+        self.value = value
+        text = f"{field}: {message}"
+        if value is not None:
+            text += f" (value: {value!r})"
+        super().__init__(text)
+
+
+class GrowthTableError(PreventionError, ValueError):
+    """An LMS table file is malformed or incomplete; names the file and the line."""
+
+    def __init__(self, message: str, *, file: str, line: int | None = None) -> None:
+        self.message = message
+        self.file = file
+        self.line = line
+        where = file if line is None else f"{file}:{line}"
+        super().__init__(f"{where}: {message}")
