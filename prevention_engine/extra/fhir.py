@@ -284,7 +284,10 @@ def _read_address(reader: _Reader, label: str, addresses: list[dict[str, Any]]) 
 def _about_patient(reader: _Reader, res: dict[str, Any], kind: str) -> bool:
     key = {"Immunization": "patient", "RelatedPerson": "patient"}.get(kind, "subject")
     ref = (res.get(key) or {}).get("reference")
-    return ref is None or ref in reader.patient_refs
+    if ref is None or ref in reader.patient_refs:
+        return True
+    # An absolute reference to the same resource (https://server/fhir/Patient/<id>).
+    return any(ref.endswith("/" + r) for r in reader.patient_refs if r.startswith("Patient/"))
 
 
 def _read_immunization(reader: _Reader, label: str, res: dict[str, Any]) -> None:
@@ -389,6 +392,8 @@ def _read_observation(reader: _Reader, label: str, res: dict[str, Any]) -> None:
         ]
     else:
         parts = [(res.get("code"), res.get("valueQuantity"))]
+    if not parts:
+        reader.warn(label, "a panel without components: ignored")
     for concept, quantity in parts:
         obs = _observation(reader, label, concept, quantity)
         if obs is not None:

@@ -162,6 +162,18 @@ def test_caregiver_and_overseas_department(engine: Engine) -> None:
     assert any(i.status == "completed" for i in agenda.items if "zoster" in i.targets)
 
 
+def test_absolute_patient_reference_and_empty_panel(engine: Engine) -> None:
+    data = bundle("caregiver")
+    data["entry"][2]["resource"]["patient"] = {"reference": "https://dmp.example/fhir/Patient/eld-1"}
+    data["entry"].append({"resource": {
+        "resourceType": "Observation", "id": "bp-empty", "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "85354-9"}]},
+        "subject": {"reference": "Patient/eld-1"}, "effectiveDateTime": "2025-10-02"}})
+    profile, warnings = profile_from_bundle(data, engine)
+    assert len(profile.immunizations) == 3
+    assert warnings == ["Bundle.entry[6] Observation/bp-empty: a panel without components: ignored"]
+
+
 def test_resolved_condition_without_end_is_kept_and_warned(engine: Engine) -> None:
     data = bundle("caregiver")
     data["entry"][5]["resource"]["clinicalStatus"] = {"coding": [{
