@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from prevention_engine import Engine, Profile, ProfileError
+from prevention_engine.strategies import profile_dicts
 
 pytest.importorskip(
     "fhir.resources", reason="optional extra [fhir] not installed (pip install '.[fhir]')"
@@ -303,3 +305,18 @@ def test_agenda_without_person_id_or_vaccination(engine: Engine) -> None:
     (plan,) = resources(out, "CarePlan")
     assert plan["subject"] == {"display": "personne non identifiée"}
     assert plan["id"] == "agenda-anonymous-screening"
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(profile_dicts(AS_OF))
+def test_any_agenda_is_valid_fhir_once_per_row(engine: Engine, data: dict[str, Any]) -> None:
+    agenda = engine.evaluate(data, AS_OF, trace=True)
+    refs = [f"Immunization/i{n}" for n in range(len(data.get("immunizations", [])))]
+    out = agenda_to_bundle(agenda, immunization_refs=refs)
+    Bundle.model_validate(out)
+    rows = [item_id(r) for rec in resources(out, "ImmunizationRecommendation")
+            for r in rec["recommendation"]]
+    rows += [item_id(a["detail"]) for p in resources(out, "CarePlan") for a in p["activity"]]
+    assert sorted(rows) == sorted(i.id for i in agenda.items)
+    assert json.dumps(out) == json.dumps(agenda_to_bundle(agenda, immunization_refs=refs))
