@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 
 from prevention_engine import Engine, Profile, ProfileError
 from prevention_engine.strategies import profile_dicts
+from prevention_engine.vocabulary import CONDITIONS, OBSERVATIONS
 
 pytest.importorskip(
     "fhir.resources", reason="optional extra [fhir] not installed (pip install '.[fhir]')"
@@ -32,6 +33,7 @@ from prevention_engine.extra.fhir import (
     ITEM_EXTENSION,
     STATUS_SYSTEM,
     agenda_to_bundle,
+    codes,
     profile_from_bundle,
     read_bundle,
 )
@@ -62,6 +64,17 @@ def item_id(element: dict[str, Any]) -> str:
 
 
 # ------------------------------------------------------------------------------ reading
+
+
+def test_code_tables_are_sourced_and_use_our_vocabulary() -> None:
+    tables = codes()
+    for name in ("systems", "snomed_conditions", "loinc_observations", "output"):
+        assert all(s["url"].startswith("https://") for s in tables[name]["source"]), name
+    assert set(tables["snomed_conditions"]["codes"].values()) <= CONDITIONS
+    loinc = tables["loinc_observations"]["codes"]
+    assert {e["observation"] for e in loinc.values()} <= OBSERVATIONS
+    for entry in loinc.values():  # one canonical unit per code, the others convert to it
+        assert list(entry["units"].values()).count(1) >= 1
 
 
 def test_infant_codes_by_cvx_atc_and_cis(engine: Engine) -> None:
