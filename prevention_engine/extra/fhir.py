@@ -40,6 +40,7 @@ DOMAIN_SYSTEM = "urn:prevention-engine:domain"
 METHOD_SYSTEM = "urn:prevention-engine:method"
 ITEM_EXTENSION = "urn:prevention-engine:agenda-item"
 LOINC = "http://loinc.org"
+SNOMED = "http://snomed.info/sct"
 FORECAST_SYSTEM = "http://terminology.hl7.org/CodeSystem/immunization-recommendation-status"
 
 _CODES_FILE = Path(__file__).with_name("fhir_codes.yaml")
@@ -531,11 +532,18 @@ def _full_url(person: str | None, kind: str, ident: str) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
-def _targets(item: AgendaItem) -> dict[str, Any]:
-    return {
-        "coding": [{"system": TARGET_SYSTEM, "code": t} for t in item.targets],
-        "text": item.title,
-    }
+def _targets(item: AgendaItem, snomed: bool = False) -> dict[str, Any]:
+    """Our target codes; for vaccines also the IPS SNOMED CT target diseases, once each."""
+    coding: list[dict[str, str]] = []
+    if snomed:
+        diseases = codes()["output"]["target_diseases"]
+        for t in item.targets:
+            found = diseases.get(t)
+            entry = {"system": SNOMED, **found} if found else None
+            if entry is not None and entry not in coding:
+                coding.append(entry)
+    coding += [{"system": TARGET_SYSTEM, "code": t} for t in item.targets]
+    return {"coding": coding, "text": item.title}
 
 
 def _status_concept(item: AgendaItem, hl7: str | None) -> dict[str, Any]:
@@ -560,7 +568,7 @@ def _recommendation(
     for item in items:
         rec: dict[str, Any] = {
             "extension": _item_extension(item),
-            "targetDisease": _targets(item),
+            "targetDisease": _targets(item, snomed=True),
             "forecastStatus": _status_concept(item, out["forecast_status"].get(item.status)),
             "forecastReason": [{"text": item.reason}],
             "dateCriterion": [

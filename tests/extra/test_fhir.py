@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 
 from prevention_engine import Engine, Profile, ProfileError
 from prevention_engine.strategies import profile_dicts
-from prevention_engine.vocabulary import CONDITIONS, OBSERVATIONS
+from prevention_engine.vocabulary import CONDITIONS, OBSERVATIONS, TARGETS
 
 pytest.importorskip(
     "fhir.resources", reason="optional extra [fhir] not installed (pip install '.[fhir]')"
@@ -71,6 +71,8 @@ def test_code_tables_are_sourced_and_use_our_vocabulary() -> None:
     for name in ("systems", "snomed_conditions", "loinc_observations", "output"):
         assert all(s["url"].startswith("https://") for s in tables[name]["source"]), name
     assert set(tables["snomed_conditions"]["codes"].values()) <= CONDITIONS
+    assert set(tables["output"]["target_diseases"]) <= TARGETS
+    assert tables["output"]["target_diseases_source"][0]["url"].startswith("https://")
     loinc = tables["loinc_observations"]["codes"]
     assert {e["observation"] for e in loinc.values()} <= OBSERVATIONS
     for entry in loinc.values():  # one canonical unit per code, the others convert to it
@@ -292,6 +294,11 @@ def test_forecast_status_and_supporting_immunizations(engine: Engine) -> None:
     assert forecast(menb2) == "overdue"
     assert menb2["supportingImmunization"] == [{"reference": "Immunization/imm-menb-1"}]
     assert forecast(by_id["fr-vaccination/rotavirus/1"]) is None  # missed: no HL7 code
+    snomed = [c for c in by_id["fr-vaccination/dtp/2"]["targetDisease"]["coding"]
+              if c["system"] == "http://snomed.info/sct"]
+    assert [c["code"] for c in snomed] == ["397430003", "76902006", "398102009"]  # IPS codes
+    pcv = by_id["fr-vaccination/pneumococcus_child/1"]["targetDisease"]["coding"]
+    assert [c["system"] for c in pcv] == ["urn:prevention-engine:target"]  # none in IPS
     dtp2 = by_id["fr-vaccination/dtp/2"]
     assert dtp2["supportingImmunization"] == [{"reference": "Immunization/imm-hexa-2"}]
 
