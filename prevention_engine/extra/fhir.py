@@ -147,13 +147,7 @@ def read_bundle(
     )
     reader = _Reader(indexes)
     _read_patient(reader, entries)
-    readers: dict[str, Callable[[_Reader, str, dict[str, Any]], None]] = {
-        "Immunization": _read_immunization,
-        "Condition": _read_condition,
-        "Observation": _read_observation,
-        "Procedure": _read_procedure,
-        "RelatedPerson": _read_related_person,
-    }
+    readers = _readers()
     for i, url, res in entries:
         kind = res["resourceType"]
         label = _label(i, res)
@@ -461,6 +455,17 @@ def _read_related_person(reader: _Reader, label: str, res: dict[str, Any]) -> No
     if relation:
         caregiver["relation"] = relation
     reader.add("caregivers", caregiver, label)
+
+
+def _readers() -> dict[str, Callable[[_Reader, str, dict[str, Any]], None]]:
+    """The resource types read besides Patient, each with its reader."""
+    return {
+        "Immunization": _read_immunization,
+        "Condition": _read_condition,
+        "Observation": _read_observation,
+        "Procedure": _read_procedure,
+        "RelatedPerson": _read_related_person,
+    }
 
 
 def _validated(reader: _Reader) -> Profile:
