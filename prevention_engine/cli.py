@@ -91,23 +91,43 @@ def cmd_agenda(args: argparse.Namespace) -> int:
     from .render import to_ics, to_text
 
     engine = _engine(args)
-    profile = _load_profile(args.profile)
+    profile, refs, warnings = _agenda_input(args, engine)
     agenda = engine.evaluate(
         profile,
         args.as_of,
-        trace=args.trace,
+        trace=args.trace or args.format == "fhir",
         jurisdiction=args.jurisdiction,
         calendars=args.calendar or None,
     )
+    if warnings:
+        agenda = agenda.model_copy(update={"warnings": [*warnings, *agenda.warnings]})
     if args.format == "text":
         sys.stdout.write(to_text(agenda))
     elif args.format == "ics":
         sys.stdout.write(to_ics(agenda))
+    elif args.format == "fhir":
+        from .extra.fhir import agenda_to_bundle
+
+        bundle = agenda_to_bundle(agenda, immunization_refs=refs)
+        sys.stdout.write(json.dumps(bundle, ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write(
             json.dumps(agenda.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
         )
     return 0
+
+
+def _agenda_input(
+    args: argparse.Namespace, engine: Engine
+) -> tuple[Profile, tuple[str, ...], list[str]]:
+    """The profile to evaluate, the FHIR Immunization references of its doses and the
+    warnings of reading it (a FHIR Bundle maps only what it can)."""
+    if args.input != "fhir":
+        return _load_profile(args.profile), (), []
+    from .extra.fhir import read_bundle
+
+    read = read_bundle(_read_profile(args.profile), engine)
+    return read.profile, tuple(read.immunization_refs), list(read.warnings)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
@@ -238,8 +258,11 @@ def _add_profile_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
     a.add_argument("profile", help="profile JSON file ('-' for stdin)")
     a.add_argument("--as-of", type=_date, required=True, dest="as_of", metavar="YYYY-MM-DD",
                    help="assessment date (the engine never reads the clock)")
-    a.add_argument("--format", choices=["json", "text", "ics"], default="json",
-                   help="json (default, the agenda JSON), text (French table) or ics (iCalendar)")
+    a.add_argument("--input", choices=["json", "fhir"], default="json",
+                   help="json (default, a profile) or fhir (an R4B Bundle; extra [fhir])")
+    a.add_argument("--format", choices=["json", "text", "ics", "fhir"], default="json",
+                   help="json (default, the agenda JSON), text (French table), ics (iCalendar) "
+                   "or fhir (R4B Bundle; extra [fhir])")
     a.add_argument("--trace", action="store_true", help="include the dose-by-dose trace")
     a.add_argument("--jurisdiction", choices=["FR", "US"],
                    help="calendars to apply (default: from residence.country)")
@@ -305,6 +328,10 @@ def main(argv: list[str] | None = None) -> int:
     except PreventionError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except ImportError as exc:
+        # An optional extra (e.g. [fhir]) is not installed: a usage problem, said in one line.
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         # The reader went away (| head): end quietly, and keep the interpreter from
         # complaining when it flushes stdout at exit.
