@@ -15,8 +15,9 @@ from ...agenda import TraceEntry
 from ...calendar.model import Calendar, Item
 from ...context import Context, Dose
 from ...dates import ONE_DAY, Duration, completed_years, french_date
+from ...products import product_key
+from ...schedule import Season
 from ..base import Kind, Row, register, status_for_dates
-from ..campaign import Season
 from .evaluation import (
     Forecast,
     SeriesResult,
@@ -34,7 +35,6 @@ from .spec import (
     SeriesSpec,
     TargetDose,
     parse_series,
-    product_key,
 )
 
 __all__ = ["SeriesSpec", "evaluate", "product_key"]
