@@ -2,7 +2,8 @@
 
 A season (influenza, COVID-19, RSV...) is read the same way by the ``campaign`` kind (one row
 per season) and by the ``series`` kind (doses given only in season); it lives here so that
-neither kind depends on the other.
+neither kind depends on the other. So do the two date conventions every kind applies: when a
+row becomes past due, and how two durations of a rule compare.
 """
 
 from __future__ import annotations
@@ -13,7 +14,11 @@ from dataclasses import dataclass
 from .calendar.reader import Reader, read_source
 from .conditions import compile_predicate
 from .context import Pred
-from .dates import Duration
+from .dates import ONE_DAY, Duration
+
+#: Durations compare by the dates they reach from one fixed day, not field by field ('12
+#: months' and '1 year' are equal; '1 month' and '30 days' are not).
+_PROBE = dt.date(2000, 1, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,3 +59,14 @@ def parse_seasons(r: Reader, names: set[str]) -> tuple[Season, ...]:
             Season(sid, start, end, applies, sr.duration("min_interval"), sr.get_str("label"))
         )
     return tuple(seasons)
+
+
+def past_due(after: Duration | None, start: dt.date) -> dt.date | None:
+    """The past-due date of a row due from ``start``: the last day before ``after`` has run
+    (CDSi CALCDT: past due is the day before the end of the period); None without a period."""
+    return None if after is None else after.add_to(start) - ONE_DAY
+
+
+def longer(a: Duration, b: Duration) -> bool:
+    """Whether ``a`` reaches further than ``b`` from the same day."""
+    return a.add_to(_PROBE) > b.add_to(_PROBE)

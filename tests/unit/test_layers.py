@@ -54,7 +54,7 @@ LONG: dict[str, int] = {
     "engine.Engine.evaluate": 143,
     "kinds.campaign.evaluate": 85,
     "kinds.recurring.evaluate": 121,
-    "kinds.series._booster_rows": 79,
+    "kinds.series._booster_rows": 77,
     "kinds.series._rows": 161,
     "kinds.series.evaluation.evaluate_series": 138,
     "kinds.series.evaluation.forecast_dose": 76,
