@@ -11,6 +11,19 @@ from .profile import Immunization
 from .vocabulary import normalise_name, suggest
 
 
+def product_key(ref: str) -> str:
+    """Normalise a product reference: 'cvx:08' -> 'cvx:8'? no: keep codes, normalise names."""
+    ref = ref.strip()
+    if ":" in ref:
+        system, value = ref.split(":", 1)
+        system = system.strip().lower()
+        value = value.strip()
+        if system == "cvx":
+            value = value.lstrip("0") or "0"
+        return f"{system}:{value.upper() if system == 'atc' else value}"
+    return normalise_name(ref)
+
+
 @dataclass(frozen=True, slots=True)
 class ProductIndex:
     """Lookup tables of one product table, built once."""

@@ -13,6 +13,8 @@ from ..conditions import compile_predicate
 from ..context import Pred
 from ..dates import Duration
 from ..errors import CalendarError
+from ..kinds import KINDS
+from ..products import product_key
 from ..vocabulary import CONDITIONS, DOMAINS, TARGETS
 from .model import (
     Calendar,
@@ -23,9 +25,8 @@ from .model import (
     Product,
     ProductTable,
     RecommendedFrom,
-    SourceInfo,
 )
-from .reader import Reader
+from .reader import Reader, read_source
 from .yamlsrc import LocDict, load_yaml
 
 CALENDAR_KEYS = (
@@ -72,20 +73,6 @@ ITEM_COMMON = (
 )
 STRENGTHS = ("recommended", "optional")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
-
-
-def read_source(r: Reader, key: str = "source", required: bool = True) -> SourceInfo | None:
-    if not r.has(key):
-        if required:
-            raise r.error(f"missing required key '{key}' (every rule cites its source)")
-        return None
-    s = r.child(key)
-    s.check_keys(["title", "url", "section", "published"], required=["title", "url"])
-    s.get_date("published")
-    url = s.req_str("url")
-    if not url.startswith(("http://", "https://")):
-        raise s.error(f"url must start with http:// or https://, got {url!r}", "url")
-    return SourceInfo(s.req_str("title"), url, s.get_str("section"))
 
 
 def _review(r: Reader) -> tuple[bool, str | None]:
@@ -157,8 +144,6 @@ def _exclusions(r: Reader, names: set[str]) -> tuple[tuple[Pred, str], ...]:
 
 
 def _parse_item(r: Reader, names: set[str], seen: dict[str, int]) -> Item:
-    from ..kinds import KINDS
-
     item_id = r.get_str("id")
     if not item_id:
         raise r.error("an item needs an 'id'")
@@ -319,8 +304,6 @@ def parse_calendar(data: Any, file: str) -> Calendar:
     review, _ = _review(r)
     conflicts = []
     for cr in r.children("live_conflicts"):
-        from ..kinds.series import product_key
-
         cr.check_keys(["previous", "current", "begin", "min_end", "end"],
                       required=["previous", "current", "end"])
         conflict_end = cr.duration("end", required=True)

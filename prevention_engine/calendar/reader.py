@@ -9,6 +9,7 @@ from typing import Any
 from ..dates import Duration, parse_duration
 from ..errors import CalendarError
 from ..vocabulary import suggest
+from .model import SourceInfo
 from .yamlsrc import LocDict, LocList
 
 #: Every duration in a rule is measured from this date: a negative one reaches a date before it,
@@ -217,3 +218,19 @@ class Reader:
                 raise self.error(f"unknown value '{s}'", key, suggestion=suggest(s, sorted(vocab)))
             out.append(s)
         return tuple(out)
+
+
+def read_source(r: Reader, key: str = "source", required: bool = True) -> SourceInfo | None:
+    """The cited source of a rule, an exclusion or a season: here, below the loader and the
+    kinds, because both read sources and kinds must not import the loader."""
+    if not r.has(key):
+        if required:
+            raise r.error(f"missing required key '{key}' (every rule cites its source)")
+        return None
+    s = r.child(key)
+    s.check_keys(["title", "url", "section", "published"], required=["title", "url"])
+    s.get_date("published")
+    url = s.req_str("url")
+    if not url.startswith(("http://", "https://")):
+        raise s.error(f"url must start with http:// or https://, got {url!r}", "url")
+    return SourceInfo(s.req_str("title"), url, s.get_str("section"))

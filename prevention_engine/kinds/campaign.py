@@ -11,20 +11,11 @@ from dataclasses import dataclass
 
 from ..calendar.model import Calendar, Item
 from ..calendar.reader import Reader
-from ..conditions import compile_predicate, fact_name
-from ..context import Context, Pred
+from ..conditions import fact_name
+from ..context import Context
 from ..dates import Duration, french_date
+from ..schedule import Season, parse_seasons
 from .base import Kind, Row, register, status_for_dates
-
-
-@dataclass(frozen=True, slots=True)
-class Season:
-    id: str
-    start: dt.date
-    end: dt.date
-    applies_when: Pred | None
-    min_interval: Duration | None
-    label: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,38 +23,6 @@ class CampaignSpec:
     seasons: tuple[Season, ...]
     notify_before: Duration | None
     completed_by: str
-
-
-def parse_seasons(r: Reader, names: set[str]) -> tuple[Season, ...]:
-    """Dated seasons (campaign items, or a series whose doses are given only in season)."""
-    seasons = []
-    if not r.children("seasons"):
-        raise r.error("'seasons' needs at least one season", "seasons")
-    seen: set[str] = set()
-    for sr in r.children("seasons"):
-        sr.check_keys(
-            ["id", "start", "end", "applies_when", "min_interval", "label", "source"],
-            required=["id", "start", "end"],
-        )
-        sid = sr.req_str("id")
-        if sid in seen:
-            raise sr.error(f"duplicate season id '{sid}'", "id")
-        seen.add(sid)
-        start, end = sr.get_date("start", required=True), sr.get_date("end", required=True)
-        assert start is not None and end is not None
-        if end < start:
-            raise sr.error("season 'end' is before 'start'", "end")
-        if sr.has("source"):
-            from ..calendar.loader import read_source
-
-            read_source(sr)
-        applies = None
-        if sr.has("applies_when"):
-            applies = compile_predicate(sr.raw("applies_when"), sr, "applies_when", names)
-        seasons.append(
-            Season(sid, start, end, applies, sr.duration("min_interval"), sr.get_str("label"))
-        )
-    return tuple(seasons)
 
 
 def parse_campaign(r: Reader, names: set[str]) -> CampaignSpec:

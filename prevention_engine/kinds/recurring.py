@@ -20,12 +20,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from .. import schedule
 from ..agenda import TraceEntry
 from ..calendar.model import Calendar, Item
 from ..calendar.reader import Reader
 from ..context import Context
 from ..dates import ONE_DAY, Duration, french_date
 from ..profile import Procedure
+from ..schedule import longer
 from .base import Kind, Row, register, status_for_dates
 
 UNKNOWN = "unknown"
@@ -165,16 +167,14 @@ def _parse_rule(r: Reader, known: frozenset[str] | None) -> Rule:
 
 def _positive(r: Reader, key: str) -> Duration | None:
     d = r.duration(key)
-    probe = dt.date(2000, 1, 1)
-    if d is not None and d.add_to(probe) <= probe:
+    if d is not None and not longer(d, Duration()):
         raise r.error(f"{key} must be a positive duration, got '{d}'", key)
     return d
 
 
 def parse_recurring(r: Reader, names: set[str]) -> RecurringSpec:
     start, stop = r.duration("start_age"), r.duration("stop_age")
-    probe = dt.date(2000, 1, 1)  # durations compare by the dates they reach, not field by field
-    if start is not None and stop is not None and stop.add_to(probe) <= start.add_to(probe):
+    if start is not None and stop is not None and not longer(stop, start):
         raise r.error("stop_age must be after start_age", "stop_age")
     methods = _str_set(r, "methods")
     default_method = r.get_str("default_method")
@@ -443,7 +443,7 @@ def _forecast(
 ) -> Row:
     if method is None:
         method = _method_at(spec, ctx.birth, max(recommended, ctx.as_of))
-    past_due = past_due_after.add_to(recommended) - ONE_DAY if past_due_after else None
+    past_due = schedule.past_due(past_due_after, recommended)
     if past_due is not None and latest is not None and past_due > latest:
         past_due = None
     status = status_for_dates(ctx.as_of, recommended, past_due, latest)

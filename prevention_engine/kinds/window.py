@@ -19,6 +19,8 @@ from ..calendar.model import Calendar, Item
 from ..calendar.reader import Reader
 from ..context import Context
 from ..dates import ONE_DAY, Duration, french_date
+from ..schedule import longer
+from ..schedule import past_due as past_due_date
 from .base import Kind, Row, register, status_for_dates
 
 ANCHORS = ("birth", "lmp", "delivery")
@@ -68,8 +70,7 @@ def parse_window(r: Reader, names: set[str]) -> WindowSpec:
         seen.add(wid)
         start, end = wr.duration("from", required=True), wr.duration("to", required=True)
         assert start is not None and end is not None
-        probe = dt.date(2000, 1, 1)
-        if end.add_to(probe) <= start.add_to(probe):
+        if not longer(end, start):
             raise wr.error("window 'to' must be after 'from'", "to")
         windows.append(
             Window(wid, wr.get_str("label", wid) or wid, start, end, wr.duration("past_due_after"))
@@ -138,7 +139,7 @@ def evaluate(item: Item, ctx: Context, cal: Calendar) -> list[Row]:
             )
             continue
         pda = w.past_due_after or spec.past_due_after or cal.past_due_after
-        past_due = pda.add_to(start) - ONE_DAY if pda is not None else None
+        past_due = past_due_date(pda, start)
         if past_due is not None and past_due > latest:
             past_due = None
         status = status_for_dates(ctx.as_of, start, past_due, latest)

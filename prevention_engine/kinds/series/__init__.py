@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ... import schedule
 from ...agenda import TraceEntry
 from ...calendar.model import Calendar, Item
 from ...context import Context, Dose
 from ...dates import ONE_DAY, Duration, completed_years, french_date
+from ...products import product_key
+from ...schedule import Season
 from ..base import Kind, Row, register, status_for_dates
-from ..campaign import Season
 from .evaluation import (
     Forecast,
     SeriesResult,
@@ -34,7 +36,6 @@ from .spec import (
     SeriesSpec,
     TargetDose,
     parse_series,
-    product_key,
 )
 
 __all__ = ["SeriesSpec", "evaluate", "product_key"]
@@ -379,7 +380,7 @@ def _booster_rows(
         and nxt <= b.min_gap.add_to(last)
     ):
         why += " " + b.recent_dose_note
-    past_due = cal.past_due_after.add_to(nxt) - ONE_DAY if cal.past_due_after else None
+    past_due = schedule.past_due(cal.past_due_after, nxt)
     status = status_for_dates(ctx.as_of, nxt, past_due, None)
     last_txt = f"dernière dose le {french_date(last)}" if last else "aucune dose enregistrée"
     late = " Rappel en retard, à faire dès que possible." if status == "overdue" else ""
@@ -410,9 +411,7 @@ def _booster_rows(
                 dose=number + 2,
                 earliest=after,
                 recommended=after,
-                past_due=cal.past_due_after.add_to(after) - ONE_DAY
-                if cal.past_due_after
-                else None,
+                past_due=schedule.past_due(cal.past_due_after, after),
                 latest=None,
                 series=res.series.name,
                 nominal_age=Duration(years=completed_years(ctx.birth, after)),

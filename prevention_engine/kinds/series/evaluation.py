@@ -9,6 +9,7 @@ from ...calendar.model import Calendar
 from ...conditions import COMPARISONS
 from ...context import Context, Dose
 from ...dates import ONE_DAY, french_date
+from ...schedule import past_due as schedule_past_due
 from .spec import (
     Interval,
     ProductRule,
@@ -499,11 +500,11 @@ def forecast_dose(
     recommended = max(earliest, unadj)
     past_due: dt.date | None
     if a.latest_rec is not None:
-        past_due = a.latest_rec.add_to(birth) - ONE_DAY
+        past_due = schedule_past_due(a.latest_rec, birth)
     elif late_int:
         past_due = max(late_int) - ONE_DAY
     elif cal.past_due_after is not None:
-        past_due = cal.past_due_after.add_to(unadj) - ONE_DAY
+        past_due = schedule_past_due(cal.past_due_after, unadj)
     else:
         past_due = None
     if past_due is not None:

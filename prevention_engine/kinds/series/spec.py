@@ -10,8 +10,9 @@ from ...calendar.reader import Reader
 from ...conditions import compile_predicate
 from ...context import Pred
 from ...dates import Duration
-from ...vocabulary import CONDITIONS, normalise_name
-from ..campaign import Season, parse_seasons
+from ...products import product_key
+from ...schedule import Season, parse_seasons
+from ...vocabulary import CONDITIONS
 
 AGE_KEYS = ("abs_min", "min", "earliest_rec", "latest_rec", "max")
 
@@ -207,19 +208,6 @@ def _product_rule(entry: Any, r: Reader, key: str) -> ProductRule:
             product_key(sub.req_str("name")), sub.duration("begin_age"), sub.duration("end_age")
         )
     raise r.error("a product is a name or {name, begin_age, end_age}", key)
-
-
-def product_key(ref: str) -> str:
-    """Normalise a product reference: 'cvx:08' -> 'cvx:8'? no: keep codes, normalise names."""
-    ref = ref.strip()
-    if ":" in ref:
-        system, value = ref.split(":", 1)
-        system = system.strip().lower()
-        value = value.strip()
-        if system == "cvx":
-            value = value.lstrip("0") or "0"
-        return f"{system}:{value.upper() if system == 'atc' else value}"
-    return normalise_name(ref)
 
 
 def _product_list(r: Reader, key: str) -> tuple[ProductRule, ...]:

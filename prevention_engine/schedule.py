@@ -1,0 +1,72 @@
+"""Dated values shared by the rule kinds, below them all (kinds never import each other).
+
+A season (influenza, COVID-19, RSV...) is read the same way by the ``campaign`` kind (one row
+per season) and by the ``series`` kind (doses given only in season); it lives here so that
+neither kind depends on the other. So do the two date conventions every kind applies: when a
+row becomes past due, and how two durations of a rule compare.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .calendar.reader import Reader, read_source
+from .conditions import compile_predicate
+from .context import Pred
+from .dates import ONE_DAY, Duration
+
+#: Durations compare by the dates they reach from one fixed day, not field by field ('12
+#: months' and '1 year' are equal; '1 month' and '30 days' are not).
+_PROBE = dt.date(2000, 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Season:
+    id: str
+    start: dt.date
+    end: dt.date
+    applies_when: Pred | None
+    min_interval: Duration | None
+    label: str | None
+
+
+def parse_seasons(r: Reader, names: set[str]) -> tuple[Season, ...]:
+    """Dated seasons (campaign items, or a series whose doses are given only in season)."""
+    seasons = []
+    if not r.children("seasons"):
+        raise r.error("'seasons' needs at least one season", "seasons")
+    seen: set[str] = set()
+    for sr in r.children("seasons"):
+        sr.check_keys(
+            ["id", "start", "end", "applies_when", "min_interval", "label", "source"],
+            required=["id", "start", "end"],
+        )
+        sid = sr.req_str("id")
+        if sid in seen:
+            raise sr.error(f"duplicate season id '{sid}'", "id")
+        seen.add(sid)
+        start, end = sr.get_date("start", required=True), sr.get_date("end", required=True)
+        assert start is not None and end is not None
+        if end < start:
+            raise sr.error("season 'end' is before 'start'", "end")
+        if sr.has("source"):
+            read_source(sr)
+        applies = None
+        if sr.has("applies_when"):
+            applies = compile_predicate(sr.raw("applies_when"), sr, "applies_when", names)
+        seasons.append(
+            Season(sid, start, end, applies, sr.duration("min_interval"), sr.get_str("label"))
+        )
+    return tuple(seasons)
+
+
+def past_due(after: Duration | None, start: dt.date) -> dt.date | None:
+    """The past-due date of a row due from ``start``: the last day before ``after`` has run
+    (CDSi CALCDT: past due is the day before the end of the period); None without a period."""
+    return None if after is None else after.add_to(start) - ONE_DAY
+
+
+def longer(a: Duration, b: Duration) -> bool:
+    """Whether ``a`` reaches further than ``b`` from the same day."""
+    return a.add_to(_PROBE) > b.add_to(_PROBE)
