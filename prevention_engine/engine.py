@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from . import wording
 from .agenda import (
     STATUS_ORDER,
     Agenda,
@@ -23,29 +24,26 @@ from .agenda import (
     Status,
 )
 from .calendar.model import Calendar, Item, ProductTable
-from .conditions import fact_name
 from .context import Context, Dose
-from .dates import Duration, french_age, french_date
-from .errors import CalendarError, InputError, PreventionError, ProfileError
+from .dates import Duration
+from .errors import InputError, PreventionError, ProfileError
+from .findings import Findings
 from .jsonin import loads
-from .kinds import KINDS, Row
-from .kinds.series import SeriesSpec
+from .kinds import KINDS, Tables
 from .precautions import hold_rows
 from .products import ProductIndex, resolve
 from .profile import PREGNANCY_LIMIT, Profile
 from .recommendation_start import not_before
 from .registry import Registry
-from .vocabulary import normalise_name, suggest
+from .schedule import Occurrence
+from .status import decide
+from .vocabulary import suggest
 
 #: French overseas departments and collectivities follow the French calendar.
 FRENCH_COUNTRIES = frozenset(
     {"FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "NC", "PF", "WF"}
 )
 DEFAULT_HORIZON = Duration(days=30)
-#: How an optional item (strength: optional, a shared decision) is presented.
-OPTIONAL_TEXT = (
-    "À discuter avec votre médecin (proposition possible, pas une recommandation systématique)."
-)
 #: Assessment dates the engine accepts: rules add up to ~120 years to dates, and a date beyond
 #: these bounds is a caller's mistake rather than an assessment.
 MIN_AS_OF = dt.date(1900, 1, 1)
@@ -165,28 +163,14 @@ class Engine:
         return [t for t in self.registry.tables if t.jurisdiction == jurisdiction]
 
     def _check_product_refs(self) -> None:
+        """Each kind's load-time checks against the tables of the calendar's jurisdiction."""
         for cal in self.registry.calendars:
-            tables = self._tables_for(cal.jurisdiction)
-            names = {
-                normalise_name(n) for t in tables for p in t.products for n in (p.name, *p.aliases)
-            }
-            cvx = {(p.cvx or "").lstrip("0") or "0" for t in tables for p in t.products if p.cvx}
-            display = [p.name for t in tables for p in t.products]
+            products = tuple(p for t in self._tables_for(cal.jurisdiction) for p in t.products)
+            tables = Tables(cal.file, cal.jurisdiction, products)
             for item in cal.items:
-                if not isinstance(item.spec, SeriesSpec):
-                    continue
-                for ref, field, line in item.spec.product_refs:
-                    ok = ref[4:] in cvx if ref.startswith("cvx:") else ref in names
-                    if not ok:
-                        raise CalendarError(
-                            f"unknown product '{ref}' (not in the {cal.jurisdiction} product "
-                            "table)",
-                            file=cal.file,
-                            line=line,
-                            item=item.id,
-                            field=field,
-                            suggestion=suggest(ref, display),
-                        )
+                check = KINDS[item.kind].check
+                if check is not None:
+                    check(item, tables)
 
     def _compute_live_items(self) -> dict[tuple[str, str], frozenset[str]]:
         """Per calendar version, the items whose every marketed product is a live vaccine."""
@@ -340,7 +324,7 @@ class Engine:
                 )
             ),
         )
-        ctx.age_text = f" Âge le {french_date(as_of)} : {french_age(profile.birth_date, as_of)}."
+        ctx.age_text = wording.age(profile.birth_date, as_of)
         items: list[AgendaItem] = []
         for cal in cals:
             ctx.risk_groups = cal.risk_groups
@@ -385,138 +369,43 @@ class Engine:
                                f"cannot evaluate this profile: {type(exc).__name__}: {exc}")
 
     # -- internals -------------------------------------------------------------------------
-    def _evaluate_item(self, item: Item, ctx: Context, cal: Calendar) -> list[Row]:
-        in_scope = KINDS[item.kind].in_scope
-        if in_scope is not None and not in_scope(item, ctx):
+    def _evaluate_item(self, item: Item[object], ctx: Context, cal: Calendar) -> list[Occurrence]:
+        kind = KINDS[item.kind]
+        if kind.in_scope is not None and not kind.in_scope(item, ctx):
             return []
-        if item.applies_when is not None:
-            ok, missing = item.applies_when(ctx)
-            if ok is False:
-                return []
-            if ok is None and any(d.item == item.id for d in ctx.profile.declined):
-                # declined: never ask for data about a recommendation the person refused
-                return [Row(status="declined",
-                            reason="Vous avez indiqué refuser cette recommandation.")]
-            if ok is None:
-                return [
-                    Row(
-                        status="needs_data",
-                        missing=list(missing),
-                        reason="Pour savoir si cette recommandation vous concerne, renseignez "
-                        + ", ".join(fact_name(m) for m in missing)
-                        + ".",
-                    )
-                ]
-        declined = any(d.item == item.id for d in ctx.profile.declined)
-        contra = self._contraindication(item, ctx)
-        if contra is None and not declined:
-            immune = self._immunity(item, ctx)
-            if immune is not None:
-                return [Row(status="immune", reason=immune)]
-            why = next((w for p, w in item.exclusions if p(ctx)[0] is True), None)
-            if why is not None:  # the first matching exclusion gives the reason
-                return [Row(status="not_recommended", reason=why)]
-            if item.not_recommended_when is not None and item.not_recommended_when(ctx)[0] is True:
-                return [
-                    Row(
-                        status="not_recommended",
-                        reason=item.not_recommended_reason
-                        or item.note
-                        or "Non recommandé dans votre situation.",
-                    )
-                ]
-        rows = KINDS[item.kind].evaluate(item, ctx, cal)
-        rows = not_before(rows, item, ctx)
-        if not declined and contra is None:
-            rows = hold_rows(item, ctx, rows)
-        if declined or contra is not None:
-            changed: list[Row] = []
-            for r in rows:
-                if r.status == "completed":
-                    changed.append(r)
-                    continue
-                if declined:
-                    r.status = "declined"
-                    r.reason = "Vous avez indiqué refuser cette recommandation. " + r.reason
-                else:
-                    # the kind's "à faire dès que possible" never follows a contraindication:
-                    # the rule's reason says when (e.g. after the birth)
-                    r.status = "contraindicated"
-                    r.reason = f"Contre-indiqué : {contra}."
-                changed.append(r)
-            if not changed:
-                status = "declined" if declined else "contraindicated"
-                reason = (
-                    "Vous avez indiqué refuser cette recommandation."
-                    if declined
-                    else f"Contre-indiqué : {contra}."
-                )
-                changed.append(Row(status=status, reason=reason))
-            return changed
-        return rows
-
-    def _contraindication(self, item: Item, ctx: Context) -> str | None:
-        for c in ctx.profile.contraindications:
-            if c.target in item.targets:
-                return c.reason or "contre-indication enregistrée"
-        if item.contraindicated_when is not None and item.contraindicated_when(ctx)[0] is True:
-            # The rule says why (contraindication_reason); the engine never guesses it.
-            return item.contraindication_reason or (
-                f"situation de contre-indication prévue par la règle « {item.id} »"
-            )
-        return None
-
-    def _immunity(self, item: Item, ctx: Context) -> str | None:
-        im = item.immunity
-        if im is None:
-            return None
-        if im.evidence:
-            for i in ctx.profile.immunity:
-                if i.target in item.targets and i.immune:
-                    return (
-                        f"Immunité documentée ({i.evidence})"
-                        + (f" le {french_date(i.date)}" if i.date else "")
-                        + "."
-                    )
-        excluded = im.except_when is not None and im.except_when(ctx)[0] is True
-        if im.birth_country is not None:
-            excluded = True
-        if im.born_before is not None and ctx.birth < im.born_before and not excluded:
-            return (
-                f"Personne née avant le {french_date(im.born_before)} : considérée "
-                "comme immunisée."
-            )
-        return None
+        applies, missing = item.applies_when(ctx) if item.applies_when else (True, ())
+        if applies is False:
+            return []
+        findings = Findings(item, ctx, applies is None, tuple(missing))
+        return decide(
+            findings.find,
+            lambda: not_before(kind.plan(item, ctx, cal), item, ctx),
+            lambda rows: hold_rows(item, ctx, rows),
+            applies is True,
+        )
 
     def _to_agenda_item(
-        self, row: Row, item: Item, cal: Calendar, ctx: Context, trace: bool
+        self, row: Occurrence, item: Item[object], cal: Calendar, ctx: Context, trace: bool
     ) -> AgendaItem:
         mandatory = item.mandatory is not None and item.mandatory(ctx)[0] is True
         limit = item.mandatory_before_age
         if mandatory and limit is not None and row.nominal_age is not None:
             # e.g. the 11 infant obligations cover the doses of the first 18 months only
             mandatory = row.nominal_age.add_to(ctx.birth) < limit.add_to(ctx.birth)
-        suffix = ""
-        key = ""
-        if row.dose is not None:
-            suffix = f" ({'1re' if row.dose == 1 else str(row.dose) + 'e'} dose)"
-            key = str(row.dose)
-            if row.title_suffix:
-                suffix = f" ({row.title_suffix})"
-        elif row.occurrence is not None:
-            suffix = f" ({row.occurrence})"
-            key = row.occurrence
-        status, past_due, reason = _with_strength(item, row)
-        if row.status not in ("completed",):
-            reason += ctx.age_text
-        if mandatory:
-            reason += (
-                " Vaccination obligatoire." if item.domain == "vaccination" else " Obligatoire."
-            )
-        if item.note and row.status != "not_recommended":
-            reason += " " + item.note
-        if item.review:
-            reason += " Point à confirmer par un clinicien."
+        key = str(row.dose) if row.dose is not None else (row.occurrence or "")
+        optional = item.strength == "optional" and row.status in ("due", "overdue", "upcoming")
+        # A shared decision has no deadline: never overdue (and never notified).
+        status = "due" if optional and row.status == "overdue" else row.status
+        reason = wording.item_reason(
+            row.reason,
+            optional=optional,
+            age=ctx.age_text if row.status != "completed" else "",
+            mandatory=("vaccination" if item.domain == "vaccination" else "other")
+            if mandatory else None,
+            note=item.note if row.status != "not_recommended" else None,
+            review=item.review,
+        )
+        kind = KINDS[item.kind]
         return AgendaItem.model_construct(
             id=f"{cal.id}/{item.id}" + (f"/{key}" if key else ""),
             item=item.id,
@@ -524,13 +413,13 @@ class Engine:
             targets=list(item.targets),
             dose=row.dose,
             status=cast(Status, status),
-            earliest_date=row.earliest,
-            recommended_date=row.recommended,
-            past_due_date=past_due,
-            latest_date=row.latest,
+            earliest_date=row.due.earliest,
+            recommended_date=row.due.recommended,
+            past_due_date=None if optional else row.due.past_due,
+            latest_date=row.due.latest,
             mandatory=mandatory,
-            title=item.title + suffix,
-            reason=reason.strip(),
+            title=wording.title(item.title, row.dose, row.occurrence, row.label),
+            reason=reason,
             source=self._source_refs[(cal.id, cal.version, item.id)]
             if row.source is None
             else SourceRef(title=row.source.title, url=row.source.url, section=row.source.section),
@@ -540,11 +429,11 @@ class Engine:
             occurrence=row.occurrence,
             completed_date=row.completed_date,
             series=row.series,
-            missing_data=row.missing or None,
+            missing_data=list(row.missing) or None,
             score=row.score,
             method=row.method,
-            vaccine_group=_vaccine_group(item),
-            trace=row.trace if trace and row.trace else None,
+            vaccine_group=kind.group(item.spec) if kind.group is not None else None,
+            trace=list(row.trace) if trace and row.trace else None,
             strength="optional" if item.strength == "optional" else None,
         )
 
@@ -598,33 +487,6 @@ class Engine:
                     )
                 )
         return out
-
-
-#: The kinds word a due row as a recommendation; an optional one is a possibility.
-_OPTIONAL_WORDS = (
-    ("à faire dès maintenant (recommandé depuis le", "possible dès maintenant (depuis le"),
-    ("à faire maintenant (recommandée le", "possible maintenant (depuis le"),
-    ("en retard : recommandée depuis le", "possible depuis le"),
-    (", à faire dès que possible", ""),
-    ("à faire à partir du", "possible à partir du"),
-)
-
-
-def _with_strength(item: Item, row: Row) -> tuple[str, dt.date | None, str]:
-    """Status, past-due date and reason of a row as its item's strength presents them."""
-    if item.strength != "optional" or row.status not in ("due", "overdue", "upcoming"):
-        return row.status, row.past_due, row.reason
-    # A shared decision has no deadline: never overdue (and never notified).
-    reason = row.reason
-    for old, new in _OPTIONAL_WORDS:
-        reason = reason.replace(old, new)
-    status = "due" if row.status == "overdue" else row.status
-    return status, None, f"{OPTIONAL_TEXT} {reason}"
-
-
-def _vaccine_group(item: Item) -> str | None:
-    group = getattr(item.spec, "vaccine_group", None)
-    return group.name if group is not None else None
 
 
 def _sort_key(it: AgendaItem) -> tuple[Any, ...]:

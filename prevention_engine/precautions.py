@@ -10,18 +10,17 @@ them to the rows of any kind, so no such case lives in the engine's code.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from .calendar.model import Item, Precaution, SourceInfo
-from .conditions import fact_name
 from .context import Context
-from .dates import french_date
-from .kinds.base import Row
+from .schedule import NO_DATES, Occurrence, Reason
 
 #: Row statuses that propose something to do; a precaution only changes these.
 ACTIONABLE = frozenset({"due", "overdue", "upcoming"})
 
 
-def hold_rows(item: Item, ctx: Context, rows: list[Row]) -> list[Row]:
+def hold_rows(item: Item[object], ctx: Context, rows: list[Occurrence]) -> list[Occurrence]:
     """The rows once the item's precautions and history questions are applied."""
     if not any(r.status in ACTIONABLE for r in rows):
         return rows
@@ -31,20 +30,21 @@ def hold_rows(item: Item, ctx: Context, rows: list[Row]) -> list[Row]:
         if value is True:
             # the resume date is that of the next dose; later doses follow from it
             first = next(i for i, r in enumerate(rows) if r.status in ACTIONABLE)
-            resume = _resume_text(p, ctx)
+            resume = _resume_date(p, ctx)
             return [
-                _postponed(r, p.reason + (resume if i == first else ""), p.source)
+                _postponed(r, Reason.of("precaution.postponed", text=p.reason,
+                                        resume=resume if i == first else None), p.source)
                 for i, r in enumerate(rows)
             ]
         if value is None:
             missing.extend(facts)
     missing.extend(_history_questions(item, ctx))
     if missing:
-        return [_asking(r, list(dict.fromkeys(missing))) for r in rows]
+        return [_asking(r, tuple(dict.fromkeys(missing))) for r in rows]
     return rows
 
 
-def _history_questions(item: Item, ctx: Context) -> list[str]:
+def _history_questions(item: Item[object], ctx: Context) -> list[str]:
     """``immunity: {ask: true}``: with no immunity record (positive or a checked negative)
     and no dose yet, the history decides and must be asked, never assumed negative."""
     im = item.immunity
@@ -58,11 +58,11 @@ def _history_questions(item: Item, ctx: Context) -> list[str]:
     return [f"immunity.{t}" for t in item.targets]
 
 
-def _resume_text(p: Precaution, ctx: Context) -> str:
-    """" Possible à partir du <date>." when the precaution says from when and the anchor is
-    known (the rule's reason already says it in words otherwise)."""
+def _resume_date(p: Precaution, ctx: Context) -> dt.date | None:
+    """The day the dose is possible again, when the precaution says from when, the anchor is
+    known and the day is still ahead (the rule's reason already says it in words otherwise)."""
     if p.until_after is None:
-        return ""
+        return None
     anchor: dt.date | None = None
     if p.until_from == "delivery":
         ends = [x.end_date for x in ctx.profile.pregnancies
@@ -74,34 +74,19 @@ def _resume_text(p: Precaution, ctx: Context) -> str:
                   and c.name in p.until_conditions]
         anchor = max(onsets) if onsets else None
     if anchor is None:
-        return ""
+        return None
     resume = p.until_after.add_to(anchor)
-    return f" Possible à partir du {french_date(resume)}." if resume > ctx.as_of else ""
+    return resume if resume > ctx.as_of else None
 
 
-def _postponed(row: Row, reason: str, source: SourceInfo | None) -> Row:
+def _postponed(row: Occurrence, reason: Reason, source: SourceInfo | None) -> Occurrence:
     if row.status not in ACTIONABLE:
         return row
-    row.status = "not_recommended"
-    row.reason = reason
-    row.source = source
-    _clear_dates(row)
-    return row
+    return replace(row, status="not_recommended", reason=reason, source=source, due=NO_DATES)
 
 
-def _asking(row: Row, missing: list[str]) -> Row:
+def _asking(row: Occurrence, missing: tuple[str, ...]) -> Occurrence:
     if row.status not in ACTIONABLE:
         return row
-    row.status = "needs_data"
-    row.missing = missing
-    row.reason = (
-        "Avant de proposer cette vaccination, renseignez "
-        + ", ".join(fact_name(m) for m in missing)
-        + "."
-    )
-    _clear_dates(row)
-    return row
-
-
-def _clear_dates(row: Row) -> None:
-    row.earliest = row.recommended = row.past_due = row.latest = None
+    return replace(row, status="needs_data", missing=missing, due=NO_DATES,
+                   reason=Reason.of("precaution.ask", missing=missing))

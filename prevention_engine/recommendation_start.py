@@ -16,46 +16,50 @@ from dataclasses import replace
 
 from .calendar.model import Item, RecommendedFrom
 from .context import Context
-from .dates import ONE_DAY, Duration, french_date
-from .kinds.base import Row, status_for_dates
+from .dates import ONE_DAY, Duration
+from .schedule import Occurrence, Reason
 
 OPEN = frozenset({"due", "overdue", "upcoming", "missed"})
 
 
-def start_for(item: Item, ctx: Context) -> RecommendedFrom | None:
+def start_for(item: Item[object], ctx: Context) -> RecommendedFrom | None:
     """The latest start among the item's ``recommended_from`` entries that concern the person
     (an entry whose ``when`` is unknown counts: the later date is the cautious one)."""
     found = [e for e in item.recommended_from if e.when is None or e.when(ctx)[0] is not False]
     return max(found, key=lambda e: e.date) if found else None
 
 
-def not_before(rows: list[Row], item: Item, ctx: Context) -> list[Row]:
+def not_before(
+    rows: list[Occurrence], item: Item[object], ctx: Context
+) -> list[Occurrence]:
     """The rows with no due, overdue or missed date before ``item.recommended_from``."""
     start = start_for(item, ctx)
     if start is None:
         return rows
     as_of = ctx.as_of
     optional = item.strength == "optional"
-    out: list[Row] = []
+    out: list[Occurrence] = []
     anchor: dt.timedelta | None = None  # how far the next dose of a series moved
     for row in rows:
-        if row.status not in OPEN or row.recommended is None:
+        due = row.due
+        if row.status not in OPEN or due.recommended is None:
             out.append(row)
             continue
-        if row.latest is not None and row.latest < start.date:
+        if due.latest is not None and due.latest < start.date:
             continue  # the window closed before the recommendation existed
-        shift = max(start.date - row.recommended, dt.timedelta(0))
+        shift = max(start.date - due.recommended, dt.timedelta(0))
         if row.dose is not None:
             # Later doses of a series are projected from the next one (or from as_of when it
             # is late): they move by as much as that projection point moved.
             if anchor is None:
-                anchor = max(row.recommended + shift, as_of) - max(row.recommended, as_of)
+                anchor = max(due.recommended + shift, as_of) - max(due.recommended, as_of)
             else:
                 shift = max(shift, anchor)
         if shift:
             out.append(_shifted(row, shift, start, as_of, optional))
-        elif row.earliest is not None and row.earliest < start.date:
-            out.append(replace(row, earliest=start.date))  # nothing possible before it either
+        elif due.earliest is not None and due.earliest < start.date:
+            # nothing possible before it either
+            out.append(replace(row, due=replace(due, earliest=start.date)))
         else:
             out.append(row)
     return out
@@ -73,50 +77,23 @@ def _same_delay(recommended: dt.date, past_due: dt.date, moved: dt.date) -> dt.d
 
 
 def _shifted(
-    row: Row, shift: dt.timedelta, start: RecommendedFrom, as_of: dt.date, optional: bool
-) -> Row:
+    row: Occurrence, shift: dt.timedelta, start: RecommendedFrom, as_of: dt.date, optional: bool
+) -> Occurrence:
     """A copy of ``row`` moved by ``shift``, with its status and reason recomputed."""
-    old = row.recommended or start.date
+    due = row.due
+    old = due.recommended or start.date
     recommended = old + shift
-    earliest = max(row.earliest, start.date) if row.earliest is not None else None
-    past_due = row.past_due
+    earliest = max(due.earliest, start.date) if due.earliest is not None else None
+    past_due = due.past_due
     if past_due is not None and past_due <= recommended:
         # a past-due date from the age (a window's end) stays; one that would fall before the
         # new recommended date keeps its delay after it
         past_due = _same_delay(old, past_due, recommended)
-        if row.latest is not None and past_due > row.latest:
+        if due.latest is not None and past_due > due.latest:
             past_due = None
-    status = status_for_dates(as_of, recommended, past_due, row.latest)
-    reason = f"{_since(start, optional)} {_todo(status, recommended, row.latest, optional)}"
-    return replace(
-        row,
-        status=status,
-        reason=reason,
-        earliest=earliest,
-        recommended=recommended,
-        past_due=past_due,
-    )
-
-
-def _since(start: RecommendedFrom, optional: bool) -> str:
-    return (
-        f"{'Proposition' if optional else 'Recommandation'} en vigueur depuis le "
-        f"{french_date(start.date)} ({start.source.title}) : rien n'était dû avant cette date."
-    )
-
-
-def _todo(status: str, recommended: dt.date, latest: dt.date | None, optional: bool) -> str:
-    when = french_date(recommended)
-    if optional and status in ("due", "overdue"):
-        todo = f"Possible depuis le {when}."
-    elif status == "due":
-        todo = f"À faire dès maintenant (recommandé depuis le {when})."
-    elif status == "overdue":
-        todo = f"En retard : recommandé depuis le {when}, à faire dès que possible."
-    elif status == "missed":
-        return "Période de réalisation close."
-    else:
-        todo = f"À faire à partir du {when}."
-    if latest is not None:
-        todo += f" Au plus tard le {french_date(latest)}."
-    return todo
+    moved = replace(due, earliest=earliest, recommended=recommended, past_due=past_due)
+    status = moved.status_on(as_of)
+    reason = Reason.of("started.since", date=start.date, title=start.source.title,
+                       optional=optional, status=status, recommended=recommended,
+                       latest=due.latest)
+    return replace(row, status=status, reason=reason, due=moved)

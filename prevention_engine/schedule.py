@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from .agenda import Score, TraceEntry
+from .calendar.model import SourceInfo
 from .calendar.reader import Reader, read_source
 from .conditions import compile_predicate
 from .context import Pred
@@ -70,3 +72,87 @@ def past_due(after: Duration | None, start: dt.date) -> dt.date | None:
 def longer(a: Duration, b: Duration) -> bool:
     """Whether ``a`` reaches further than ``b`` from the same day."""
     return a.add_to(_PROBE) > b.add_to(_PROBE)
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why an occurrence has its status, as a code and its parameters; never a sentence.
+
+    ``prevention_engine.wording`` turns it into French (and could into another language).
+    """
+
+    code: str
+    #: dates, numbers, names, durations, or a nested reason (a declined row keeps the words
+    #: of the row it replaces)
+    params: tuple[tuple[str, object], ...] = ()
+
+    @classmethod
+    def of(cls, code: str, **params: object) -> Reason:
+        return cls(code, tuple(params.items()))
+
+    def get(self, key: str, default: object = None) -> object:
+        for k, v in self.params:
+            if k == key:
+                return v
+        return default
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """The dates of an open occurrence: from when it may be done (``earliest``), when it is
+    recommended, from when it is overdue (``past_due``) and the last day it can be done."""
+
+    earliest: dt.date | None = None
+    recommended: dt.date | None = None
+    past_due: dt.date | None = None
+    latest: dt.date | None = None
+
+    @classmethod
+    def starting(
+        cls,
+        start: dt.date,
+        past_due_after: Duration | None,
+        latest: dt.date | None = None,
+        earliest: dt.date | None = None,
+    ) -> Due:
+        """Due from ``start``, past due once ``past_due_after`` has run (the one place a
+        past-due date is computed from a period)."""
+        return cls(earliest or start, start, past_due(past_due_after, start), latest)
+
+    def status_on(self, as_of: dt.date) -> str:
+        """The CONTRACT.md status of these dates on ``as_of`` (``latest`` is the last day)."""
+        if self.latest is not None and as_of > self.latest:
+            return "missed"
+        if self.recommended is not None and as_of < self.recommended:
+            return "upcoming"
+        if self.past_due is not None and as_of >= self.past_due:
+            return "overdue"
+        return "due"
+
+
+NO_DATES = Due()
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One thing to do (a dose, a window, a season, a score) as a kind plans it: its key, its
+    dates, its evidence of completion and why. The core decides the final status and words.
+    """
+
+    status: str
+    reason: Reason
+    dose: int | None = None
+    occurrence: str | None = None
+    due: Due = NO_DATES
+    completed_date: dt.date | None = None
+    series: str | None = None
+    missing: tuple[str, ...] = ()
+    score: Score | None = None
+    method: str | None = None
+    trace: tuple[TraceEntry, ...] = ()
+    #: the calendar age of a dose (an obligation may cover only the doses of the first months)
+    nominal_age: Duration | None = None
+    #: replaces "(2e dose)" in the title, e.g. "rappel de 45 ans"
+    label: Reason | None = None
+    #: a precaution's own source, cited instead of the item's
+    source: SourceInfo | None = None

@@ -143,7 +143,7 @@ def _exclusions(r: Reader, names: set[str]) -> tuple[tuple[Pred, str], ...]:
     return tuple(out)
 
 
-def _parse_item(r: Reader, names: set[str], seen: dict[str, int]) -> Item:
+def _parse_item(r: Reader, names: set[str], seen: dict[str, int]) -> Item[object]:
     item_id = r.get_str("id")
     if not item_id:
         raise r.error("an item needs an 'id'")
@@ -255,7 +255,7 @@ def _until(c: Reader) -> tuple[str | None, tuple[str, ...], Duration | None]:
     raise u.error("until.from is 'delivery' or {condition: [...]}", "from")
 
 
-def _parse_item_safely(r: Reader, names: set[str], seen: dict[str, int]) -> Item:
+def _parse_item_safely(r: Reader, names: set[str], seen: dict[str, int]) -> Item[object]:
     try:
         return _parse_item(r, names, seen)
     except RecursionError:

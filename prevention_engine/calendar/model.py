@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from ..context import Pred
 from ..dates import Duration
@@ -60,8 +60,12 @@ class RecommendedFrom:
     when: Pred | None = None
 
 
+#: The frozen spec a kind parses from its own YAML keys (``SeriesSpec``, ``WindowSpec``...).
+S_co = TypeVar("S_co", covariant=True)
+
+
 @dataclass(frozen=True, slots=True)
-class Item:
+class Item(Generic[S_co]):
     """One rule of a calendar: common keys plus the kind-specific ``spec``."""
 
     id: str
@@ -78,7 +82,7 @@ class Item:
     review: bool
     review_reason: str | None
     note: str | None
-    spec: Any
+    spec: S_co
     line: int | None = None
     not_recommended_reason: str | None = None
     contraindication_reason: str | None = None  # text for contraindicated_when (else generic)
@@ -124,7 +128,7 @@ class Calendar:
     past_due_after: Duration | None
     live_spacing: Duration | None
     risk_groups: dict[str, Pred]
-    items: tuple[Item, ...]
+    items: tuple[Item[object], ...]
     file: str
     review: bool = False
     extra: dict[str, Any] = field(default_factory=dict)

@@ -159,7 +159,7 @@ class DurableOracle:
         return {item for name, item in self.translated if name in self._hits}
 
 
-def our_eligibility(items: Iterable[Item], profile: Profile, as_of: dt.date,
+def our_eligibility(items: Iterable[Item[object]], profile: Profile, as_of: dt.date,
                     calendar: Calendar) -> dict[str, bool | None]:
     """The compiled predicates' answer for the same items (None when a fact is missing)."""
     from ..context import Context

@@ -1,81 +1,58 @@
-"""What every rule kind provides: a parser for its YAML keys and an evaluator.
+"""The contract every rule kind fulfils: parse its YAML keys, check them at load time, plan.
 
-A kind is a pair of functions registered under its name; adding a kind (``score`` for the
-chronic domain, say) is a new module and one registration, not a change to the engine.
+A kind reads its own keys into a frozen spec (``parse``), checks what needs the product tables
+(``check``, at load time, so a rule mistake is a ``CalendarError`` with file and line, never an
+evaluation crash), and plans the occurrences of an item for one person (``plan``): which dose,
+window, season or score, with its dates, its evidence of completion and a ``Reason`` code. The
+core decides the final status (``status.py``) and writes the words (``wording.py``); a kind
+writes no sentence. Adding a kind is a new module and one ``register`` call.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
-from ..agenda import Score, TraceEntry
-from ..calendar.model import Calendar, Item, SourceInfo
+from ..calendar.model import Calendar, Item, Product
 from ..calendar.reader import Reader
 from ..context import Context
-from ..dates import Duration
+from ..schedule import Occurrence
 
-
-@dataclass(slots=True)
-class Row:
-    """One agenda row as a kind computes it; the engine adds ids, source and calendar."""
-
-    status: str
-    reason: str
-    dose: int | None = None
-    earliest: dt.date | None = None
-    recommended: dt.date | None = None
-    past_due: dt.date | None = None
-    latest: dt.date | None = None
-    occurrence: str | None = None
-    completed_date: dt.date | None = None
-    series: str | None = None
-    missing: list[str] | None = None
-    score: Score | None = None
-    method: str | None = None
-    trace: list[TraceEntry] = field(default_factory=list)
-    nominal_age: Duration | None = None  # the calendar age of a dose (see mandatory_before_age)
-    title_suffix: str | None = None  # replaces "(2e dose)" in the title, e.g. "rappel de 45 ans"
-    source: SourceInfo | None = None  # a precaution's own source, cited instead of the item's
-
-
-Parser = Callable[[Reader, set[str]], Any]
-Evaluator = Callable[[Item, Context, Calendar], list[Row]]
-Scope = Callable[[Item, Context], bool]
+S = TypeVar("S")
 
 
 @dataclass(frozen=True, slots=True)
-class Kind:
+class Tables:
+    """What a load-time check may consult: the products of the calendar's jurisdiction."""
+
+    file: str
+    jurisdiction: str
+    products: tuple[Product, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Kind(Generic[S]):
     name: str
+    #: the item keys this kind reads, beyond the common ones
     keys: tuple[str, ...]
-    parse: Parser
-    evaluate: Evaluator
-    #: Optional: False when the person is outside the rule's scope (programme ages). The engine
-    #: checks it before ``applies_when``, so nobody is asked for data about a programme that
-    #: cannot concern them on the assessment date.
-    in_scope: Scope | None = None
+    parse: Callable[[Reader, set[str]], S]
+    #: the occurrences of one item for one person (``ctx.as_of`` is the assessment date)
+    plan: Callable[[Item[S], Context, Calendar], list[Occurrence]]
+    #: load-time checks against the tables; raises ``CalendarError`` naming file and line
+    check: Callable[[Item[S], Tables], None] | None = None
+    #: False when the person is outside the rule's scope (programme ages, a season not
+    #: running): checked before ``applies_when``, so nobody is asked for data about a programme
+    #: that cannot concern them on the assessment date
+    in_scope: Callable[[Item[S], Context], bool] | None = None
+    #: the vaccine group an item belongs to (FHIR and CDSi output), when the kind has one
+    group: Callable[[S], str | None] | None = None
 
 
-KINDS: dict[str, Kind] = {}
+#: Kinds by name. A kind's spec type differs from one kind to the next; an item is always
+#: dispatched to the kind that parsed it, so the pair stays consistent.
+KINDS: dict[str, Kind[Any]] = {}
 
 
-def register(kind: Kind) -> None:
+def register(kind: Kind[Any]) -> None:
     KINDS[kind.name] = kind
-
-
-def status_for_dates(
-    as_of: dt.date,
-    recommended: dt.date | None,
-    past_due: dt.date | None,
-    latest: dt.date | None,
-) -> str:
-    """The CONTRACT.md status of a forecast on ``as_of`` (``latest`` is the last allowed day)."""
-    if latest is not None and as_of > latest:
-        return "missed"
-    if recommended is not None and as_of < recommended:
-        return "upcoming"
-    if past_due is not None and as_of >= past_due:
-        return "overdue"
-    return "due"

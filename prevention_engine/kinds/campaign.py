@@ -11,11 +11,10 @@ from dataclasses import dataclass
 
 from ..calendar.model import Calendar, Item
 from ..calendar.reader import Reader
-from ..conditions import fact_name
 from ..context import Context
-from ..dates import Duration, french_date
-from ..schedule import Season, parse_seasons
-from .base import Kind, Row, register, status_for_dates
+from ..dates import Duration
+from ..schedule import Due, Occurrence, Reason, Season, parse_seasons
+from .base import Kind, register
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +36,7 @@ def _opens(spec: CampaignSpec, season: Season) -> dt.date:
     return spec.notify_before.subtract_from(season.start) if spec.notify_before else season.start
 
 
-def in_scope(item: Item, ctx: Context) -> bool:
+def in_scope(item: Item[CampaignSpec], ctx: Context) -> bool:
     """A campaign concerns nobody outside its seasons, nor anyone who opted out of its domain.
 
     Checked by the engine before ``applies_when``, so a campaign never asks for data (or shows
@@ -45,95 +44,76 @@ def in_scope(item: Item, ctx: Context) -> bool:
     """
     if item.domain in ctx.profile.consent.opt_out_domains:
         return False
-    spec: CampaignSpec = item.spec
+    spec = item.spec
     return any(_opens(spec, s) <= ctx.as_of <= s.end for s in spec.seasons)
 
 
-def evaluate(item: Item, ctx: Context, cal: Calendar) -> list[Row]:
-    spec: CampaignSpec = item.spec
+def plan(item: Item[CampaignSpec], ctx: Context, cal: Calendar) -> list[Occurrence]:
+    spec = item.spec
     targets = frozenset(item.targets)
-    rows: list[Row] = []
+    out: list[Occurrence] = []
     for season in spec.seasons:
-        opens = _opens(spec, season)
-        if not (opens <= ctx.as_of <= season.end):
-            continue
-        if season.applies_when is not None:
-            ok, missing = season.applies_when(ctx)
-            if ok is False:
-                continue
-            if ok is None:
-                rows.append(
-                    Row(
-                        status="needs_data",
-                        occurrence=season.id,
-                        missing=list(missing),
-                        reason="Pour savoir si la campagne " + season.id + " vous concerne, "
-                        "renseignez " + ", ".join(fact_name(m) for m in missing) + ".",
-                    )
-                )
-                continue
-        done = _done_in_season(spec, targets, season, ctx)
-        if done is not None:
-            rows.append(
-                Row(
-                    status="completed",
-                    occurrence=season.id,
-                    completed_date=done,
-                    reason=f"Fait le {french_date(done)} pendant la campagne {season.id}.",
-                )
-            )
-            continue
-        if spec.completed_by == "nothing":
-            rows.append(
-                Row(
-                    status="due" if ctx.as_of >= season.start else "upcoming",
-                    occurrence=season.id,
-                    earliest=max(season.start, ctx.birth),
-                    recommended=max(season.start, ctx.birth),
-                    latest=season.end,
-                    reason=f"Campagne {season.label or season.id} du {french_date(season.start)} "
-                    f"au {french_date(season.end)}.",
-                )
-            )
-            continue
-        earliest = max(season.start, ctx.birth)  # a baby born mid-season: from birth
-        interval_txt = ""
-        if season.min_interval is not None:
-            last = _last_dose(targets, ctx)
-            if last is not None:
-                after = season.min_interval.add_to(last)
-                if after > earliest:
-                    earliest = after
-                    interval_txt = (
-                        f" Dernière dose le {french_date(last)} : délai de "
-                        f"{season.min_interval.french()} à respecter."
-                    )
-        if earliest > season.end:
-            continue
-        # Past due the day after the season closes, which is also when the row disappears:
-        # a campaign dose is never "overdue", it is due until the end of its season.
-        status = status_for_dates(ctx.as_of, earliest, None, season.end)
-        rows.append(
-            Row(
-                status=status,
+        if _opens(spec, season) <= ctx.as_of <= season.end:
+            occ = _season_occurrence(spec, season, targets, ctx)
+            if occ is not None:
+                out.append(occ)
+    return out
+
+
+def _season_occurrence(
+    spec: CampaignSpec, season: Season, targets: frozenset[str], ctx: Context
+) -> Occurrence | None:
+    if season.applies_when is not None:
+        ok, missing = season.applies_when(ctx)
+        if ok is False:
+            return None
+        if ok is None:
+            return Occurrence(
+                status="needs_data",
                 occurrence=season.id,
-                earliest=earliest,
-                recommended=earliest,
-                past_due=season.end + dt.timedelta(days=1),
-                latest=season.end,
-                reason=(
-                    f"Campagne {season.label or season.id} du {french_date(season.start)} au "
-                    f"{french_date(season.end)} : "
-                    + (
-                        "une dose recommandée pour votre situation."
-                        if spec.completed_by == "immunization"
-                        else "vous êtes concerné(e) par cette campagne."
-                    )
-                    + interval_txt
-                ),
+                missing=tuple(missing),
+                reason=Reason.of("campaign.needs_data", season=season.id, missing=tuple(missing)),
             )
+    done = _done_in_season(spec, targets, season, ctx)
+    if done is not None:
+        return Occurrence(
+            status="completed",
+            occurrence=season.id,
+            completed_date=done,
+            reason=Reason.of("campaign.done", date=done, season=season.id),
         )
-    return rows
+    words = {"label": season.label or season.id, "start": season.start, "end": season.end}
+    if spec.completed_by == "nothing":
+        first = max(season.start, ctx.birth)
+        return Occurrence(
+            status="due" if ctx.as_of >= season.start else "upcoming",
+            occurrence=season.id,
+            due=Due(first, first, None, season.end),
+            reason=Reason.of("campaign.running", **words),
+        )
+    earliest = max(season.start, ctx.birth)  # a baby born mid-season: from birth
+    last = _last_dose(targets, ctx) if season.min_interval is not None else None
+    interval = None
+    if season.min_interval is not None and last is not None:
+        after = season.min_interval.add_to(last)
+        if after > earliest:
+            earliest, interval = after, season.min_interval
+    if earliest > season.end:
+        return None
+    # Past due the day after the season closes, which is also when the row disappears:
+    # a campaign dose is never "overdue", it is due until the end of its season.
+    due = Due(earliest, earliest, season.end + dt.timedelta(days=1), season.end)
+    return Occurrence(
+        status=Due(earliest, earliest, None, season.end).status_on(ctx.as_of),
+        occurrence=season.id,
+        due=due,
+        reason=Reason.of(
+            "campaign.dose" if spec.completed_by == "immunization" else "campaign.concerned",
+            last=last if interval is not None else None,
+            interval=interval,
+            **words,
+        ),
+    )
 
 
 def _done_in_season(
@@ -160,7 +140,7 @@ register(
         name="campaign",
         keys=("seasons", "notify_before", "completed_by"),
         parse=parse_campaign,
-        evaluate=evaluate,
+        plan=plan,
         in_scope=in_scope,
     )
 )

@@ -18,28 +18,21 @@ programme that cannot concern them. A test done before ``start_age`` still dates
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .. import schedule
 from ..agenda import TraceEntry
 from ..calendar.model import Calendar, Item
 from ..calendar.reader import Reader
 from ..context import Context
 from ..dates import ONE_DAY, Duration, french_date
 from ..profile import Procedure
-from ..schedule import longer
-from .base import Kind, Row, register, status_for_dates
+from ..schedule import Due, Occurrence, Reason, longer
+from ..wording import RESULT_FR
+from .base import Kind, register
 
 UNKNOWN = "unknown"
 ASKABLE = ("method", "result")
 DEFAULT_NORMAL = ("normal", "negative")
-RESULT_FR = {
-    "normal": "normal",
-    "negative": "négatif",
-    "abnormal": "anormal",
-    "positive": "positif",
-    "inconclusive": "non interprétable",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,7 +224,7 @@ def _ages(spec: RecurringSpec, birth: dt.date) -> tuple[dt.date | None, dt.date 
     return start, stop
 
 
-def in_scope(item: Item, ctx: Context) -> bool:
+def in_scope(item: Item[RecurringSpec], ctx: Context) -> bool:
     """True while the person is inside the programme ages on the assessment date."""
     start, stop = _ages(item.spec, ctx.birth)
     return (start is None or ctx.as_of >= start) and (stop is None or ctx.as_of < stop)
@@ -300,174 +293,151 @@ def _title(spec: RecurringSpec, method: str | None) -> str:
     return spec.method_titles.get(method, method.replace("_", " "))
 
 
-def _describe(spec: RecurringSpec, ev: Event) -> str:
-    text = f"{_title(spec, ev.method)} le {french_date(ev.date)}"
-    if ev.result:
-        text += f" (résultat : {RESULT_FR.get(ev.result, ev.result)})"
-    return text
+def _test(spec: RecurringSpec, ev: Event) -> dict[str, object]:
+    """The parameters that name a test in a reason: what, when, with which result."""
+    return {"test": _title(spec, ev.method), "date": ev.date, "result": ev.result}
 
 
-def evaluate(item: Item, ctx: Context, cal: Calendar) -> list[Row]:
-    spec: RecurringSpec = item.spec
+def _trace_events(
+    spec: RecurringSpec, events: list[Event], decisions: list[tuple[Event, Rule | None]]
+) -> list[TraceEntry]:
+    def described(ev: Event) -> str:
+        text = f"{_title(spec, ev.method)} le {french_date(ev.date)}"
+        return text + (f" (résultat : {RESULT_FR.get(ev.result, ev.result)})" if ev.result else "")
+
+    trace = [
+        TraceEntry(date=ev.date, event=described(ev), outcome="counted",
+                   detail="antérieur au dernier test")
+        for ev in events[: -len(decisions)]
+    ]
+    trace += [
+        TraceEntry(
+            date=ev.date,
+            event=described(ev),
+            outcome="last",
+            detail=f"règle ligne {rule.line}" if rule and rule.line else "intervalle habituel",
+        )
+        for ev, rule in decisions
+    ]
+    return trace
+
+
+def plan(item: Item[RecurringSpec], ctx: Context, cal: Calendar) -> list[Occurrence]:
+    spec = item.spec
     if not in_scope(item, ctx):
         return []
-    birth = ctx.birth
-    start, stop = _ages(spec, birth)
-    latest = stop - ONE_DAY if stop is not None else None
+    start, stop = _ages(spec, ctx.birth)
     events, trace = _events(spec, frozenset(item.targets), ctx.procedures)
-    past_due_after = spec.past_due_after or cal.past_due_after
-
+    plan = _Plan(spec, ctx, start, stop, spec.past_due_after or cal.past_due_after)
     if not events:
-        recommended = start or birth
-        return [
-            _forecast(
-                spec,
-                ctx,
-                recommended,
-                latest,
-                past_due_after,
-                trace,
-                "Aucun test enregistré"
-                + (
-                    f" : le programme commence à {_age_text(spec.start_age)}"
-                    if spec.start_age
-                    else ""
-                )
-                + ".",
-            )
-        ]
-
+        why = Reason.of("recurring.none", start_age=spec.start_age)
+        return [plan.forecast(start or ctx.birth, tuple(trace), why)]
     last_date = events[-1].date
-    last = [e for e in events if e.date == last_date]
-    decisions = [(ev, _rule_for(spec, ev, birth)) for ev in last]
-    for ev in events[: -len(last)]:
-        trace.append(
-            TraceEntry(
-                date=ev.date,
-                event=_describe(spec, ev),
-                outcome="counted",
-                detail="antérieur au dernier test",
-            )
-        )
-    for ev, rule in decisions:
-        trace.append(
-            TraceEntry(
-                date=ev.date,
-                event=_describe(spec, ev),
-                outcome="last",
-                detail=f"règle ligne {rule.line}" if rule and rule.line else "intervalle habituel",
-            )
-        )
+    decisions = [(ev, _rule_for(spec, ev, ctx.birth)) for ev in events if ev.date == last_date]
+    trace += _trace_events(spec, events, decisions)
+    return [_after_last(plan, decisions, tuple(trace))]
 
+
+def _after_last(
+    plan: _Plan, decisions: list[tuple[Event, Rule | None]], trace: tuple[TraceEntry, ...]
+) -> Occurrence:
+    """What follows the tests of the last day: an exit, a question, or the next test."""
+    spec = plan.spec
     # An exit wins over everything: the routine test is never scheduled after it.
     for ev, rule in decisions:
         if rule is not None and rule.exit is not None:
-            return [
-                Row(
-                    status="not_recommended",
-                    reason=f"Dernier test : {_describe(spec, ev)}. {rule.exit}",
-                    completed_date=ev.date,
-                    trace=trace,
-                )
-            ]
+            return Occurrence(
+                status="not_recommended",
+                reason=Reason.of("recurring.exit", text=rule.exit, **_test(spec, ev)),
+                completed_date=ev.date,
+                trace=trace,
+            )
     for ev, rule in decisions:
         if rule is not None and rule.ask:
-            missing = [f"procedure.{a}" for a in rule.ask]
-            asked = " et ".join(
-                {"method": "le type de test", "result": "le résultat"}[a] for a in rule.ask
+            missing = tuple(f"procedure.{a}" for a in rule.ask)
+            return Occurrence(
+                status="needs_data",
+                missing=missing,
+                reason=Reason.of("recurring.ask", ask=rule.ask, note=rule.reason,
+                                 **_test(spec, ev)),
+                completed_date=ev.date,
+                trace=trace,
             )
-            return [
-                Row(
-                    status="needs_data",
-                    missing=missing,
-                    reason=f"Dernier test : {_describe(spec, ev)}. Pour dater le prochain, "
-                    f"renseignez {asked} de ce test." + (f" {rule.reason}" if rule.reason else ""),
-                    completed_date=ev.date,
-                    trace=trace,
-                )
-            ]
+    best = _next_test(spec, decisions)
+    if best is None:
+        ev = decisions[0][0]
+        return Occurrence(status="completed", reason=Reason.of("recurring.once", **_test(spec, ev)),
+                          completed_date=ev.date, trace=trace)
+    nxt, ev, rule, interval = best
+    if plan.start is not None and nxt < plan.start:
+        nxt = plan.start
+    if plan.stop is not None and nxt >= plan.stop:
+        return Occurrence(
+            status="completed",
+            reason=Reason.of("recurring.ended", stop_age=spec.stop_age, **_test(spec, ev)),
+            completed_date=ev.date,
+            trace=trace,
+        )
+    method = rule.next_method if rule is not None and rule.next_method else None
+    why = Reason.of("recurring.last", interval=interval,
+                    note=rule.reason if rule is not None else None, **_test(spec, ev))
+    return plan.forecast(nxt, trace, why, method, ev.date)
 
-    # Otherwise the earliest next date among the events of the last day.
-    best: tuple[dt.date, Event, Rule | None] | None = None
+
+def _next_test(
+    spec: RecurringSpec, decisions: list[tuple[Event, Rule | None]]
+) -> tuple[dt.date, Event, Rule | None, Duration] | None:
+    """The earliest next date among the events of the last day, with its interval."""
+    best: tuple[dt.date, Event, Rule | None, Duration] | None = None
     for ev, rule in decisions:
         interval = rule.next if rule is not None and rule.next is not None else spec.interval
         if interval is None:
             continue
         nxt = interval.add_to(ev.date)
         if best is None or nxt < best[0]:
-            best = (nxt, ev, rule)
-    last_ev = decisions[0][0]
-    if best is None:
-        return [
-            Row(
-                status="completed",
-                reason=f"Fait : {_describe(spec, last_ev)}. Recommandé au moins une fois : "
-                "rien d'autre n'est prévu par le programme.",
-                completed_date=last_ev.date,
-                trace=trace,
-            )
-        ]
-    nxt, ev, rule = best
-    if start is not None and nxt < start:
-        nxt = start
-    if stop is not None and nxt >= stop:
-        return [
-            Row(
-                status="completed",
-                reason=f"Dernier test : {_describe(spec, ev)}. Le prochain tomberait après la "
-                f"fin du programme ({_age_text(spec.stop_age)}) : dépistage organisé terminé.",
-                completed_date=ev.date,
-                trace=trace,
-            )
-        ]
-    method = rule.next_method if rule is not None and rule.next_method else None
-    why = f"Dernier test : {_describe(spec, ev)}"
-    interval = rule.next if rule is not None and rule.next is not None else spec.interval
-    assert interval is not None
-    why += f" ; prochain {interval.french()} après."
-    if rule is not None and rule.reason:
-        why += " " + rule.reason
-    return [_forecast(spec, ctx, nxt, latest, past_due_after, trace, why, method, ev.date)]
+            best = (nxt, ev, rule, interval)
+    return best
 
 
-def _forecast(
-    spec: RecurringSpec,
-    ctx: Context,
-    recommended: dt.date,
-    latest: dt.date | None,
-    past_due_after: Duration | None,
-    trace: list[TraceEntry],
-    why: str,
-    method: str | None = None,
-    last: dt.date | None = None,
-) -> Row:
-    if method is None:
-        method = _method_at(spec, ctx.birth, max(recommended, ctx.as_of))
-    past_due = schedule.past_due(past_due_after, recommended)
-    if past_due is not None and latest is not None and past_due > latest:
-        past_due = None
-    status = status_for_dates(ctx.as_of, recommended, past_due, latest)
-    label = f"Prochain test ({_title(spec, method)})" if method else "Test de dépistage"
-    text = f"{why} {label} : "
-    if status in ("due", "overdue"):
-        text += f"à faire dès maintenant (recommandé depuis le {french_date(recommended)})."
-    else:
-        text += f"à faire à partir du {french_date(recommended)}."
-    return Row(
-        status=status,
-        reason=text,
-        earliest=recommended,
-        recommended=recommended,
-        past_due=past_due,
-        latest=latest,
-        completed_date=last,
-        method=method,
-        trace=trace,
-    )
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """The programme limits of one person, for dating the next test."""
 
+    spec: RecurringSpec
+    ctx: Context
+    start: dt.date | None
+    stop: dt.date | None
+    past_due_after: Duration | None
 
-def _age_text(age: Duration | None) -> str:
-    return age.french() if age is not None else ""
+    def forecast(
+        self,
+        recommended: dt.date,
+        trace: tuple[TraceEntry, ...],
+        why: Reason,
+        method: str | None = None,
+        last: dt.date | None = None,
+    ) -> Occurrence:
+        latest = self.stop - ONE_DAY if self.stop is not None else None
+        if method is None:
+            method = _method_at(self.spec, self.ctx.birth, max(recommended, self.ctx.as_of))
+        due = Due.starting(recommended, self.past_due_after, latest)
+        if due.past_due is not None and latest is not None and due.past_due > latest:
+            due = replace(due, past_due=None)
+        status = due.status_on(self.ctx.as_of)
+        return Occurrence(
+            status=status,
+            reason=Reason.of(
+                "recurring.next",
+                why=why,
+                test=_title(self.spec, method) if method else None,
+                recommended=recommended,
+                now=status in ("due", "overdue"),
+            ),
+            due=due,
+            completed_date=last,
+            method=method,
+            trace=trace,
+        )
 
 
 register(
@@ -486,7 +456,7 @@ register(
             "past_due_after",
         ),
         parse=parse_recurring,
-        evaluate=evaluate,
+        plan=plan,
         in_scope=in_scope,
     )
 )

@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..agenda import TraceEntry
 from ..calendar.model import Calendar, Item
 from ..calendar.reader import Reader
 from ..context import Context
 from ..dates import ONE_DAY, Duration, french_date
-from ..schedule import longer
-from ..schedule import past_due as past_due_date
-from .base import Kind, Row, register, status_for_dates
+from ..profile import Procedure
+from ..schedule import Due, Occurrence, Reason, longer
+from .base import Kind, register
 
 ANCHORS = ("birth", "lmp", "delivery")
 _WID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -92,8 +92,8 @@ def _anchor(spec: WindowSpec, ctx: Context) -> dt.date | None:
     return max(ended) if ended else None
 
 
-def evaluate(item: Item, ctx: Context, cal: Calendar) -> list[Row]:
-    spec: WindowSpec = item.spec
+def plan(item: Item[WindowSpec], ctx: Context, cal: Calendar) -> list[Occurrence]:
+    spec = item.spec
     anchor = _anchor(spec, ctx)
     if anchor is None:
         return []
@@ -105,63 +105,68 @@ def evaluate(item: Item, ctx: Context, cal: Calendar) -> list[Row]:
     ]
     spans = [(w, w.start.add_to(anchor), w.end.add_to(anchor)) for w in spec.windows]
     spans.sort(key=lambda s: (s[1], s[2]))
-    current = [s for s in spans if s[1] <= ctx.as_of < s[2]]
-    if not current:
-        future = [s for s in spans if s[1] > ctx.as_of]
-        if future:
-            current = [future[0]]
-        elif spans:
-            current = [max(spans, key=lambda s: (s[2], s[1]))]
-    rows = []
-    for w, start, end in current:
-        done = [p for p in procs if start <= p.date < end]
-        trace = [
-            TraceEntry(
-                date=p.date,
-                event=p.target + (f" {p.method}" if p.method else ""),
-                outcome="counted" if start <= p.date < end else "ignored",
-                detail=f"fenêtre {w.label} du {french_date(start)} au {french_date(end - ONE_DAY)}",
-            )
-            for p in procs
-        ]
-        latest = end - ONE_DAY
-        span_txt = f"entre le {french_date(start)} et le {french_date(latest)}"
-        if done:
-            d = done[0].date
-            rows.append(
-                Row(
-                    status="completed",
-                    occurrence=w.id,
-                    completed_date=d,
-                    reason=f"Fait le {french_date(d)} (période {w.label}, {span_txt}).",
-                    trace=trace,
-                )
-            )
-            continue
-        pda = w.past_due_after or spec.past_due_after or cal.past_due_after
-        past_due = past_due_date(pda, start)
-        if past_due is not None and past_due > latest:
-            past_due = None
-        status = status_for_dates(ctx.as_of, start, past_due, latest)
-        if status == "missed":
-            reason = f"Non fait pendant la période {w.label} ({span_txt}) : période terminée."
-        elif status == "upcoming":
-            reason = f"Prochaine période : {w.label}, {span_txt}."
-        else:
-            reason = f"À faire pendant la période {w.label}, {span_txt}."
-        rows.append(
-            Row(
-                status=status,
-                occurrence=w.id,
-                earliest=start,
-                recommended=start,
-                past_due=past_due,
-                latest=latest,
-                reason=reason,
-                trace=trace,
-            )
+    return [
+        _occurrence(spec, w, start, end, procs, ctx, cal)
+        for w, start, end in _shown(spans, ctx.as_of)
+    ]
+
+
+Span = tuple[Window, dt.date, dt.date]
+
+
+def _shown(spans: list[Span], as_of: dt.date) -> list[Span]:
+    """The windows containing ``as_of``; else the next one; else the last one."""
+    current = [s for s in spans if s[1] <= as_of < s[2]]
+    if current:
+        return current
+    future = [s for s in spans if s[1] > as_of]
+    if future:
+        return [future[0]]
+    return [max(spans, key=lambda s: (s[2], s[1]))] if spans else []
+
+
+def _occurrence(
+    spec: WindowSpec,
+    w: Window,
+    start: dt.date,
+    end: dt.date,
+    procs: list[Procedure],
+    ctx: Context,
+    cal: Calendar,
+) -> Occurrence:
+    latest = end - ONE_DAY
+    trace = tuple(
+        TraceEntry(
+            date=p.date,
+            event=p.target + (f" {p.method}" if p.method else ""),
+            outcome="counted" if start <= p.date < end else "ignored",
+            detail=f"fenêtre {w.label} du {french_date(start)} au {french_date(latest)}",
         )
-    return rows
+        for p in procs
+    )
+    done = [p for p in procs if start <= p.date < end]
+    if done:
+        return Occurrence(
+            status="completed",
+            occurrence=w.id,
+            completed_date=done[0].date,
+            reason=Reason.of(
+                "window.done", date=done[0].date, label=w.label, start=start, latest=latest
+            ),
+            trace=trace,
+        )
+    due = Due.starting(start, w.past_due_after or spec.past_due_after or cal.past_due_after,
+                       latest)
+    if due.past_due is not None and due.past_due > latest:
+        due = replace(due, past_due=None)
+    status = due.status_on(ctx.as_of)
+    return Occurrence(
+        status=status,
+        occurrence=w.id,
+        due=due,
+        reason=Reason.of(f"window.{status}", label=w.label, start=start, latest=latest),
+        trace=trace,
+    )
 
 
 register(
@@ -169,6 +174,6 @@ register(
         name="window",
         keys=("anchor", "windows", "methods", "past_due_after"),
         parse=parse_window,
-        evaluate=evaluate,
+        plan=plan,
     )
 )

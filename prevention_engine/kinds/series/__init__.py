@@ -10,15 +10,17 @@ and here the agenda rows (completed doses, the next one, projections, adult boos
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, replace
 
-from ... import schedule
 from ...agenda import TraceEntry
 from ...calendar.model import Calendar, Item
 from ...context import Context, Dose
-from ...dates import ONE_DAY, Duration, completed_years, french_date
+from ...dates import ONE_DAY, Duration, completed_years
+from ...errors import CalendarError
 from ...products import product_key
-from ...schedule import Season
-from ..base import Kind, Row, register, status_for_dates
+from ...schedule import Due, Occurrence, Reason, Season
+from ...vocabulary import normalise_name, suggest
+from ..base import Kind, Tables, register
 from .evaluation import (
     Forecast,
     SeriesResult,
@@ -27,7 +29,6 @@ from .evaluation import (
     skip_applies,
 )
 from .selection import (
-    ordinal,
     select_across_groups,
     series_admits,
 )
@@ -38,7 +39,7 @@ from .spec import (
     parse_series,
 )
 
-__all__ = ["SeriesSpec", "evaluate", "product_key"]
+__all__ = ["SeriesSpec", "plan", "product_key"]
 
 
 def _nominal_age(td: TargetDose) -> Duration | None:
@@ -46,12 +47,20 @@ def _nominal_age(td: TargetDose) -> Duration | None:
     return td.ages.earliest_rec or td.ages.min
 
 
-def _dose_label(d: Dose) -> str:
-    return f"{d.label} le {french_date(d.date)}"
+@dataclass(frozen=True, slots=True)
+class _Evaluation:
+    """What every step of one item's rows reads: the person, the calendar, the doses."""
+
+    ctx: Context
+    cal: Calendar
+    trace: list[TraceEntry]
+    live_doses: list[Dose]
+    item_live: bool
+    completed: frozenset[str]
 
 
-def evaluate(item: Item, ctx: Context, cal: Calendar) -> list[Row]:
-    spec: SeriesSpec = item.spec
+def plan(item: Item[SeriesSpec], ctx: Context, cal: Calendar) -> list[Occurrence]:
+    spec = item.spec
     targets = frozenset(item.targets)
     relevant: list[Dose] = []
     trace: list[TraceEntry] = []
@@ -69,8 +78,6 @@ def evaluate(item: Item, ctx: Context, cal: Calendar) -> list[Row]:
                     reason="partial_targets",
                 )
             )
-    live_doses = [d for d in ctx.doses if d.live]
-    item_live = item.id in ctx.live_items
     # A skip may depend on another series being complete ("completed series" conditions):
     # evaluate once, then again knowing which series are complete.
     results = _evaluate_candidates(spec, relevant, ctx, cal, frozenset())
@@ -80,7 +87,9 @@ def evaluate(item: Item, ctx: Context, cal: Calendar) -> list[Row]:
     if not results:
         return []
     best = select_across_groups(results, ctx)
-    return _rows(item, best, ctx, cal, trace, live_doses, item_live, completed)
+    live_doses = [d for d in ctx.doses if d.live]
+    ev = _Evaluation(ctx, cal, trace, live_doses, item.id in ctx.live_items, completed)
+    return _rows(item, best, ev)
 
 
 def _evaluate_candidates(
@@ -116,167 +125,177 @@ def _evaluate_candidates(
     return results
 
 
-def _rows(
-    item: Item,
-    res: SeriesResult,
-    ctx: Context,
-    cal: Calendar,
-    trace: list[TraceEntry],
-    live_doses: list[Dose],
-    item_live: bool,
-    completed: frozenset[str] = frozenset(),
-) -> list[Row]:
-    s = res.series
-    for e in res.evals:
-        trace.append(
-            TraceEntry(
-                date=e.dose.date,
-                event=e.dose.label,
-                outcome=e.status,
-                detail=(
-                    e.detail or ("compte pour la dose " + str((e.target or 0) + 1))
-                    if e.status == "valid"
-                    else e.detail or e.reason
-                ),
-                immunization=e.dose.index,
-                reason=e.reason,
-                target_dose=None if e.target is None else e.target + 1,
-            )
+def _trace(res: SeriesResult, trace: list[TraceEntry]) -> tuple[TraceEntry, ...]:
+    """How each recorded dose was read (the ignored partial doses first)."""
+    return (*trace, *(
+        TraceEntry(
+            date=e.dose.date,
+            event=e.dose.label,
+            outcome=e.status,
+            detail=(
+                e.detail or ("compte pour la dose " + str((e.target or 0) + 1))
+                if e.status == "valid"
+                else e.detail or e.reason
+            ),
+            immunization=e.dose.index,
+            reason=e.reason,
+            target_dose=None if e.target is None else e.target + 1,
         )
-    rows: list[Row] = []
-    tds = s.doses
-    for i in range(len(tds)):
+        for e in res.evals
+    ))
+
+
+def _label(td: TargetDose) -> Reason | None:
+    return Reason.of("label.rule", text=td.title) if td.title else None
+
+
+def _done_rows(res: SeriesResult, trace: tuple[TraceEntry, ...]) -> list[Occurrence]:
+    """The target doses already satisfied (or skipped before the next one)."""
+    rows: list[Occurrence] = []
+    for i, td in enumerate(res.series.doses):
         if i in res.satisfied:
             d = res.satisfied[i]
-            rows.append(
-                Row(
-                    status="completed",
-                    dose=i + 1,
-                    completed_date=d.date,
-                    series=s.name,
-                    reason=f"{ordinal(i + 1).capitalize()} dose faite : {_dose_label(d)}.",
-                    trace=list(trace) if i == 0 else [],
-                    nominal_age=_nominal_age(tds[i]),
-                    title_suffix=tds[i].title,
-                )
-            )
+            reason = Reason.of("series.done", number=i + 1, dose=d.label, date=d.date)
+            rows.append(Occurrence(status="completed", dose=i + 1, completed_date=d.date,
+                                   series=res.series.name, reason=reason,
+                                   trace=trace if i == 0 else (),
+                                   nominal_age=_nominal_age(td), label=_label(td)))
         elif i in res.skipped and i < res.next_index:
-            rows.append(
-                Row(
-                    status="completed",
-                    dose=i + 1,
-                    series=s.name,
-                    reason=f"{ordinal(i + 1).capitalize()} dose non nécessaire compte tenu de "
-                    "l'âge et des doses déjà reçues.",
-                    nominal_age=_nominal_age(tds[i]),
-                    title_suffix=tds[i].title,
-                )
-            )
-    history = [(e.dose, e.status == "valid") for e in res.evals]
-    prev = res.last_considered
-    n_done = len(res.satisfied)
-    done_txt = (
-        f"{n_done} dose{'s' if n_done > 1 else ''} valide{'s' if n_done > 1 else ''} "
-        "enregistrée" + ("s" if n_done > 1 else "")
-        if n_done
-        else "aucune dose enregistrée"
-    )
+            rows.append(Occurrence(status="completed", dose=i + 1, series=res.series.name,
+                                   reason=Reason.of("series.skipped", number=i + 1),
+                                   nominal_age=_nominal_age(td), label=_label(td)))
+    return rows
+
+
+@dataclass(slots=True)
+class _Projection:
+    """Where the forecast of the open doses stands: the doses as if the previous open ones
+    were given on their recommended dates (later skips and intervals see them)."""
+
+    history: list[tuple[Dose, bool]]
+    prev: Dose | None
+    satisfied: dict[int, Dose]
     projected_prev: dt.date | None = None
-    satisfied = dict(res.satisfied)
+    first_open: bool = True
+
+
+def _rows(item: Item[SeriesSpec], res: SeriesResult, ev: _Evaluation) -> list[Occurrence]:
+    trace = _trace(res, ev.trace)
+    rows = _done_rows(res, trace)
+    state = _Projection([(e.dose, e.status == "valid") for e in res.evals],
+                        res.last_considered, dict(res.satisfied))
     idx = res.next_index
-    first_open = True
+    tds = res.series.doses
     while idx < len(tds):
-        td = tds[idx]
-        ref_date = ctx.as_of if first_open else (projected_prev or ctx.as_of)
-        if skip_applies(
-            td, "forecast", ref_date, ctx.birth, history, prev, set(completed), ctx.doses
-        ):
+        occ = _open_dose(item, res, ev, state, idx)
+        if occ is _SKIP:
             idx += 1
             continue
-        fc = forecast_dose(
-            td,
-            prev,
-            satisfied,
-            history,
-            ctx,
-            cal,
-            live_doses,
-            item_live,
-            prev_date_override=None if first_open else projected_prev,
-        )
-        if (
-            first_open
-            and fc.earliest > ref_date
-            and skip_applies(
-                td, "forecast", fc.earliest, ctx.birth, history, prev, set(completed), ctx.doses
-            )
-        ):
-            # CDSi 7.6: the recommendation is validated again at its earliest date
-            idx += 1
-            continue
-        if not first_open and projected_prev is not None and fc.earliest <= projected_prev:
-            # A projected dose comes after the projected previous one (never the same day),
-            # whatever its own minimum age says; it stays "upcoming", so after as_of too.
-            fc.earliest = max(projected_prev + ONE_DAY, ctx.as_of + ONE_DAY)
-            fc.recommended = max(fc.recommended, fc.earliest)
-            if fc.past_due is not None:
-                fc.past_due = max(fc.past_due, fc.recommended)
-        if first_open and s.seasons:
-            season = _season_for(s.seasons, fc, ctx)
-            if season is None:
-                break  # no campaign season covers this dose: nothing to propose now
-            _clip_to_season(fc, season)
-        if first_open:
-            if fc.latest is not None and fc.earliest > fc.latest:
-                status = "missed"
-            else:
-                status = status_for_dates(ctx.as_of, fc.recommended, fc.past_due, fc.latest)
-            reason = _next_reason(item, idx + 1, fc, status, done_txt, ctx)
-        else:
-            if fc.latest is not None and fc.earliest > fc.latest:
-                break  # a projected dose that could not fit before its age limit: not planned
-            status = "upcoming"
-            reason = (
-                f"{ordinal(idx + 1).capitalize()} dose, prévue à partir du "
-                f"{french_date(fc.recommended)} si la dose précédente est faite à la date "
-                "recommandée."
-            )
-        missed = status == "missed"
-        rows.append(
-            Row(
-                status=status,
-                dose=idx + 1,
-                # a missed dose keeps only its limit: the other dates no longer apply
-                earliest=None if missed else fc.earliest,
-                recommended=None if missed else fc.recommended,
-                past_due=None if missed else fc.past_due,
-                latest=fc.latest,
-                series=s.name,
-                reason=reason,
-                trace=list(trace) if first_open and not rows else [],
-                nominal_age=_nominal_age(td),
-                title_suffix=td.title,
-            )
-        )
-        if status == "missed" and first_open:
+        if occ is None:
             break
-        projected_prev = max(fc.recommended, ctx.as_of) if first_open else fc.recommended
-        # Later rows are projected as if this dose were given then: skips and intervals
-        # of the following doses see it (a catch-up dose at 11 makes the 11-13 one unneeded).
-        planned = Dose(-1 - idx, projected_prev, "dose prévue", frozenset(item.targets),
-                       item_live, None, None, False)
-        history = [*history, (planned, True)]
-        satisfied[idx] = planned
-        prev = planned
-        first_open = False
-        if td.recurring:
+        rows.append(replace(occ, trace=trace) if state.first_open and not rows else occ)
+        if occ.status == "missed" and state.first_open:
+            break
+        _project(item, ev, state, idx, occ.due)
+        if tds[idx].recurring:
             break
         idx += 1
     if rows and trace and not any(r.trace for r in rows):
-        rows[0].trace = list(trace)  # e.g. the first target dose was skipped
-    if s.boosters is not None and (res.complete or not tds) and first_open:
-        rows.extend(_booster_rows(item, res, ctx, cal, len(tds)))
+        rows[0] = replace(rows[0], trace=trace)  # e.g. the first target dose was skipped
+    boosters = res.series.boosters
+    if boosters is not None and (res.complete or not tds) and state.first_open:
+        rows.extend(_booster_rows(boosters, res, ev.ctx, ev.cal, len(tds)))
     return rows
+
+
+#: ``_open_dose`` says "this target dose is skipped, go to the next one" with this marker.
+_SKIP = Occurrence(status="completed", reason=Reason("series.skip"))
+
+
+def _project(
+    item: Item[SeriesSpec], ev: _Evaluation, state: _Projection, idx: int, due: Due
+) -> None:
+    """Later rows are projected as if dose ``idx`` were given then: skips and intervals of the
+    following doses see it (a catch-up dose at 11 makes the 11-13 one unneeded)."""
+    ctx = ev.ctx
+    recommended = due.recommended or ctx.as_of  # an open dose always has one
+    when = max(recommended, ctx.as_of) if state.first_open else recommended
+    planned = Dose(-1 - idx, when, "dose prévue", frozenset(item.targets), ev.item_live,
+                   None, None, False)
+    state.history = [*state.history, (planned, True)]
+    state.satisfied[idx] = planned
+    state.prev = planned
+    state.projected_prev = when
+    state.first_open = False
+
+
+def _open_dose(
+    item: Item[SeriesSpec], res: SeriesResult, ev: _Evaluation, state: _Projection, idx: int
+) -> Occurrence | None:
+    """The occurrence of open target dose ``idx``, ``_SKIP`` when it is not needed, None when
+    nothing more is planned."""
+    ctx, td = ev.ctx, res.series.doses[idx]
+    ref_date = ctx.as_of if state.first_open else (state.projected_prev or ctx.as_of)
+    skip = (td, "forecast")
+    if skip_applies(*skip, ref_date, ctx.birth, state.history, state.prev, set(ev.completed),
+                    ctx.doses):
+        return _SKIP
+    fc = forecast_dose(td, state.prev, state.satisfied, state.history, ctx, ev.cal,
+                       ev.live_doses, ev.item_live,
+                       prev_date_override=None if state.first_open else state.projected_prev)
+    if state.first_open and fc.earliest > ref_date and skip_applies(
+        *skip, fc.earliest, ctx.birth, state.history, state.prev, set(ev.completed), ctx.doses
+    ):
+        return _SKIP  # CDSi 7.6: the recommendation is validated again at its earliest date
+    if not state.first_open:
+        return _projected(res, td, idx, fc, state, ctx)
+    if res.series.seasons:
+        season = _season_for(res.series.seasons, fc, ctx)
+        if season is None:
+            return None  # no campaign season covers this dose: nothing to propose now
+        fc = _clip_to_season(fc, season)
+    return _next_dose(res, td, idx, fc, ctx)
+
+
+def _next_dose(
+    res: SeriesResult, td: TargetDose, idx: int, fc: Forecast, ctx: Context
+) -> Occurrence:
+    due = Due(fc.earliest, fc.recommended, fc.past_due, fc.latest)
+    missed = fc.latest is not None and fc.earliest > fc.latest
+    status = "missed" if missed else due.status_on(ctx.as_of)
+    reason = Reason.of(
+        "series.next", number=idx + 1, status=status, done=len(res.satisfied),
+        earliest=fc.earliest, recommended=fc.recommended, latest=fc.latest,
+        since=fc.unadjusted_recommended,
+        limit_ahead=fc.latest is not None and fc.latest >= ctx.as_of,
+    )
+    if status == "missed":  # a missed dose keeps only its limit: the other dates no longer apply
+        due = Due(latest=fc.latest)
+    return Occurrence(status=status, dose=idx + 1, due=due, series=res.series.name,
+                      reason=reason, nominal_age=_nominal_age(td), label=_label(td))
+
+
+def _projected(
+    res: SeriesResult, td: TargetDose, idx: int, fc: Forecast, state: _Projection,
+    ctx: Context,
+) -> Occurrence | None:
+    """A later dose, dated as if the previous ones are given when recommended."""
+    if state.projected_prev is not None and fc.earliest <= state.projected_prev:
+        # A projected dose comes after the projected previous one (never the same day),
+        # whatever its own minimum age says; it stays "upcoming", so after as_of too.
+        earliest = max(state.projected_prev + ONE_DAY, ctx.as_of + ONE_DAY)
+        recommended = max(fc.recommended, earliest)
+        past_due = max(fc.past_due, recommended) if fc.past_due is not None else None
+        fc = replace(fc, earliest=earliest, recommended=recommended, past_due=past_due)
+    if fc.latest is not None and fc.earliest > fc.latest:
+        return None  # a projected dose that could not fit before its age limit: not planned
+    return Occurrence(
+        status="upcoming", dose=idx + 1,
+        due=Due(fc.earliest, fc.recommended, fc.past_due, fc.latest),
+        series=res.series.name,
+        reason=Reason.of("series.projected", number=idx + 1, recommended=fc.recommended),
+        nominal_age=_nominal_age(td), label=_label(td),
+    )
 
 
 #: More booster dates than a valid rule can produce (the loader wants a repeat of at least one
@@ -310,12 +329,14 @@ def _season_for(seasons: tuple[Season, ...], fc: Forecast, ctx: Context) -> Seas
     return None
 
 
-def _clip_to_season(fc: Forecast, season: Season) -> None:
-    fc.earliest = max(fc.earliest, season.start)
-    fc.recommended = max(fc.recommended, season.start)
-    fc.latest = season.end if fc.latest is None else min(fc.latest, season.end)
-    if fc.past_due is not None:
-        fc.past_due = max(fc.earliest, min(fc.past_due, fc.latest + ONE_DAY))
+def _clip_to_season(fc: Forecast, season: Season) -> Forecast:
+    earliest = max(fc.earliest, season.start)
+    latest = season.end if fc.latest is None else min(fc.latest, season.end)
+    past_due = fc.past_due
+    if past_due is not None:
+        past_due = max(earliest, min(past_due, latest + ONE_DAY))
+    return replace(fc, earliest=earliest, recommended=max(fc.recommended, season.start),
+                   latest=latest, past_due=past_due)
 
 
 def _next_fixed(
@@ -338,141 +359,92 @@ def _next_fixed(
     return None
 
 
-def _booster_title(birth: dt.date, on: dt.date, fixed: list[dt.date], done: bool) -> str:
+def _booster_title(birth: dt.date, on: dt.date, fixed: list[dt.date], done: bool) -> Reason:
     """An adult booster is named by its age ("rappel de 45 ans"), not by a dose number."""
-    age = completed_years(birth, on)
-    if done:
-        return f"rappel fait à {age} ans"
-    return f"rappel de {age} ans" if on in fixed else f"rappel de rattrapage à {age} ans"
+    state = "done" if done else ("fixed" if on in fixed else "catch_up")
+    return Reason.of("label.booster", age=completed_years(birth, on), state=state)
 
 
 def _booster_rows(
-    item: Item, res: SeriesResult, ctx: Context, cal: Calendar, offset: int
-) -> list[Row]:
+    b: Boosters, res: SeriesResult, ctx: Context, cal: Calendar, offset: int
+) -> list[Occurrence]:
     """Completed boosters, the next one (late-booster rules applied) and the one after it."""
-    b = res.series.boosters
-    assert b is not None
     fixed = _booster_dates(b, ctx.birth, Duration(years=120).add_to(ctx.birth))
-    rows: list[Row] = []
-    number = offset
-    for d in res.boosters_done:
-        number += 1
-        rows.append(
-            Row(
-                status="completed",
-                dose=number,
-                completed_date=d.date,
-                series=res.series.name,
-                reason=f"Rappel fait : {_dose_label(d)}.",
-                nominal_age=Duration(years=completed_years(ctx.birth, d.date)),
-                title_suffix=_booster_title(ctx.birth, d.date, fixed, True),
-            )
+    rows = [
+        Occurrence(
+            status="completed",
+            dose=offset + n,
+            completed_date=d.date,
+            series=res.series.name,
+            reason=Reason.of("booster.done", dose=d.label, date=d.date),
+            nominal_age=Duration(years=completed_years(ctx.birth, d.date)),
+            label=_booster_title(ctx.birth, d.date, fixed, True),
         )
+        for n, d in enumerate(res.boosters_done, start=1)
+    ]
     valid = [e.dose for e in res.evals if e.status == "valid"]
     last = valid[-1].date if valid else None
-    nxt, why = _next_booster_date(b, fixed, last, ctx)
+    nxt, late_gap = _next_booster_date(b, fixed, last, ctx)
     if nxt is None:
         return rows
-    if (
-        b.recent_dose_note
-        and last is not None
-        and b.min_gap is not None
-        and nxt <= b.min_gap.add_to(last)
-    ):
-        why += " " + b.recent_dose_note
-    past_due = schedule.past_due(cal.past_due_after, nxt)
-    status = status_for_dates(ctx.as_of, nxt, past_due, None)
-    last_txt = f"dernière dose le {french_date(last)}" if last else "aucune dose enregistrée"
-    late = " Rappel en retard, à faire dès que possible." if status == "overdue" else ""
-    rows.append(
-        Row(
-            status=status,
-            dose=number + 1,
-            earliest=nxt,
-            recommended=nxt,
-            past_due=past_due,
-            latest=None,
-            series=res.series.name,
-            nominal_age=Duration(years=completed_years(ctx.birth, nxt)),
-            title_suffix=_booster_title(ctx.birth, nxt, fixed, False),
-            reason=(
-                f"Rappel de l'adulte à âge fixe ({_age_words(ctx.birth, nxt)}) ; {last_txt}."
-                + why + late
-            ),
-        )
-    )
+    recent = (b.recent_dose_note if b.recent_dose_note and last is not None
+              and b.min_gap is not None and nxt <= b.min_gap.add_to(last) else None)
+    due = Due.starting(nxt, cal.past_due_after)
+    status = due.status_on(ctx.as_of)
+    number = offset + len(rows)
+    rows.append(Occurrence(
+        status=status, dose=number + 1, due=due, series=res.series.name,
+        nominal_age=Duration(years=completed_years(ctx.birth, nxt)),
+        label=_booster_title(ctx.birth, nxt, fixed, False),
+        reason=Reason.of("booster.next", age=completed_years(ctx.birth, nxt), last=last,
+                         max_gap=late_gap, note=recent, late=status == "overdue"),
+    ))
     # The following fixed age, counted from the day the next booster can really be given.
     done_on = max(nxt, ctx.as_of)
     after = _next_fixed(b, fixed, done_on, ctx.birth)
     if after is not None:
-        rows.append(
-            Row(
-                status="upcoming",
-                dose=number + 2,
-                earliest=after,
-                recommended=after,
-                past_due=schedule.past_due(cal.past_due_after, after),
-                latest=None,
-                series=res.series.name,
-                nominal_age=Duration(years=completed_years(ctx.birth, after)),
-                title_suffix=_booster_title(ctx.birth, after, fixed, False),
-                reason=(
-                    f"Rappel suivant à âge fixe ({_age_words(ctx.birth, after)}), si le "
-                    f"précédent est fait le {french_date(done_on)}."
-                ),
-            )
-        )
+        rows.append(Occurrence(
+            status="upcoming", dose=number + 2, due=Due.starting(after, cal.past_due_after),
+            series=res.series.name,
+            nominal_age=Duration(years=completed_years(ctx.birth, after)),
+            label=_booster_title(ctx.birth, after, fixed, False),
+            reason=Reason.of("booster.following", age=completed_years(ctx.birth, after),
+                             done_on=done_on),
+        ))
     return rows
 
 
 def _next_booster_date(
     b: Boosters, fixed: list[dt.date], last: dt.date | None, ctx: Context
-) -> tuple[dt.date | None, str]:
-    """The date of the next booster and, when the late-booster rule moved it, why."""
+) -> tuple[dt.date | None, Duration | None]:
+    """The date of the next booster and, when the late-booster rule moved it, the gap."""
     if last is None:
         # No dose on record: the booster is the fixed age most recently passed (one dose
         # now), not every fixed age since 25.
         passed = [f for f in fixed if f <= ctx.as_of]
-        return (passed[-1] if passed else (fixed[0] if fixed else None)), ""
+        return (passed[-1] if passed else (fixed[0] if fixed else None)), None
     nxt = _next_fixed(b, fixed, last, ctx.birth)
     if nxt is not None and b.max_gap is not None and nxt > b.max_gap.add_to(last):
         # Gap to the next fixed age too long: a booster is due once max_gap has elapsed.
-        return b.max_gap.add_to(last), (
-            " Le dernier rappel date de plus de "
-            f"{b.max_gap.french()} : un rappel est à faire sans attendre l'âge fixe suivant."
-        )
-    return nxt, ""
+        return b.max_gap.add_to(last), b.max_gap
+    return nxt, None
 
 
-def _age_words(birth: dt.date, on: dt.date) -> str:
-    return f"{completed_years(birth, on)} ans"
-
-
-def _next_reason(
-    item: Item, number: int, fc: Forecast, status: str, done_txt: str, ctx: Context
-) -> str:
-    head = f"{ordinal(number).capitalize()} dose"
-    when = french_date(fc.recommended)
-    if status == "missed":
-        limit = f" ({french_date(fc.latest)})" if fc.latest else ""
-        if fc.latest is not None and fc.latest >= ctx.as_of:
-            return (
-                f"{head} : elle ne peut plus être faite avant l'âge limite{limit}, "
-                f"le délai minimal la repoussant au {french_date(fc.earliest)} ; {done_txt}."
+def check(item: Item[SeriesSpec], tables: Tables) -> None:
+    """Every product a series names exists in the product table of its jurisdiction."""
+    names = {normalise_name(n) for p in tables.products for n in (p.name, *p.aliases)}
+    cvx = {(p.cvx or "").lstrip("0") or "0" for p in tables.products if p.cvx}
+    for ref, field, line in item.spec.product_refs:
+        ok = ref[4:] in cvx if ref.startswith("cvx:") else ref in names
+        if not ok:
+            raise CalendarError(
+                f"unknown product '{ref}' (not in the {tables.jurisdiction} product table)",
+                file=tables.file,
+                line=line,
+                item=item.id,
+                field=field,
+                suggestion=suggest(ref, [p.name for p in tables.products]),
             )
-        return f"{head} non faite et l'âge limite est dépassé{limit} ; {done_txt}."
-    if status == "upcoming":
-        text = f"{head} recommandée à partir du {when} ; {done_txt}."
-    elif status == "overdue":
-        text = (
-            f"{head} en retard : recommandée depuis le {french_date(fc.unadjusted_recommended)}"
-            f", à faire dès que possible ; {done_txt}."
-        )
-    else:
-        text = f"{head} à faire maintenant (recommandée le {when}) ; {done_txt}."
-    if fc.latest is not None:
-        text += f" Au plus tard le {french_date(fc.latest)}."
-    return text
 
 
 register(
@@ -480,6 +452,8 @@ register(
         name="series",
         keys=("series", "vaccine_group", "start_age_basis"),
         parse=parse_series,
-        evaluate=evaluate,
+        plan=plan,
+        check=check,
+        group=lambda spec: spec.vaccine_group.name if spec.vaccine_group else None,
     )
 )

@@ -427,7 +427,7 @@ def evaluate_series(
     )
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Forecast:
     earliest: dt.date
     recommended: dt.date

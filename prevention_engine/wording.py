@@ -1,0 +1,343 @@
+"""Every sentence a person reads in an agenda, keyed by reason code, in French.
+
+Kinds and the core give a ``Reason`` (a code and its parameters); only this module writes
+words. A text changes here and nowhere else, and another language is another table. The
+sentences are the ones clinicians reviewed: change them deliberately (the snapshot test of
+``tests/snapshot`` shows every agenda a change of words touches).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from .conditions import fact_name
+from .dates import Duration, french_age, french_date
+from .schedule import Reason
+
+Text = Callable[[Reason], str]
+
+
+def _date(r: Reason, key: str) -> str:
+    value = r.get(key)
+    if not isinstance(value, dt.date):
+        raise TypeError(f"reason {r.code}: {key} is not a date: {value!r}")
+    return french_date(value)
+
+
+def _facts(r: Reason) -> str:
+    """The facts a person is asked to fill in, by their French names."""
+    missing = r.get("missing", ())
+    return ", ".join(fact_name(m) for m in missing) if isinstance(missing, tuple) else ""
+
+
+def _str(r: Reason, key: str) -> str:
+    return str(r.get(key, ""))
+
+
+def _span(r: Reason) -> str:
+    return f"entre le {_date(r, 'start')} et le {_date(r, 'latest')}"
+
+
+def _duration(r: Reason, key: str) -> str:
+    value = r.get(key)
+    if not isinstance(value, Duration):
+        raise TypeError(f"reason {r.code}: {key} is not a duration: {value!r}")
+    return value.french()
+
+
+def _campaign(r: Reason) -> str:
+    return f"Campagne {_str(r, 'label')} du {_date(r, 'start')} au {_date(r, 'end')}"
+
+
+def _interval(r: Reason) -> str:
+    if r.get("interval") is None:
+        return ""
+    return (f" Dernière dose le {_date(r, 'last')} : délai de {_duration(r, 'interval')} "
+            "à respecter.")
+
+
+#: Screening results as a person reads them.
+RESULT_FR = {
+    "normal": "normal",
+    "negative": "négatif",
+    "abnormal": "anormal",
+    "positive": "positif",
+    "inconclusive": "non interprétable",
+}
+_ASKED = {"method": "le type de test", "result": "le résultat"}
+
+
+def _test(r: Reason) -> str:
+    """"frottis le 3 mars 2024 (résultat : normal)"."""
+    result = r.get("result")
+    text = f"{_str(r, 'test')} le {_date(r, 'date')}"
+    return text + (f" (résultat : {RESULT_FR.get(str(result), str(result))})" if result else "")
+
+
+def _note(r: Reason, key: str = "note") -> str:
+    note = r.get(key)
+    return f" {note}" if note else ""
+
+
+def _optional_duration(r: Reason, key: str) -> str:
+    return _duration(r, key) if r.get(key) is not None else ""
+
+
+def _recurring_next(r: Reason) -> str:
+    why = r.get("why")
+    head = render(why) if isinstance(why, Reason) else ""
+    label = f"Prochain test ({_str(r, 'test')})" if r.get("test") else "Test de dépistage"
+    when = _date(r, "recommended")
+    todo = (f"à faire dès maintenant (recommandé depuis le {when})." if r.get("now")
+            else f"à faire à partir du {when}.")
+    return f"{head} {label} : {todo}"
+
+
+def _asked(r: Reason) -> str:
+    ask = r.get("ask", ())
+    return " et ".join(_ASKED[str(a)] for a in ask) if isinstance(ask, tuple) else ""
+
+
+def _ordinal(r: Reason) -> str:
+    n = r.get("number")
+    return "1re" if n == 1 else f"{n}e"
+
+
+def _head(r: Reason) -> str:
+    return f"{_ordinal(r).capitalize()} dose"
+
+
+def _done(r: Reason) -> str:
+    n = r.get("done", 0)
+    if not isinstance(n, int) or n == 0:
+        return "aucune dose enregistrée"
+    plural = "s" if n > 1 else ""
+    return f"{n} dose{plural} valide{plural} enregistrée{plural}"
+
+
+def _series_next(r: Reason) -> str:
+    """The next dose of a series, by its status."""
+    head, done, status = _head(r), _done(r), r.get("status")
+    limit = f" ({_date(r, 'latest')})" if r.get("latest") is not None else ""
+    if status == "missed":
+        if r.get("limit_ahead"):
+            return (f"{head} : elle ne peut plus être faite avant l'âge limite{limit}, "
+                    f"le délai minimal la repoussant au {_date(r, 'earliest')} ; {done}.")
+        return f"{head} non faite et l'âge limite est dépassé{limit} ; {done}."
+    when = _date(r, "recommended")
+    if status == "upcoming":
+        text = f"{head} recommandée à partir du {when} ; {done}."
+    elif status == "overdue":
+        text = (f"{head} en retard : recommandée depuis le {_date(r, 'since')}, à faire dès "
+                f"que possible ; {done}.")
+    else:
+        text = f"{head} à faire maintenant (recommandée le {when}) ; {done}."
+    return text + (f" Au plus tard le {_date(r, 'latest')}." if limit else "")
+
+
+def _booster_next(r: Reason) -> str:
+    last = f"dernière dose le {_date(r, 'last')}" if r.get("last") else "aucune dose enregistrée"
+    text = f"Rappel de l'adulte à âge fixe ({r.get('age')} ans) ; {last}."
+    if r.get("max_gap") is not None:
+        text += (f" Le dernier rappel date de plus de {_duration(r, 'max_gap')} : un rappel "
+                 "est à faire sans attendre l'âge fixe suivant.")
+    text += _note(r)
+    return text + (" Rappel en retard, à faire dès que possible." if r.get("late") else "")
+
+
+_BOOSTER_TITLES = {
+    "done": "rappel fait à {age} ans",
+    "fixed": "rappel de {age} ans",
+    "catch_up": "rappel de rattrapage à {age} ans",
+}
+
+
+def _started(r: Reason) -> str:
+    """A recommendation younger than the person's age: nothing was due before it started."""
+    optional = bool(r.get("optional"))
+    since = (f"{'Proposition' if optional else 'Recommandation'} en vigueur depuis le "
+             f"{_date(r, 'date')} ({_str(r, 'title')}) : rien n'était dû avant cette date.")
+    status, when = r.get("status"), _date(r, "recommended")
+    if optional and status in ("due", "overdue"):
+        todo = f"Possible depuis le {when}."
+    elif status == "due":
+        todo = f"À faire dès maintenant (recommandé depuis le {when})."
+    elif status == "overdue":
+        todo = f"En retard : recommandé depuis le {when}, à faire dès que possible."
+    elif status == "missed":
+        return f"{since} Période de réalisation close."
+    else:
+        todo = f"À faire à partir du {when}."
+    if r.get("latest") is not None:
+        todo += f" Au plus tard le {_date(r, 'latest')}."
+    return f"{since} {todo}"
+
+
+def _resume(r: Reason) -> str:
+    return f" Possible à partir du {_date(r, 'resume')}." if r.get("resume") else ""
+
+
+_DECLINED = "Vous avez indiqué refuser cette recommandation."
+
+
+def _nested(r: Reason, key: str) -> str:
+    inner = r.get(key)
+    return render(inner) if isinstance(inner, Reason) else ""
+
+
+def _contraindication(r: Reason) -> str:
+    if r.get("text"):
+        return _str(r, "text")
+    if r.get("rule"):
+        return f"situation de contre-indication prévue par la règle « {_str(r, 'rule')} »"
+    return "contre-indication enregistrée"
+
+
+TEXTS: dict[str, Text] = {
+    # -- window kind: something to do once inside a dated window ----------------------------
+    "window.done": lambda r: (
+        f"Fait le {_date(r, 'date')} (période {_str(r, 'label')}, {_span(r)})."
+    ),
+    "window.missed": lambda r: (
+        f"Non fait pendant la période {_str(r, 'label')} ({_span(r)}) : période terminée."
+    ),
+    "window.upcoming": lambda r: f"Prochaine période : {_str(r, 'label')}, {_span(r)}.",
+    "window.due": lambda r: f"À faire pendant la période {_str(r, 'label')}, {_span(r)}.",
+    "window.overdue": lambda r: f"À faire pendant la période {_str(r, 'label')}, {_span(r)}.",
+    # -- campaign kind: one row per running season -------------------------------------------
+    "campaign.needs_data": lambda r: (
+        f"Pour savoir si la campagne {_str(r, 'season')} vous concerne, renseignez {_facts(r)}."
+    ),
+    "campaign.done": lambda r: (
+        f"Fait le {_date(r, 'date')} pendant la campagne {_str(r, 'season')}."
+    ),
+    "campaign.running": lambda r: f"{_campaign(r)}.",
+    "campaign.dose": lambda r: (
+        f"{_campaign(r)} : une dose recommandée pour votre situation.{_interval(r)}"
+    ),
+    "campaign.concerned": lambda r: (
+        f"{_campaign(r)} : vous êtes concerné(e) par cette campagne.{_interval(r)}"
+    ),
+    # -- recurring kind: the next test after the last one ------------------------------------
+    "recurring.none": lambda r: "Aucun test enregistré" + (
+        f" : le programme commence à {_duration(r, 'start_age')}" if r.get("start_age") else ""
+    ) + ".",
+    "recurring.last": lambda r: (
+        f"Dernier test : {_test(r)} ; prochain {_duration(r, 'interval')} après.{_note(r)}"
+    ),
+    "recurring.next": _recurring_next,
+    "recurring.exit": lambda r: f"Dernier test : {_test(r)}. {_str(r, 'text')}",
+    "recurring.ask": lambda r: (
+        f"Dernier test : {_test(r)}. Pour dater le prochain, renseignez {_asked(r)} de ce "
+        f"test.{_note(r)}"
+    ),
+    "recurring.once": lambda r: (
+        f"Fait : {_test(r)}. Recommandé au moins une fois : rien d'autre n'est prévu par le "
+        "programme."
+    ),
+    "recurring.ended": lambda r: (
+        f"Dernier test : {_test(r)}. Le prochain tomberait après la fin du programme "
+        f"({_optional_duration(r, 'stop_age')}) : dépistage organisé terminé."
+    ),
+    # -- series kind: doses of a vaccination series, adult boosters --------------------------
+    "series.done": lambda r: (
+        f"{_head(r)} faite : {_str(r, 'dose')} le {_date(r, 'date')}."
+    ),
+    "series.skipped": lambda r: (
+        f"{_head(r)} non nécessaire compte tenu de l'âge et des doses déjà reçues."
+    ),
+    "series.next": _series_next,
+    "series.projected": lambda r: (
+        f"{_head(r)}, prévue à partir du {_date(r, 'recommended')} si la dose précédente est "
+        "faite à la date recommandée."
+    ),
+    "booster.done": lambda r: f"Rappel fait : {_str(r, 'dose')} le {_date(r, 'date')}.",
+    "booster.next": _booster_next,
+    "booster.following": lambda r: (
+        f"Rappel suivant à âge fixe ({r.get('age')} ans), si le précédent est fait le "
+        f"{_date(r, 'done_on')}."
+    ),
+    # -- titles of an occurrence ("(2e dose)" replaced) ---------------------------------------
+    "label.rule": lambda r: _str(r, "text"),
+    "label.booster": lambda r: _BOOSTER_TITLES[_str(r, "state")].format(age=r.get("age")),
+    # -- common statuses, decided by the core for every kind (status.py) ---------------------
+    "status.declined": lambda r: _DECLINED,
+    "status.declined_over": lambda r: f"{_DECLINED} {_nested(r, 'proposed')}",
+    "status.needs_data": lambda r: (
+        f"Pour savoir si cette recommandation vous concerne, renseignez {_facts(r)}."
+    ),
+    "status.contraindicated": lambda r: f"Contre-indiqué : {_contraindication(r)}.",
+    "status.immune_evidence": lambda r: (
+        f"Immunité documentée ({_str(r, 'evidence')})"
+        + (f" le {_date(r, 'date')}" if r.get("date") else "") + "."
+    ),
+    "status.immune_born_before": lambda r: (
+        f"Personne née avant le {_date(r, 'date')} : considérée comme immunisée."
+    ),
+    "status.not_recommended": lambda r: _str(r, "text") if r.get("text")
+    else "Non recommandé dans votre situation.",
+    # -- steps of the core applied to every kind ---------------------------------------------
+    "started.since": _started,
+    "precaution.postponed": lambda r: f"{_str(r, 'text')}{_resume(r)}",
+    "precaution.ask": lambda r: f"Avant de proposer cette vaccination, renseignez {_facts(r)}.",
+}
+
+
+def render(reason: Reason) -> str:
+    """The French sentence of ``reason`` (an unknown code is a programming error)."""
+    return TEXTS[reason.code](reason)
+
+
+#: How an optional item (strength: optional, a shared decision) is presented.
+OPTIONAL_TEXT = (
+    "À discuter avec votre médecin (proposition possible, pas une recommandation systématique)."
+)
+#: The kinds word a due row as a recommendation; an optional one is a possibility.
+_OPTIONAL_WORDS = (
+    ("à faire dès maintenant (recommandé depuis le", "possible dès maintenant (depuis le"),
+    ("à faire maintenant (recommandée le", "possible maintenant (depuis le"),
+    ("en retard : recommandée depuis le", "possible depuis le"),
+    (", à faire dès que possible", ""),
+    ("à faire à partir du", "possible à partir du"),
+)
+_MANDATORY = {"vaccination": " Vaccination obligatoire.", "other": " Obligatoire."}
+
+
+def item_reason(
+    reason: Reason,
+    *,
+    optional: bool,
+    age: str,
+    mandatory: str | None,
+    note: str | None,
+    review: bool,
+) -> str:
+    """The whole reason of an agenda row: why, the age, the obligation, the rule's note."""
+    text = render(reason)
+    if optional:
+        for old, new in _OPTIONAL_WORDS:
+            text = text.replace(old, new)
+        text = f"{OPTIONAL_TEXT} {text}"
+    text += age
+    if mandatory is not None:
+        text += _MANDATORY[mandatory]
+    if note:
+        text += " " + note
+    if review:
+        text += " Point à confirmer par un clinicien."
+    return text.strip()
+
+
+def age(birth: dt.date, as_of: dt.date) -> str:
+    """" Âge le 1er mars 2025 : 4 mois.", appended to the reasons of open rows."""
+    return f" Âge le {french_date(as_of)} : {french_age(birth, as_of)}."
+
+
+def title(base: str, dose: int | None, occurrence: str | None, label: Reason | None) -> str:
+    """"Rougeole-oreillons-rubéole (2e dose)", "… (rappel de 45 ans)", "… (2025-2026)"."""
+    if dose is not None:
+        if label is not None:
+            return f"{base} ({render(label)})"
+        return f"{base} ({'1re' if dose == 1 else str(dose) + 'e'} dose)"
+    return f"{base} ({occurrence})" if occurrence is not None else base
