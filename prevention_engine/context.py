@@ -51,3 +51,41 @@ class Context:
     @property
     def birth(self) -> dt.date:
         return self.profile.birth_date
+
+    def anchor(self, name: str, conditions: frozenset[str] = frozenset()) -> dt.date | None:
+        """The date a rule counts from, by name (``ANCHORS``); None when the person has none
+        (no current pregnancy, no delivery, no onset recorded)."""
+        return ANCHORS[name](self, conditions)
+
+
+def _birth(ctx: Context, conditions: frozenset[str]) -> dt.date | None:
+    return ctx.profile.birth_date
+
+
+def _lmp(ctx: Context, conditions: frozenset[str]) -> dt.date | None:
+    """First day of the last menstrual period of the current pregnancy."""
+    return ctx.pregnancy.start if ctx.pregnancy is not None else None
+
+
+def _delivery(ctx: Context, conditions: frozenset[str]) -> dt.date | None:
+    """End date of the latest pregnancy ended on or before the assessment date."""
+    ends = [p.end_date for p in ctx.profile.pregnancies
+            if p.end_date is not None and p.end_date <= ctx.as_of]
+    return max(ends) if ends else None
+
+
+def _onset(ctx: Context, conditions: frozenset[str]) -> dt.date | None:
+    """The latest recorded onset (``since``) of one of ``conditions``, up to the assessment
+    date (a diagnosis, an episode)."""
+    onsets = [c.since for c in ctx.profile.conditions
+              if c.since is not None and c.since <= ctx.as_of and c.name in conditions]
+    return max(onsets) if onsets else None
+
+
+#: The anchors rules may count from; a new anchor is one function here.
+ANCHORS: dict[str, Callable[[Context, frozenset[str]], dt.date | None]] = {
+    "birth": _birth,
+    "lmp": _lmp,
+    "delivery": _delivery,
+    "onset": _onset,
+}

@@ -63,16 +63,8 @@ def _resume_date(p: Precaution, ctx: Context) -> dt.date | None:
     known and the day is still ahead (the rule's reason already says it in words otherwise)."""
     if p.until_after is None:
         return None
-    anchor: dt.date | None = None
-    if p.until_from == "delivery":
-        ends = [x.end_date for x in ctx.profile.pregnancies
-                if x.end_date is not None and x.end_date <= ctx.as_of]
-        anchor = max(ends) if ends else None
-    else:
-        onsets = [c.since for c in ctx.profile.conditions
-                  if c.since is not None and c.since <= ctx.as_of
-                  and c.name in p.until_conditions]
-        anchor = max(onsets) if onsets else None
+    anchor = (ctx.anchor("delivery") if p.until_from == "delivery"
+              else ctx.anchor("onset", frozenset(p.until_conditions)))
     if anchor is None:
         return None
     resume = p.until_after.add_to(anchor)

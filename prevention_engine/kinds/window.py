@@ -79,22 +79,9 @@ def parse_window(r: Reader, names: set[str]) -> WindowSpec:
     return WindowSpec(anchor, tuple(windows), methods, r.duration("past_due_after"))
 
 
-def _anchor(spec: WindowSpec, ctx: Context) -> dt.date | None:
-    if spec.anchor == "birth":
-        return ctx.birth
-    if spec.anchor == "lmp":
-        return ctx.pregnancy.start if ctx.pregnancy is not None else None
-    ended = [
-        p.end_date
-        for p in ctx.profile.pregnancies
-        if p.end_date is not None and p.end_date <= ctx.as_of
-    ]
-    return max(ended) if ended else None
-
-
 def plan(item: Item[WindowSpec], ctx: Context, cal: Calendar) -> list[Occurrence]:
     spec = item.spec
-    anchor = _anchor(spec, ctx)
+    anchor = ctx.anchor(spec.anchor)
     if anchor is None:
         return []
     targets = frozenset(item.targets)

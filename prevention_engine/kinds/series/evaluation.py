@@ -171,7 +171,7 @@ def _interval_ref(
         if iv.ref_observation == "lmp":
             return ctx.pregnancy.start if ctx.pregnancy is not None else None
         if iv.ref_observation == "delivery":
-            return _last_delivery(ctx)
+            return ctx.anchor("delivery")
         return ctx.birth
     if iv.ref == "condition":
         onsets = [
@@ -199,16 +199,6 @@ def _preceded(iv: Interval, ref: dt.date | None, ctx: Context) -> bool:
     return ref is not None and any(
         d.date < ref and _matches_any(d, iv.preceded_by) for d in ctx.doses
     )
-
-
-def _last_delivery(ctx: Context) -> dt.date | None:
-    """End date of the latest pregnancy ended on or before the assessment date."""
-    ends = [
-        p.end_date
-        for p in ctx.profile.pregnancies
-        if p.end_date is not None and p.end_date <= ctx.as_of
-    ]
-    return max(ends) if ends else None
 
 
 def _resolved_intervals(
