@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from . import wording
+from . import notices, wording
 from .agenda import (
     STATUS_ORDER,
     Agenda,
@@ -32,7 +32,7 @@ from .jsonin import loads
 from .kinds import KINDS, Tables
 from .precautions import hold_rows
 from .products import ProductIndex, resolve
-from .profile import PREGNANCY_LIMIT, Profile
+from .profile import Profile
 from .recommendation_start import not_before
 from .registry import Registry
 from .schedule import Occurrence
@@ -82,22 +82,41 @@ def _check_arguments(
         raise InputError(f"jurisdiction must be a code such as 'FR', not {jurisdiction!r}")
 
 
-#: A pregnancy recorded before this age is taken as a data error worth a warning.
-MIN_PREGNANCY_AGE = Duration(years=10)
+def _check_as_of(as_of: object) -> None:
+    if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
+        raise TypeError("as_of must be a datetime.date")
+    if not (MIN_AS_OF <= as_of <= MAX_AS_OF):
+        raise InputError(
+            f"the assessment date {as_of.isoformat()} is outside "
+            f"{MIN_AS_OF.isoformat()}..{MAX_AS_OF.isoformat()}"
+        )
 
 
-def implausible_facts(profile: Profile) -> list[str]:
-    """Warnings (French, for the reader of the agenda) about facts that are probably mistakes:
-    they are still used as given, but never silently."""
-    out: list[str] = []
-    for i, preg in enumerate(profile.pregnancies):
-        if profile.sex == "male":
-            out.append(f"pregnancies[{i}]: grossesse enregistrée pour une personne de sexe "
-                       "masculin : vérifiez le profil")
-        if preg.start < MIN_PREGNANCY_AGE.add_to(profile.birth_date):
-            out.append(f"pregnancies[{i}]: grossesse commencée avant l'âge de 10 ans : "
-                       "vérifiez les dates")
-    return out
+def _profile_on(profile: Profile | Mapping[str, Any], as_of: dt.date) -> Profile:
+    if not isinstance(profile, Profile):
+        profile = Profile.model_validate(profile)
+    if profile.birth_date > as_of:
+        raise ProfileError(
+            "the birth date is after the assessment date",
+            field="birth_date",
+            value=profile.birth_date.isoformat(),
+        )
+    return profile
+
+
+def _context(profile: Profile, as_of: dt.date, doses: tuple[Dose, ...]) -> Context:
+    """The facts of one evaluation, derived once and shared by every rule."""
+    procedures = sorted((p for p in profile.procedures if p.date <= as_of),
+                        key=lambda p: (p.date, p.target))
+    return Context(
+        profile=profile,
+        as_of=as_of,
+        doses=doses,
+        conditions=profile.condition_names(as_of),
+        pregnancy=profile.current_pregnancy(as_of),
+        procedures=tuple(procedures),
+        age_text=wording.age(profile.birth_date, as_of),
+    )
 
 
 def bundled_rules_dir() -> Path:
@@ -215,116 +234,21 @@ class Engine:
         ``rules_date`` (default ``as_of``) picks the calendar versions and product tables in
         force on that date, e.g. to replay an old assessment date under the current rules.
         """
-        if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
-            raise TypeError("as_of must be a datetime.date")
+        _check_as_of(as_of)
         _check_arguments(calendars, rules_date, horizon, jurisdiction)
-        if not (MIN_AS_OF <= as_of <= MAX_AS_OF):
-            raise InputError(
-                f"the assessment date {as_of.isoformat()} is outside "
-                f"{MIN_AS_OF.isoformat()}..{MAX_AS_OF.isoformat()}"
-            )
-        if not isinstance(profile, Profile):
-            profile = Profile.model_validate(profile)
-        if profile.birth_date > as_of:
-            raise ProfileError(
-                "the birth date is after the assessment date",
-                field="birth_date",
-                value=profile.birth_date.isoformat(),
-            )
+        profile = _profile_on(profile, as_of)
         country = profile.residence.country
         juris = jurisdiction or ("US" if country == "US" else "FR")
-        cal_ids = list(calendars) if calendars is not None else None
-        if cal_ids is not None:
-            known = {c.id for c in self.registry.calendars}
-            for cid in cal_ids:
-                if cid not in known:
-                    hint = suggest(cid, sorted(known))
-                    raise InputError(
-                        f"unknown calendar '{cid}'" + (f" (did you mean '{hint}'?)" if hint else "")
-                    )
-        warnings: list[str] = []
+        cal_ids = self._calendar_ids(calendars)
         rules_on = rules_date or as_of
         cals = self.registry.in_force(rules_on, juris, cal_ids)
-        in_force_ids = {c.id for c in cals}
-        wanted_ids = set(cal_ids) if cal_ids is not None else {
-            c.id for c in self.registry.calendars if c.jurisdiction == juris
-        }
-        for cid in sorted(wanted_ids - in_force_ids):
-            # e.g. an assessment before the first encoded edition: say so, never stay silent
-            warnings.append(
-                f"calendrier {cid} : aucune version en vigueur le {rules_on.isoformat()}"
-            )
-        if not cals:  # never a silently empty agenda
-            warnings.append(
-                f"aucun calendrier en vigueur le {rules_on.isoformat()} pour la juridiction "
-                f"{juris} : agenda vide"
-            )
-        warnings += implausible_facts(profile)
-        for i, preg in enumerate(profile.pregnancies):
-            if preg.end_date is None and as_of >= preg.start + PREGNANCY_LIMIT:
-                warnings.append(
-                    f"pregnancies[{i}]: grossesse sans date de fin commencée il y a plus de "
-                    "45 semaines : considérée comme terminée, renseignez end_date"
-                )
-        tables = [
-            self._indexes[(t.id, t.version)] for t in self.registry.tables_in_force(rules_on, juris)
-        ]
-        if not tables:
-            tables = [self._indexes[(t.id, t.version)] for t in self._tables_for(juris)]
-        doses: list[Dose] = []
-        for i, imm in enumerate(profile.immunizations):
-            if imm.date > as_of:
-                warnings.append(
-                    f"immunizations[{i}]: dose datée après le {as_of.isoformat()} : ignorée"
-                )
-                continue
-            dose, warn = resolve(i, imm, tables)
-            if warn:
-                warnings.append(warn)
-            if dose is not None:
-                doses.append(dose)
-        doses.sort(key=lambda d: (d.date, d.index))
-        for i, c in enumerate(profile.conditions):
-            if c.name is None:
-                warnings.append(f"conditions[{i}]: code CIM-10 non reconnu : ignoré")
+        warnings = self._calendar_warnings(cals, cal_ids, juris, rules_on)
+        warnings += notices.implausible(profile) + notices.dated_after(profile, as_of)
         if jurisdiction is None and country not in FRENCH_COUNTRIES and country != "US":
-            warnings.append(
-                f"pays de résidence {country} : pas de calendrier propre, calendrier français "
-                "appliqué"
-            )
-        for i, obs in enumerate(profile.observations):
-            if obs.date > as_of:
-                warnings.append(
-                    f"observations[{i}]: mesure datée après le {as_of.isoformat()} : ignorée"
-                )
-        for i, proc in enumerate(profile.procedures):
-            if proc.date > as_of:
-                warnings.append(
-                    f"procedures[{i}]: examen daté après le {as_of.isoformat()} : ignoré"
-                )
-        for i, d in enumerate(profile.declined):
-            if not any(d.item in self._item_ids[(c.id, c.version)] for c in cals):
-                item_ids = {x for c in cals for x in self._item_ids[(c.id, c.version)]}
-                hint = suggest(d.item, sorted(item_ids))
-                warnings.append(
-                    f"declined[{i}]: recommandation « {d.item} » inconnue"
-                    + (f" (vouliez-vous dire « {hint} » ?)" if hint else "")
-                    + " : refus non appliqué"
-                )
-        ctx = Context(
-            profile=profile,
-            as_of=as_of,
-            doses=tuple(doses),
-            conditions=profile.condition_names(as_of),
-            pregnancy=profile.current_pregnancy(as_of),
-            procedures=tuple(
-                sorted(
-                    (p for p in profile.procedures if p.date <= as_of),
-                    key=lambda p: (p.date, p.target),
-                )
-            ),
-        )
-        ctx.age_text = wording.age(profile.birth_date, as_of)
+            warnings.append(wording.warning("no_calendar_for_country", country=country))
+        doses = self._doses(profile, as_of, rules_on, juris, warnings)
+        warnings += self._unknown_declined(profile, cals)
+        ctx = _context(profile, as_of, doses)
         items: list[AgendaItem] = []
         for cal in cals:
             ctx.risk_groups = cal.risk_groups
@@ -333,15 +257,71 @@ class Engine:
                 for row in self._evaluate_item(item, ctx, cal):
                     items.append(self._to_agenda_item(row, item, cal, ctx, trace))
         items.sort(key=_sort_key)
-        notifications = self._notifications(items, profile, as_of, horizon)
         return Agenda(
             person_id=profile.id,
             as_of=as_of,
             calendars=[self._calendar_refs[(c.id, c.version)] for c in cals],
             items=items,
-            notifications=notifications,
+            notifications=self._notifications(items, profile, as_of, horizon),
             warnings=sorted(set(warnings)),
         )
+
+    def _calendar_ids(self, calendars: Iterable[str] | None) -> list[str] | None:
+        """The calendar ids asked for, each known (an unknown id is an error, with a hint)."""
+        if calendars is None:
+            return None
+        cal_ids = list(calendars)
+        known = {c.id for c in self.registry.calendars}
+        for cid in cal_ids:
+            if cid not in known:
+                hint = suggest(cid, sorted(known))
+                raise InputError(
+                    f"unknown calendar '{cid}'" + (f" (did you mean '{hint}'?)" if hint else "")
+                )
+        return cal_ids
+
+    def _calendar_warnings(
+        self, cals: list[Calendar], cal_ids: list[str] | None, juris: str, rules_on: dt.date
+    ) -> list[str]:
+        """A calendar asked for (or of the jurisdiction) with no version in force is said, and
+        an empty agenda is never silent."""
+        in_force_ids = {c.id for c in cals}
+        wanted_ids = set(cal_ids) if cal_ids is not None else {
+            c.id for c in self.registry.calendars if c.jurisdiction == juris
+        }
+        out = [wording.warning("calendar_not_in_force", calendar=cid, date=rules_on)
+               for cid in sorted(wanted_ids - in_force_ids)]
+        if not cals:
+            out.append(wording.warning("no_calendar", date=rules_on, jurisdiction=juris))
+        return out
+
+    def _doses(
+        self, profile: Profile, as_of: dt.date, rules_on: dt.date, juris: str,
+        warnings: list[str],
+    ) -> tuple[Dose, ...]:
+        """The recorded immunizations resolved through the product tables in force."""
+        tables = [
+            self._indexes[(t.id, t.version)] for t in self.registry.tables_in_force(rules_on, juris)
+        ] or [self._indexes[(t.id, t.version)] for t in self._tables_for(juris)]
+        doses: list[Dose] = []
+        for i, imm in enumerate(profile.immunizations):
+            if imm.date > as_of:
+                continue  # said by notices.dated_after
+            dose, warn = resolve(i, imm, tables)
+            if warn:
+                warnings.append(warn)
+            if dose is not None:
+                doses.append(dose)
+        return tuple(sorted(doses, key=lambda d: (d.date, d.index)))
+
+    def _unknown_declined(self, profile: Profile, cals: list[Calendar]) -> list[str]:
+        """A refusal of an item no calendar in force has is said, not silently dropped."""
+        item_ids = {x for c in cals for x in self._item_ids[(c.id, c.version)]}
+        return [
+            wording.warning("unknown_declined", index=i, item=d.item,
+                            hint=suggest(d.item, sorted(item_ids)))
+            for i, d in enumerate(profile.declined) if d.item not in item_ids
+        ]
 
     def evaluate_many(
         self,

@@ -341,3 +341,34 @@ def title(base: str, dose: int | None, occurrence: str | None, label: Reason | N
             return f"{base} ({render(label)})"
         return f"{base} ({'1re' if dose == 1 else str(dose) + 'e'} dose)"
     return f"{base} ({occurrence})" if occurrence is not None else base
+
+
+#: Warnings of an agenda (for the person or service reading it); ``{index}`` is the position
+#: of the record in the profile.
+WARNINGS = {
+    "calendar_not_in_force": "calendrier {calendar} : aucune version en vigueur le {date}",
+    "no_calendar": "aucun calendrier en vigueur le {date} pour la juridiction {jurisdiction} : "
+    "agenda vide",
+    "no_calendar_for_country": "pays de résidence {country} : pas de calendrier propre, "
+    "calendrier français appliqué",
+    "immunization_after": "immunizations[{index}]: dose datée après le {date} : ignorée",
+    "observation_after": "observations[{index}]: mesure datée après le {date} : ignorée",
+    "procedure_after": "procedures[{index}]: examen daté après le {date} : ignoré",
+    "unknown_condition": "conditions[{index}]: code CIM-10 non reconnu : ignoré",
+    "open_pregnancy": "pregnancies[{index}]: grossesse sans date de fin commencée il y a plus "
+    "de 45 semaines : considérée comme terminée, renseignez end_date",
+    "pregnancy_male": "pregnancies[{index}]: grossesse enregistrée pour une personne de sexe "
+    "masculin : vérifiez le profil",
+    "pregnancy_too_young": "pregnancies[{index}]: grossesse commencée avant l'âge de 10 ans : "
+    "vérifiez les dates",
+    "unknown_declined": "declined[{index}]: recommandation « {item} » inconnue{hint} : refus "
+    "non appliqué",
+}
+
+
+def warning(code: str, **params: object) -> str:
+    """A warning of the agenda; dates are written ISO (they name the assessment date)."""
+    values = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in params.items()}
+    if code == "unknown_declined":
+        values["hint"] = f" (vouliez-vous dire « {params['hint']} » ?)" if params["hint"] else ""
+    return WARNINGS[code].format(**values)

@@ -1,0 +1,45 @@
+"""Warnings about the facts of a profile that are probably mistakes or cannot be used.
+
+They are still reported, never silently dropped: a dose dated after the assessment date is
+ignored *and said*, a pregnancy without an end date after 45 weeks is taken as ended *and
+said*. The words are in ``wording.WARNINGS``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from . import wording
+from .dates import Duration
+from .profile import PREGNANCY_LIMIT, Profile
+
+#: A pregnancy recorded before this age is taken as a data error worth a warning.
+MIN_PREGNANCY_AGE = Duration(years=10)
+
+
+def implausible(profile: Profile) -> list[str]:
+    """Facts that are probably mistakes: still used as given, but never silently."""
+    out: list[str] = []
+    for i, preg in enumerate(profile.pregnancies):
+        if profile.sex == "male":
+            out.append(wording.warning("pregnancy_male", index=i))
+        if preg.start < MIN_PREGNANCY_AGE.add_to(profile.birth_date):
+            out.append(wording.warning("pregnancy_too_young", index=i))
+    return out
+
+
+def dated_after(profile: Profile, as_of: dt.date) -> list[str]:
+    """Records dated after the assessment date (ignored), unusable codes, open pregnancies
+    past their limit."""
+    out = [wording.warning("immunization_after", index=i, date=as_of)
+           for i, imm in enumerate(profile.immunizations) if imm.date > as_of]
+    out += [wording.warning("observation_after", index=i, date=as_of)
+            for i, obs in enumerate(profile.observations) if obs.date > as_of]
+    out += [wording.warning("procedure_after", index=i, date=as_of)
+            for i, proc in enumerate(profile.procedures) if proc.date > as_of]
+    out += [wording.warning("unknown_condition", index=i)
+            for i, c in enumerate(profile.conditions) if c.name is None]
+    out += [wording.warning("open_pregnancy", index=i)
+            for i, preg in enumerate(profile.pregnancies)
+            if preg.end_date is None and as_of >= preg.start + PREGNANCY_LIMIT]
+    return out
