@@ -28,12 +28,12 @@ from .context import Context, Dose
 from .dates import Duration
 from .errors import InputError, PreventionError, ProfileError
 from .findings import Findings
-from .jsonin import loads
 from .kinds import KINDS, Tables
 from .precautions import hold_rows
 from .products import ProductIndex, resolve
 from .profile import Profile
 from .recommendation_start import not_before
+from .records import Record, parsed, record_id, to_profile
 from .registry import Registry
 from .schedule import Occurrence
 from .status import decide
@@ -325,7 +325,7 @@ class Engine:
 
     def evaluate_many(
         self,
-        profiles: Iterable[Profile | Mapping[str, Any] | str | bytes],
+        profiles: Iterable[Record],
         as_of: dt.date,
         **kwargs: Any,
     ) -> Iterator[Agenda | Rejected]:
@@ -333,19 +333,15 @@ class Engine:
         for i, raw in enumerate(profiles):
             pid = None
             try:
-                if isinstance(raw, str | bytes):
-                    raw = loads(raw)
-                if isinstance(raw, Profile):
-                    profile = raw
-                else:
-                    pid = raw.get("id") if isinstance(raw, Mapping) else None
-                    profile = Profile.model_validate(raw)
+                data = parsed(raw)
+                pid = record_id(data)
+                profile = to_profile(data)
                 pid = profile.id
                 yield self.evaluate(profile, as_of, **kwargs)
             except PreventionError as exc:
-                yield Rejected(i, pid if isinstance(pid, str) else None, str(exc))
+                yield Rejected(i, pid, str(exc))
             except (ArithmeticError, ValueError) as exc:  # a date computation out of range
-                yield Rejected(i, pid if isinstance(pid, str) else None,
+                yield Rejected(i, pid,
                                f"cannot evaluate this profile: {type(exc).__name__}: {exc}")
 
     # -- internals -------------------------------------------------------------------------
