@@ -39,10 +39,6 @@ from .schedule import Occurrence
 from .status import decide
 from .vocabulary import suggest
 
-#: French overseas departments and collectivities follow the French calendar.
-FRENCH_COUNTRIES = frozenset(
-    {"FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "NC", "PF", "WF"}
-)
 DEFAULT_HORIZON = Duration(days=30)
 #: Assessment dates the engine accepts: rules add up to ~120 years to dates, and a date beyond
 #: these bounds is a caller's mistake rather than an assessment.
@@ -238,14 +234,16 @@ class Engine:
         _check_arguments(calendars, rules_date, horizon, jurisdiction)
         profile = _profile_on(profile, as_of)
         country = profile.residence.country
-        juris = jurisdiction or ("US" if country == "US" else "FR")
+        juris, by_default = (jurisdiction, False) if jurisdiction else \
+            self.registry.jurisdiction_for(country)
         cal_ids = self._calendar_ids(calendars)
         rules_on = rules_date or as_of
         cals = self.registry.in_force(rules_on, juris, cal_ids)
         warnings = self._calendar_warnings(cals, cal_ids, juris, rules_on)
         warnings += notices.implausible(profile) + notices.dated_after(profile, as_of)
-        if jurisdiction is None and country not in FRENCH_COUNTRIES and country != "US":
-            warnings.append(wording.warning("no_calendar_for_country", country=country))
+        if by_default:
+            warnings.append(wording.warning("no_calendar_for_country", country=country,
+                                            jurisdiction=juris))
         doses = self._doses(profile, as_of, rules_on, juris, warnings)
         warnings += self._unknown_declined(profile, cals)
         ctx = _context(profile, as_of, doses)

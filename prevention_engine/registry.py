@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .calendar.loader import load_file, rule_files
-from .calendar.model import Calendar, ProductTable
+from .calendar.model import Calendar, Jurisdiction, ProductTable
 from .errors import CalendarError
 
 
@@ -17,20 +17,42 @@ from .errors import CalendarError
 class Registry:
     calendars: tuple[Calendar, ...]
     tables: tuple[ProductTable, ...]
+    #: from ``jurisdictions.yaml``; none loaded: each country is its own jurisdiction
+    jurisdictions: tuple[Jurisdiction, ...] = ()
 
     @classmethod
     def load(cls, paths: Iterable[Path]) -> Registry:
         calendars: list[Calendar] = []
         tables: list[ProductTable] = []
+        jurisdictions: list[Jurisdiction] = []
         for f in rule_files(list(paths)):
             loaded = load_file(f)
             if isinstance(loaded, Calendar):
                 calendars.append(loaded)
-            else:
+            elif isinstance(loaded, ProductTable):
                 tables.append(loaded)
-        reg = cls(tuple(calendars), tuple(tables))
+            elif jurisdictions:
+                raise CalendarError("jurisdictions are already defined in "
+                                    f"{jurisdictions[0].file}", file=str(f), line=1)
+            else:
+                jurisdictions.extend(loaded)
+        reg = cls(tuple(calendars), tuple(tables), tuple(jurisdictions))
         reg.check_versions()
         return reg
+
+    def jurisdiction_for(self, country: str) -> tuple[str, bool]:
+        """The jurisdiction whose calendars apply in ``country``, and whether it is only the
+        default (the country has no calendar of its own: the agenda says so)."""
+        for j in self.jurisdictions:
+            if country in j.countries:
+                return j.code, False
+        default = next((j.code for j in self.jurisdictions if j.default), None)
+        if default is not None:
+            return default, True
+        codes = sorted({c.jurisdiction for c in self.calendars})
+        if country in codes or not codes:
+            return country, False
+        return codes[0], True
 
     def check_versions(self) -> None:
         """Two versions of one calendar may not share a version string or overlap in time."""

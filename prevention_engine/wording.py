@@ -350,7 +350,7 @@ WARNINGS = {
     "no_calendar": "aucun calendrier en vigueur le {date} pour la juridiction {jurisdiction} : "
     "agenda vide",
     "no_calendar_for_country": "pays de résidence {country} : pas de calendrier propre, "
-    "calendrier français appliqué",
+    "calendrier {jurisdiction_name} appliqué",
     "immunization_after": "immunizations[{index}]: dose datée après le {date} : ignorée",
     "observation_after": "observations[{index}]: mesure datée après le {date} : ignorée",
     "procedure_after": "procedures[{index}]: examen daté après le {date} : ignoré",
@@ -366,9 +366,15 @@ WARNINGS = {
 }
 
 
+_JURISDICTION_NAMES = {"FR": "français", "US": "des États-Unis"}
+
+
 def warning(code: str, **params: object) -> str:
     """A warning of the agenda; dates are written ISO (they name the assessment date)."""
     values = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in params.items()}
+    if code == "no_calendar_for_country":
+        values["jurisdiction_name"] = _JURISDICTION_NAMES.get(str(params["jurisdiction"]),
+                                                              str(params["jurisdiction"]))
     if code == "unknown_declined":
         values["hint"] = f" (vouliez-vous dire « {params['hint']} » ?)" if params["hint"] else ""
     return WARNINGS[code].format(**values)

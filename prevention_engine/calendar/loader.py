@@ -20,6 +20,7 @@ from .model import (
     Calendar,
     Immunity,
     Item,
+    Jurisdiction,
     LiveConflict,
     Precaution,
     Product,
@@ -408,8 +409,8 @@ def parse_product_table(data: Any, file: str) -> ProductTable:
     )
 
 
-def load_file(path: Path) -> Calendar | ProductTable:
-    """Load one rule file (a calendar version or a product table)."""
+def load_file(path: Path) -> Calendar | ProductTable | tuple[Jurisdiction, ...]:
+    """Load one rule file (a calendar version, a product table or the jurisdictions)."""
     file = str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -422,7 +423,9 @@ def load_file(path: Path) -> Calendar | ProductTable:
         raise CalendarError("a predicate or list is nested too deeply", file=file) from None
 
 
-def _parse_document(data: Any, file: str) -> Calendar | ProductTable:
+def _parse_document(
+    data: Any, file: str
+) -> Calendar | ProductTable | tuple[Jurisdiction, ...]:
     if not isinstance(data, LocDict):
         raise CalendarError(
             "a rule file is a mapping with 'calendar' or 'table'", file=file, line=1
@@ -431,7 +434,29 @@ def _parse_document(data: Any, file: str) -> Calendar | ProductTable:
         return parse_product_table(data, file)
     if "calendar" in data:
         return parse_calendar(data, file)
-    raise CalendarError("a rule file starts with 'calendar:' or 'table:'", file=file, line=1)
+    if "jurisdictions" in data:
+        return parse_jurisdictions(data, file)
+    raise CalendarError(
+        "a rule file starts with 'calendar:', 'table:' or 'jurisdictions:'", file=file, line=1
+    )
+
+
+def parse_jurisdictions(data: LocDict, file: str) -> tuple[Jurisdiction, ...]:
+    """The countries each jurisdiction's calendars apply to; exactly one is the default."""
+    r = Reader(data, file)
+    r.check_keys(["jurisdictions"], required=["jurisdictions"])
+    out: list[Jurisdiction] = []
+    for jr in r.children("jurisdictions"):
+        jr.check_keys(["code", "title", "countries", "default"], required=["code", "countries"])
+        countries = frozenset(jr.str_list("countries"))
+        taken = [j.code for j in out if j.countries & countries]
+        if taken:
+            raise jr.error(f"a country is already listed by jurisdiction {taken[0]}", "countries")
+        out.append(Jurisdiction(jr.req_str("code"), countries, jr.get_bool("default", False),
+                                file))
+    if sum(j.default for j in out) != 1:
+        raise r.error("exactly one jurisdiction is the default", "jurisdictions")
+    return tuple(out)
 
 
 def rule_files(paths: list[Path]) -> list[Path]:

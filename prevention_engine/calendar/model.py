@@ -168,3 +168,14 @@ class ProductTable:
 
     def in_force(self, on: dt.date) -> bool:
         return self.in_force_from <= on and (self.in_force_to is None or on <= self.in_force_to)
+
+
+@dataclass(frozen=True, slots=True)
+class Jurisdiction:
+    """A set of calendars (those whose ``jurisdiction`` is ``code``) and the countries of
+    residence they apply to; the ``default`` one applies to any other country, with a warning."""
+
+    code: str
+    countries: frozenset[str]
+    default: bool
+    file: str
