@@ -27,7 +27,7 @@ from .model import (
     ProductTable,
     RecommendedFrom,
 )
-from .reader import Reader, read_source
+from .reader import Reader, read_source, req_source
 from .yamlsrc import LocDict, load_yaml
 
 CALENDAR_KEYS = (
@@ -121,10 +121,7 @@ def _recommended_from(r: Reader, names: set[str]) -> tuple[RecommendedFrom, ...]
     out = []
     for f in entries:
         f.check_keys(["date", "source", "when"], required=["date", "source"])
-        day = f.get_date("date", required=True)
-        source = read_source(f)
-        assert day is not None and source is not None
-        out.append(RecommendedFrom(day, source, _pred(f, "when", names)))
+        out.append(RecommendedFrom(f.req_date("date"), req_source(f), _pred(f, "when", names)))
     return tuple(out)
 
 
@@ -188,8 +185,7 @@ def _parse_item(r: Reader, names: set[str], seen: dict[str, int]) -> Item[object
             im.get_bool("ask", False),
         )
     review, review_reason = _review(r)
-    source = read_source(r)
-    assert source is not None
+    source = req_source(r)
     spec = kind.parse(r, names)
     return Item(
         id=item_id,
@@ -227,8 +223,7 @@ def _precautions(r: Reader, names: set[str]) -> tuple[Precaution, ...]:
     out = []
     for c in r.children("precautions"):
         c.check_keys(["when", "reason", "source", "until"], required=["when", "reason"])
-        when = _pred(c, "when", names)
-        assert when is not None
+        when = compile_predicate(c.data["when"], c, "when", names)
         anchor, conditions, after = _until(c)
         out.append(
             Precaution(
@@ -281,8 +276,7 @@ def parse_calendar(data: Any, file: str) -> Calendar:
             "version",
         )
     start, end = _in_force(r)
-    source = read_source(r)
-    assert source is not None
+    source = req_source(r)
     defaults = r.child("defaults") if r.has("defaults") else None
     past_due_after = None
     if defaults is not None:
@@ -292,11 +286,11 @@ def parse_calendar(data: Any, file: str) -> Calendar:
     if not isinstance(raw_groups, dict):
         raise r.error("risk_groups is a mapping of name: predicate", "risk_groups")
     names = set(raw_groups)
-    groups_reader = r.child("risk_groups", raw_groups) if raw_groups else None
-    risk_groups: dict[str, Pred] = {}
-    for name, node in raw_groups.items():
-        assert groups_reader is not None
-        risk_groups[name] = compile_predicate(node, groups_reader, name, names)
+    groups_reader = r.child("risk_groups", raw_groups)
+    risk_groups: dict[str, Pred] = {
+        name: compile_predicate(node, groups_reader, name, names)
+        for name, node in raw_groups.items()
+    }
     items_raw = r.raw("items")
     if not isinstance(items_raw, list):
         raise r.error("items is a list of rules", "items")
@@ -307,8 +301,7 @@ def parse_calendar(data: Any, file: str) -> Calendar:
     for cr in r.children("live_conflicts"):
         cr.check_keys(["previous", "current", "begin", "min_end", "end"],
                       required=["previous", "current", "end"])
-        conflict_end = cr.duration("end", required=True)
-        assert conflict_end is not None
+        conflict_end = cr.req_duration("end")
         conflicts.append(
             LiveConflict(
                 previous=frozenset(product_key(p) for p in cr.str_list("previous")),

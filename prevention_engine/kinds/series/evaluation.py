@@ -164,8 +164,7 @@ def _interval_ref(
     if iv.ref == "previous":
         return prev.date if prev is not None else None
     if iv.ref == "dose":
-        assert iv.ref_dose is not None
-        d = satisfied.get(iv.ref_dose - 1)
+        d = satisfied.get(iv.ref_dose - 1) if iv.ref_dose is not None else None
         return d.date if d is not None else None
     if iv.ref == "observation":
         if iv.ref_observation == "lmp":

@@ -429,9 +429,7 @@ def _target_dose(r: Reader, number: int) -> TargetDose:
     if r.has("season"):
         sr = r.child("season")
         sr.check_keys(["start", "end"], required=["start"])
-        start = sr.get_date("start", required=True)
-        assert start is not None
-        dated_season = (start, sr.get_date("end"))
+        dated_season = (sr.req_date("start"), sr.get_date("end"))
     ages, dated_ages = _ages(r)
     return TargetDose(
         number=number,
