@@ -50,7 +50,6 @@ LONG: dict[str, int] = {
     "calendar.loader._parse_item": 74,
     "calendar.loader.parse_calendar": 63,
     "calendar.loader.parse_product_table": 70,
-    "kinds.series.evaluation.forecast_dose": 76,
     "kinds.series.spec._interval": 72,
     "kinds.series.spec._skip": 64,
     "kinds.series.spec._target_dose": 63,

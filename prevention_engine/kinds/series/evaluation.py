@@ -448,65 +448,88 @@ def forecast_dose(
     """CDSi 7.5: earliest, recommended, past due and latest dates of one target dose."""
     birth = ctx.birth
     a = td.ages_on(ctx.as_of)
-    candidates = [a.min.add_to(birth)] if a.min is not None else [birth]
-    rec_int: list[dt.date] = []
-    late_int: list[dt.date] = []
-    max_int: list[dt.date] = []
-    for iv, found in _resolved_intervals(
-        td.intervals, ctx.as_of, prev, satisfied, ctx, history, None
-    ):
-        ref = found
-        if prev_date_override is not None and iv.ref == "previous":
-            ref = prev_date_override
-        if ref is None:
-            continue
-        if iv.min is not None:
-            candidates.append(iv.min.add_to(ref))
-        if iv.earliest_rec is not None:
-            rec_int.append(iv.earliest_rec.add_to(ref))
-        if iv.latest_rec is not None:
-            late_int.append(iv.latest_rec.add_to(ref))
-        if iv.max is not None:
-            max_int.append(iv.max.add_to(ref))
-    if cal.live_conflicts:
-        wanted = frozenset(p.ref for p in td.preferred or td.products)
-        for d in live_doses:
-            for lc in cal.live_conflicts:
-                if wanted & lc.current and _matches_any(d, lc.previous):
-                    candidates.append(lc.end.add_to(d.date))
-    elif item_live and cal.live_spacing is not None:
-        for d in live_doses:
-            candidates.append(cal.live_spacing.add_to(d.date))
+    ivs = _interval_dates(td, prev, satisfied, history, ctx, prev_date_override)
+    candidates = [a.min.add_to(birth) if a.min is not None else birth, *ivs.min]
+    candidates += _live_dates(td, cal, live_doses, item_live)
     if history and prev_date_override is None:
         # never before a dose already recorded (a dose that did not count still happened)
         candidates.append(max(d.date for d, _ in history))
-    earliest = max(candidates)
+    earliest = _in_season(td, max(candidates), ctx.as_of)
+    if a.earliest_rec is not None:
+        unadj = a.earliest_rec.add_to(birth)
+    else:
+        unadj = max(ivs.rec) if ivs.rec else earliest
+    past_due: dt.date | None
+    if a.latest_rec is not None:
+        past_due = schedule_past_due(a.latest_rec, birth)
+    elif ivs.late:
+        past_due = max(ivs.late) - ONE_DAY
+    else:
+        past_due = schedule_past_due(cal.past_due_after, unadj)
+    ends = [*ivs.max, *([a.max.add_to(birth)] if a.max is not None else [])]
+    return Forecast(
+        earliest,
+        max(earliest, unadj),
+        max(earliest, past_due) if past_due is not None else None,
+        min(ends) - ONE_DAY if ends else None,
+        unadj,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _IntervalDates:
+    """The dates the intervals of a target dose give (from their reference doses)."""
+
+    min: list[dt.date]
+    rec: list[dt.date]
+    late: list[dt.date]
+    max: list[dt.date]
+
+
+def _interval_dates(
+    td: TargetDose,
+    prev: Dose | None,
+    satisfied: dict[int, Dose],
+    history: list[tuple[Dose, bool]],
+    ctx: Context,
+    prev_date_override: dt.date | None,
+) -> _IntervalDates:
+    out = _IntervalDates([], [], [], [])
+    for iv, found in _resolved_intervals(
+        td.intervals, ctx.as_of, prev, satisfied, ctx, history, None
+    ):
+        ref = prev_date_override if prev_date_override is not None and iv.ref == "previous" \
+            else found
+        if ref is None:
+            continue
+        for duration, dates in ((iv.min, out.min), (iv.earliest_rec, out.rec),
+                                (iv.latest_rec, out.late), (iv.max, out.max)):
+            if duration is not None:
+                dates.append(duration.add_to(ref))
+    return out
+
+
+def _live_dates(
+    td: TargetDose, cal: Calendar, live_doses: list[Dose], item_live: bool
+) -> list[dt.date]:
+    """The first days a live vaccine may follow the live doses already given (CDSi 6.7)."""
+    if cal.live_conflicts:
+        wanted = frozenset(p.ref for p in td.preferred or td.products)
+        return [lc.end.add_to(d.date) for d in live_doses for lc in cal.live_conflicts
+                if wanted & lc.current and _matches_any(d, lc.previous)]
+    if item_live and cal.live_spacing is not None:
+        return [cal.live_spacing.add_to(d.date) for d in live_doses]
+    return []
+
+
+def _in_season(td: TargetDose, earliest: dt.date, as_of: dt.date) -> dt.date:
+    """Not before the dose's dated season, nor before its yearly season start."""
     if td.season is not None:
         earliest = max(earliest, td.season[0])
     if td.season_start is not None:
         m, day = td.season_start
-        season = dt.date(ctx.as_of.year, m, day)
-        if season > ctx.as_of:
-            season = dt.date(ctx.as_of.year - 1, m, day)
+        season = dt.date(as_of.year, m, day)
+        if season > as_of:
+            season = dt.date(as_of.year - 1, m, day)
         earliest = max(earliest, season)
-    if a.earliest_rec is not None:
-        unadj = a.earliest_rec.add_to(birth)
-    elif rec_int:
-        unadj = max(rec_int)
-    else:
-        unadj = earliest
-    recommended = max(earliest, unadj)
-    past_due: dt.date | None
-    if a.latest_rec is not None:
-        past_due = schedule_past_due(a.latest_rec, birth)
-    elif late_int:
-        past_due = max(late_int) - ONE_DAY
-    elif cal.past_due_after is not None:
-        past_due = schedule_past_due(cal.past_due_after, unadj)
-    else:
-        past_due = None
-    if past_due is not None:
-        past_due = max(earliest, past_due)
-    ends = [*max_int, *([a.max.add_to(birth)] if a.max is not None else [])]
-    latest = min(ends) - ONE_DAY if ends else None
-    return Forecast(earliest, recommended, past_due, latest, unadj)
+    return earliest
