@@ -53,7 +53,6 @@ LONG: dict[str, int] = {
     "kinds.series.spec._interval": 72,
     "kinds.series.spec._skip": 64,
     "kinds.series.spec._target_dose": 63,
-    "kinds.series.spec.parse_series": 102,
 }
 
 
