@@ -28,6 +28,7 @@ from .context import Context, Dose
 from .dates import Duration
 from .errors import InputError, PreventionError, ProfileError
 from .findings import Findings
+from .gestation import in_maternity
 from .kinds import KINDS, Tables
 from .precautions import hold_rows
 from .products import ProductIndex, resolve
@@ -426,6 +427,8 @@ class Engine:
         ).hexdigest()[:16]
         minor = Duration(years=18).add_to(profile.birth_date) > as_of
         recipient = profile.caregivers[0].id if minor and profile.caregivers else person
+        if minor and in_maternity(profile, as_of):
+            recipient = person  # a pregnant minor's follow-up is hers, never sent to a parent
         limit = horizon.add_to(as_of)
         out: list[Notification] = []
         first_open: set[tuple[str, str]] = set()

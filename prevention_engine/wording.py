@@ -46,6 +46,14 @@ def _duration(r: Reason, key: str) -> str:
     return value.french()
 
 
+def _window_open(r: Reason) -> str:
+    """A window running on after a pregnancy whose end is not known yet."""
+    until = f", jusqu'à {_duration(r, 'after')} après l'accouchement" if r.get("after") else ""
+    if r.get("status") == "upcoming":
+        return f"Prochaine période : {_str(r, 'label')}, à partir du {_date(r, 'start')}{until}."
+    return f"À faire pendant la période {_str(r, 'label')}, depuis le {_date(r, 'start')}{until}."
+
+
 def _campaign(r: Reason) -> str:
     return f"Campagne {_str(r, 'label')} du {_date(r, 'start')} au {_date(r, 'end')}"
 
@@ -205,6 +213,11 @@ TEXTS: dict[str, Text] = {
     "window.upcoming": lambda r: f"Prochaine période : {_str(r, 'label')}, {_span(r)}.",
     "window.due": lambda r: f"À faire pendant la période {_str(r, 'label')}, {_span(r)}.",
     "window.overdue": lambda r: f"À faire pendant la période {_str(r, 'label')}, {_span(r)}.",
+    "window.done_open": lambda r: (
+        f"Fait le {_date(r, 'date')} (période {_str(r, 'label')}, à partir du "
+        f"{_date(r, 'start')})."
+    ),
+    "window.open": _window_open,
     # -- campaign kind: one row per running season -------------------------------------------
     "campaign.needs_data": lambda r: (
         f"Pour savoir si la campagne {_str(r, 'season')} vous concerne, renseignez {_facts(r)}."

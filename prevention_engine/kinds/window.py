@@ -1,7 +1,11 @@
 """The ``window`` kind: something to do once inside a dated window relative to an anchor.
 
 Anchors: ``birth`` (check-ups at ages, child exams), ``lmp`` (first day of the last menstrual
-period of the current pregnancy) and ``delivery`` (end date of the latest ended pregnancy).
+period of the current pregnancy), ``conception`` (its start, LMP + 14 days: months of
+pregnancy), ``delivery`` (end date of the latest ended pregnancy) and ``maternity`` (start of
+the ongoing pregnancy, else of the last ended one). With ``until_end`` (anchor ``maternity``)
+a window has no ``to``: it stays open while the pregnancy goes on and closes ``until_end``
+after its end (at the end itself when it did not end with a birth).
 A window is ``completed`` by a procedure of the item's targets (optionally of given methods)
 dated inside it. Only the windows that matter now are shown: every window containing the
 assessment date (``completed``, ``due`` or ``overdue``); if none, the next window
@@ -19,11 +23,12 @@ from ..calendar.model import Calendar, Item
 from ..calendar.reader import Reader
 from ..context import Context
 from ..dates import ONE_DAY, Duration, french_date
+from ..gestation import ended_by_birth, followed
 from ..profile import Procedure
 from ..schedule import Due, Occurrence, Reason, longer
 from .base import Kind, register
 
-ANCHORS = ("birth", "lmp", "delivery")
+ANCHORS = ("birth", "lmp", "delivery", "conception", "maternity")
 _WID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -32,7 +37,7 @@ class Window:
     id: str
     label: str
     start: Duration
-    end: Duration  # exclusive
+    end: Duration | None  # exclusive; None: closes ``until_end`` after the pregnancy
     past_due_after: Duration | None
 
 
@@ -42,6 +47,7 @@ class WindowSpec:
     windows: tuple[Window, ...]
     methods: frozenset[str] | None
     past_due_after: Duration | None
+    until_end: Duration | None = None
 
 
 def parse_window(r: Reader, names: set[str]) -> WindowSpec:
@@ -56,26 +62,28 @@ def parse_window(r: Reader, names: set[str]) -> WindowSpec:
         )
     if not r.children("windows"):
         raise r.error("a window item needs 'windows'", "windows")
+    until_end = r.duration("until_end")
+    if until_end is not None and anchor != "maternity":
+        raise r.error("until_end needs anchor: maternity", "until_end")
     windows: list[Window] = []
     seen: set[str] = set()
     for wr in r.children("windows"):
-        wr.check_keys(
-            ["id", "label", "from", "to", "past_due_after"], required=["id", "from", "to"]
-        )
+        wr.check_keys(["id", "label", "from", "to", "past_due_after"],
+                      required=["id", "from"] if until_end else ["id", "from", "to"])
         wid = wr.req_str("id")
         if not _WID.match(wid):
             raise wr.error(f"window id '{wid}' must be letters, digits, '-', '_' or '.'", "id")
         if wid in seen:
             raise wr.error(f"duplicate window id '{wid}'", "id")
         seen.add(wid)
-        start, end = wr.req_duration("from"), wr.req_duration("to")
-        if not longer(end, start):
+        start, end = wr.req_duration("from"), wr.duration("to")
+        if end is not None and not longer(end, start):
             raise wr.error("window 'to' must be after 'from'", "to")
         windows.append(
             Window(wid, wr.get_str("label", wid) or wid, start, end, wr.duration("past_due_after"))
         )
     methods = frozenset(r.str_list("methods")) if r.has("methods") else None
-    return WindowSpec(anchor, tuple(windows), methods, r.duration("past_due_after"))
+    return WindowSpec(anchor, tuple(windows), methods, r.duration("past_due_after"), until_end)
 
 
 def plan(item: Item[WindowSpec], ctx: Context, cal: Calendar) -> list[Occurrence]:
@@ -89,7 +97,8 @@ def plan(item: Item[WindowSpec], ctx: Context, cal: Calendar) -> list[Occurrence
         for p in ctx.procedures
         if p.target in targets and (spec.methods is None or p.method in spec.methods)
     ]
-    spans = [(w, w.start.add_to(anchor), w.end.add_to(anchor)) for w in spec.windows]
+    spans = [(w, w.start.add_to(anchor), _end(spec, w, anchor, ctx)) for w in spec.windows]
+    spans = [s for s in spans if s[1] < s[2]]
     spans.sort(key=lambda s: (s[1], s[2]))
     return [
         _occurrence(spec, w, start, end, procs, ctx, cal)
@@ -98,6 +107,20 @@ def plan(item: Item[WindowSpec], ctx: Context, cal: Calendar) -> list[Occurrence
 
 
 Span = tuple[Window, dt.date, dt.date]
+#: The end of a window still open (a pregnancy going on): later than any assessment date.
+OPEN = dt.date.max
+
+
+def _end(spec: WindowSpec, w: Window, anchor: dt.date, ctx: Context) -> dt.date:
+    """The exclusive end of a window; for ``until_end``, from the followed pregnancy's end."""
+    if w.end is not None:
+        return w.end.add_to(anchor)
+    p = followed(ctx.profile, ctx.as_of)
+    if p is None or p.end_date is None or p.end_date > ctx.as_of or spec.until_end is None:
+        return OPEN
+    if ended_by_birth(p) is False:
+        return p.end_date  # no delivery: nothing runs on after the end
+    return spec.until_end.add_to(p.end_date)
 
 
 def _shown(spans: list[Span], as_of: dt.date) -> list[Span]:
@@ -120,6 +143,8 @@ def _occurrence(
     ctx: Context,
     cal: Calendar,
 ) -> Occurrence:
+    if end == OPEN:
+        return _open(spec, w, start, procs, ctx, cal)
     latest = end - ONE_DAY
     trace = tuple(
         TraceEntry(
@@ -155,10 +180,34 @@ def _occurrence(
     )
 
 
+def _open(
+    spec: WindowSpec, w: Window, start: dt.date, procs: list[Procedure], ctx: Context,
+    cal: Calendar,
+) -> Occurrence:
+    """A window whose end is not known yet (it closes after the pregnancy)."""
+    done = [p for p in procs if start <= p.date]
+    trace = tuple(
+        TraceEntry(date=p.date, event=p.target + (f" {p.method}" if p.method else ""),
+                   outcome="counted" if p in done else "ignored",
+                   detail=f"fenêtre {w.label} à partir du {french_date(start)}")
+        for p in procs
+    )
+    if done:
+        return Occurrence(status="completed", occurrence=w.id, completed_date=done[0].date,
+                          reason=Reason.of("window.done_open", date=done[0].date,
+                                           label=w.label, start=start),
+                          trace=trace)
+    due = Due.starting(start, w.past_due_after or spec.past_due_after or cal.past_due_after)
+    status = due.status_on(ctx.as_of)
+    return Occurrence(status=status, occurrence=w.id, due=due, trace=trace,
+                      reason=Reason.of("window.open", label=w.label, start=start,
+                                       after=spec.until_end, status=status))
+
+
 register(
     Kind(
         name="window",
-        keys=("anchor", "windows", "methods", "past_due_after"),
+        keys=("anchor", "windows", "methods", "past_due_after", "until_end"),
         parse=parse_window,
         plan=plan,
     )
