@@ -423,7 +423,7 @@ class Engine:
         # Without an id, the person is named by a digest of the profile, so two anonymous
         # people never share an idempotency key.
         person = profile.id or "anon-" + hashlib.sha256(
-            profile.model_dump_json().encode()
+            profile.model_dump_json(exclude=_ADDED_FIELDS).encode()
         ).hexdigest()[:16]
         minor = Duration(years=18).add_to(profile.birth_date) > as_of
         recipient = profile.caregivers[0].id if minor and profile.caregivers else person
@@ -464,6 +464,14 @@ class Engine:
                     )
                 )
         return out
+
+
+#: Profile fields added after anonymous keys were first issued, left out of the digest that
+#: names an anonymous person so that their notification keys stay the same across versions.
+_ADDED_FIELDS: dict[str, Any] = {
+    "rhesus": True,
+    "pregnancies": {"__all__": {"dating_date", "multiple", "parity"}},
+}
 
 
 def _sort_key(it: AgendaItem) -> tuple[Any, ...]:
