@@ -175,7 +175,8 @@ def _occurrence(
         status=status,
         occurrence=w.id,
         due=due,
-        reason=Reason.of(f"window.{status}", label=w.label, start=start, latest=latest),
+        reason=Reason.of(f"window.{status}", label=w.label, start=start, latest=latest,
+                         **({"past_due": due.past_due} if due.past_due is not None else {})),
         trace=trace,
     )
 
