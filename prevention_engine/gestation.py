@@ -10,6 +10,7 @@ follows the mother's vaccination without the two profiles being evaluated togeth
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from datetime import timedelta
 
 from .dates import Duration
@@ -52,20 +53,27 @@ def ended_by_birth(p: Pregnancy) -> bool | None:
     return None if p.outcome is None else p.outcome in BIRTHS
 
 
-def birth_record(mother: Profile, pregnancy: Pregnancy) -> Perinatal:
+def birth_record(
+    mother: Profile,
+    pregnancy: Pregnancy,
+    doses: Iterable[tuple[dt.date, Iterable[str]]] | None = None,
+) -> Perinatal:
     """The infant's birth record from the mother's profile: completed weeks of amenorrhoea at
-    birth and the mother's vaccinations given during this pregnancy (resolved by target;
-    doses named only by product are left to the caller, who knows the product table)."""
+    birth and the mother's vaccinations given during this pregnancy. ``doses`` are the
+    mother's doses as (date, targets), resolved through a product table
+    (``Engine.birth_record`` passes them); by default, only doses recorded with ``targets``."""
     if pregnancy.end_date is None:
         raise ValueError("the pregnancy has no end date: no birth yet")
     weeks = pregnancy.gestational_age(pregnancy.end_date)[0]
-    doses = tuple(
-        MotherDose(target=t, date=imm.date)
-        for imm in mother.immunizations
-        if pregnancy.start <= imm.date <= pregnancy.end_date
-        for t in sorted(set(imm.targets or ()) & _MATERNAL_TARGETS)
+    given = doses if doses is not None else (
+        (imm.date, imm.targets or ()) for imm in mother.immunizations)
+    mother_doses = tuple(
+        MotherDose(target=t, date=day)
+        for day, targets in given
+        if pregnancy.start <= day <= pregnancy.end_date
+        for t in sorted(set(targets) & _MATERNAL_TARGETS)
     )
     return Perinatal(
         gestational_age_weeks=weeks if 20 <= weeks <= 45 else None,
-        mother_vaccinations=doses,
+        mother_vaccinations=mother_doses,
     )

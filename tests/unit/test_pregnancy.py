@@ -87,3 +87,31 @@ def test_a_dating_date_alone_dates_the_pregnancy() -> None:
         {"birth_date": "1994-01-01", "pregnancies": [{"dating_date": "2025-09-15"}]})
     assert p.pregnancies[0].start == dt.date(2025, 9, 1)
     assert p.pregnancies[0].gestational_age(dt.date(2025, 12, 10)) == (14, 2)
+
+
+def test_engine_birth_record_resolves_products_and_drives_nirsevimab(engine: Engine) -> None:
+    mother = {
+        "birth_date": "1994-01-01", "sex": "female",
+        "pregnancies": [{"lmp": "2025-02-01", "end_date": "2025-10-25", "outcome": "live_birth"}],
+        "immunizations": [{"date": "2025-09-20", "product": "Abrysvo"}],
+    }
+    record = engine.birth_record(mother)
+    assert [(d.target, d.date) for d in record.mother_vaccinations] == [
+        ("rsv", dt.date(2025, 9, 20))]
+    assert record.gestational_age_weeks == 38
+    infant = Profile.model_validate(
+        {"birth_date": "2025-10-25", "perinatal": record.model_dump(mode="json")})
+    items = {i.item for i in engine.evaluate(infant, dt.date(2025, 11, 1)).items}
+    assert "nirsevimab" not in items  # Abrysvo at least 14 days before birth protects
+    unvaccinated = Profile.model_validate({"birth_date": "2025-10-25"})
+    items = {i.item for i in engine.evaluate(unvaccinated, dt.date(2025, 11, 1)).items}
+    assert "nirsevimab" in items  # nothing recorded: the protective default
+
+
+def test_engine_birth_record_needs_an_ended_pregnancy(engine: Engine) -> None:
+    from prevention_engine.errors import InputError
+
+    with pytest.raises(InputError):
+        engine.birth_record({"birth_date": "1994-01-01", "pregnancies": [{"lmp": "2025-02-01"}]})
+    with pytest.raises(InputError):
+        engine.birth_record({"birth_date": "1994-01-01"})
