@@ -64,7 +64,15 @@ RESULT_FR = {
     "abnormal": "anormal",
     "positive": "positif",
     "inconclusive": "non interprétable",
+    "not_done": "non fait",
+    "refer": "à contrôler",
 }
+
+
+def _result(r: Reason) -> str:
+    return RESULT_FR.get(_str(r, "result"), _str(r, "result"))
+
+
 _ASKED = {"method": "le type de test", "result": "le résultat"}
 
 
@@ -205,6 +213,22 @@ TEXTS: dict[str, Text] = {
     "window.upcoming": lambda r: f"Prochaine période : {_str(r, 'label')}, {_span(r)}.",
     "window.due": lambda r: f"À faire pendant la période {_str(r, 'label')}, {_span(r)}.",
     "window.overdue": lambda r: f"À faire pendant la période {_str(r, 'label')}, {_span(r)}.",
+    # -- record kind: a test near birth, its result decides what follows ---------------------
+    "record.expected": lambda r: f"À faire {_span(r)} (avant la sortie de maternité).",
+    "record.unknown": lambda r: (
+        f"Aucun résultat enregistré (prévu {_span(r)}) : renseignez si ce dépistage a été fait "
+        "et son résultat ; sans réponse il n'est pas considéré comme non fait."
+    ),
+    "record.no_result": lambda r: (
+        f"Dépistage enregistré le {_date(r, 'date')} sans résultat : renseignez le résultat."
+    ),
+    "record.normal": lambda r: (
+        f"Fait le {_date(r, 'date')} (résultat : {_result(r)})."
+    ),
+    "record.follow_up": lambda r: (
+        f"Dépistage du {_date(r, 'date')} : résultat {_result(r)} ; {_str(r, 'label')}"
+        + (f" (au plus tard le {_date(r, 'deadline')})." if r.get("deadline") else ".")
+    ),
     # -- campaign kind: one row per running season -------------------------------------------
     "campaign.needs_data": lambda r: (
         f"Pour savoir si la campagne {_str(r, 'season')} vous concerne, renseignez {_facts(r)}."
