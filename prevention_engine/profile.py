@@ -201,6 +201,9 @@ class Observation(_Model):
     value: Number
     unit: str | None = None
     date: Date
+    #: length (lying, ``recumbent``) or height (``standing``), for ``height`` only: the growth
+    #: references expect a length before 2 years; unknown, the expected position is assumed
+    position: Literal["recumbent", "standing"] | None = None
 
     @field_validator("code")
     @classmethod

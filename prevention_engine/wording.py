@@ -202,6 +202,62 @@ def _contraindication(r: Reason) -> str:
     return "contre-indication enregistrée"
 
 
+
+#: Growth measurements as a person reads them: name and unit.
+GROWTH_NAMES = {
+    "weight": ("poids", "kg"),
+    "height": ("taille", "cm"),
+    "head_circumference": ("périmètre crânien", "cm"),
+    "bmi": ("IMC", "kg/m²"),
+}
+_INDICATOR_NAMES = {
+    "weight_for_age": "poids",
+    "length_height_for_age": "taille",
+    "head_circumference_for_age": "périmètre crânien",
+    "bmi_for_age": "IMC",
+}
+_GROWTH_SIGNALS = {
+    "z_beyond_limit": "{name} au-delà de 2 écarts-types (z = {z})",
+    "percentile_crossing": "{name} : au moins deux lignes de percentiles franchies entre les "
+    "deux dernières mesures (z = {z})",
+    "early_adiposity_rebound": "rebond d'adiposité précoce (l'IMC remonte avant 6 ans, z = {z})",
+}
+
+
+def _comma(x: float, digits: int = 1) -> str:
+    return f"{x:.{digits}f}".replace(".", ",").replace("-0,0", "0,0")
+
+
+def _measures(r: Reason) -> str:
+    lacking = r.get("lacking", ())
+    names = [GROWTH_NAMES[str(m)][0] for m in lacking] if isinstance(lacking, tuple) else []
+    return " et ".join(", ".join(names).rsplit(", ", 1)) if names else ""
+
+
+def growth_line(code: str, value: float, day: dt.date, z: float, pct: float,
+                implausible: bool) -> str:
+    """"poids 8,1 kg le 2025-10-01 : z = -0,4, percentile 34"."""
+    name, unit = GROWTH_NAMES[code]
+    text = (f"{name} {_comma(value)} {unit} le {day.isoformat()} : z = {_comma(z)}, "
+            f"percentile {pct:.0f}")
+    return text + (" (valeur peu plausible : vérifiez la saisie)" if implausible else "")
+
+
+def _growth_lines(r: Reason) -> str:
+    lines = r.get("lines", ())
+    return " ; ".join(growth_line(*line) for line in lines) if isinstance(lines, tuple) else ""
+
+
+def _growth_signals(r: Reason) -> str:
+    signals = r.get("signals", ())
+    if not isinstance(signals, tuple):
+        return ""
+    out = []
+    for kind, indicator, zs in signals:
+        out.append(_GROWTH_SIGNALS[kind].format(
+            name=_INDICATOR_NAMES[indicator], z=" puis ".join(_comma(z) for z in zs)))
+    return " ; ".join(out)
+
 TEXTS: dict[str, Text] = {
     # -- window kind: something to do once inside a dated window ----------------------------
     "window.done": lambda r: (
@@ -228,6 +284,28 @@ TEXTS: dict[str, Text] = {
     "record.follow_up": lambda r: (
         f"Dépistage du {_date(r, 'date')} : résultat {_result(r)} ; {_str(r, 'label')}"
         + (f" (au plus tard le {_date(r, 'deadline')})." if r.get("deadline") else ".")
+    ),
+    # -- growth kind: measurements, z-scores and signals (helpers below TEXTS) ---------------
+    "growth.needs_sex": lambda r: (
+        "Les courbes de croissance sont propres à chaque sexe : renseignez le sexe de l'enfant "
+        "pour situer ses mesures."
+    ),
+    "growth.measured": lambda r: (
+        f"Mesures notées le {_date(r, 'date')} (examen {_str(r, 'label')})."
+    ),
+    "growth.unrecorded": lambda r: (
+        f"Examen du {_date(r, 'date')} ({_str(r, 'label')}) enregistré sans "
+        f"{_measures(r)} : renseignez ces mesures pour suivre la courbe de croissance."
+    ),
+    "growth.to_measure": lambda r: (
+        f"À mesurer lors de l'examen {_str(r, 'label')}, {_span(r)} : {_measures(r)}."
+    ),
+    "growth.signal": lambda r: (
+        f"Courbe de croissance à revoir avec le médecin : {_growth_signals(r)}. "
+        f"Dernières mesures : {_growth_lines(r)}."
+    ),
+    "growth.curve": lambda r: (
+        f"Dernières mesures : {_growth_lines(r)}. Pas de signal selon les seuils retenus."
     ),
     # -- campaign kind: one row per running season -------------------------------------------
     "campaign.needs_data": lambda r: (
