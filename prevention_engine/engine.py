@@ -425,7 +425,10 @@ class Engine:
             profile.model_dump_json().encode()
         ).hexdigest()[:16]
         minor = Duration(years=18).add_to(profile.birth_date) > as_of
-        recipient = profile.caregivers[0].id if minor and profile.caregivers else person
+        # A minor's notifications go to every recorded caregiver (the first one keeps the key
+        # it always had; the others' keys name them, so each is sent once).
+        recipients = [c.id for c in profile.caregivers] if minor and profile.caregivers \
+            else [person]
         limit = horizon.add_to(as_of)
         out: list[Notification] = []
         first_open: set[tuple[str, str]] = set()
@@ -451,15 +454,13 @@ class Engine:
             # A repeating item (recurring screening) is one cycle per last test: the cycle is
             # part of the key, so the reminder after the next test is sent again.
             cycle = f"|{it.completed_date.isoformat()}" if it.completed_date is not None else ""
-            for ch in channels:
-                raw = f"{person}|{it.id}|{it.calendar.version}|{it.status == 'needs_data'}|{ch}"
-                raw += cycle
-                key = hashlib.sha256(raw.encode()).hexdigest()[:24]
-                out.append(
-                    Notification(
-                        key=key, item_id=it.id, send_date=send, recipient=recipient, channel=ch
-                    )
-                )
+            for n, recipient in enumerate(recipients):
+                for ch in channels:
+                    raw = f"{person}|{it.id}|{it.calendar.version}|{it.status == 'needs_data'}"
+                    raw += f"|{ch}{cycle}" + (f"|to={recipient}" if n else "")
+                    key = hashlib.sha256(raw.encode()).hexdigest()[:24]
+                    out.append(Notification(key=key, item_id=it.id, send_date=send,
+                                            recipient=recipient, channel=ch))
         return out
 
 
