@@ -189,9 +189,16 @@ def _resume(r: Reason) -> str:
 _DECLINED = "Vous avez indiqué refuser cette recommandation."
 
 
+#: Reasons that ask a question: under a refusal they are not repeated (nothing is asked about
+#: a test the family declined).
+_QUESTIONS = frozenset({"record.unknown", "record.no_result"})
+
+
 def _nested(r: Reason, key: str) -> str:
     inner = r.get(key)
-    return render(inner) if isinstance(inner, Reason) else ""
+    if not isinstance(inner, Reason) or inner.code in _QUESTIONS:
+        return ""
+    return render(inner)
 
 
 def _contraindication(r: Reason) -> str:
@@ -226,6 +233,10 @@ _GROWTH_SIGNALS = {
 
 def _comma(x: float, digits: int = 1) -> str:
     return f"{x:.{digits}f}".replace(".", ",").replace("-0,0", "0,0")
+
+
+def _corrected(r: Reason) -> str:
+    return " (à l'âge corrigé de la prématurité)" if r.get("corrected") else ""
 
 
 def _measures(r: Reason) -> str:
@@ -302,10 +313,13 @@ TEXTS: dict[str, Text] = {
     ),
     "growth.signal": lambda r: (
         f"Courbe de croissance à revoir avec le médecin : {_growth_signals(r)}. "
-        f"Dernières mesures : {_growth_lines(r)}."
+        f"Dernières mesures{_corrected(r)} : {_growth_lines(r)}."
+        + (" Si l'enfant est né avant 37 semaines, renseignez le terme de naissance : avant "
+           "2 ans, ses mesures se lisent à l'âge corrigé." if r.get("ask_term") else "")
     ),
     "growth.curve": lambda r: (
-        f"Dernières mesures : {_growth_lines(r)}. Pas de signal selon les seuils retenus."
+        f"Dernières mesures{_corrected(r)} : {_growth_lines(r)}. Pas de signal selon les seuils "
+        "retenus."
     ),
     # -- campaign kind: one row per running season -------------------------------------------
     "campaign.needs_data": lambda r: (
@@ -365,7 +379,7 @@ TEXTS: dict[str, Text] = {
     "label.booster": lambda r: _BOOSTER_TITLES[_str(r, "state")].format(age=r.get("age")),
     # -- common statuses, decided by the core for every kind (status.py) ---------------------
     "status.declined": lambda r: _DECLINED,
-    "status.declined_over": lambda r: f"{_DECLINED} {_nested(r, 'proposed')}",
+    "status.declined_over": lambda r: f"{_DECLINED} {_nested(r, 'proposed')}".rstrip(),
     "status.needs_data": lambda r: (
         f"Pour savoir si cette recommandation vous concerne, renseignez {_facts(r)}."
     ),

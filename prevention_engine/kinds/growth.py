@@ -58,6 +58,11 @@ INDICATOR_OF: dict[str, Indicator] = {
     "bmi": "bmi_for_age",
 }
 MEASURES = ("weight", "height", "head_circumference")
+#: Prematurity: born before 37 weeks, measurements of the first 2 years are read at the age
+#: corrected to a 40-week term (see the item's review reason for the source).
+PRETERM_WEEKS = 37
+TERM_WEEKS = 40
+CORRECT_UNTIL_DAYS = 731
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,9 +127,13 @@ def plan(item: Item[GrowthSpec], ctx: Context, cal: Calendar) -> list[Occurrence
     obs = [o for o in ctx.profile.observations if o.code in INDICATOR_OF and o.date <= ctx.as_of]
     rows = [_measure_row(w, obs, ctx) for w in item.spec.windows
             if w.start.add_to(ctx.birth) <= ctx.as_of < w.end.add_to(ctx.birth)]
-    scored = _scored(item.spec.reference, sex, ctx.birth, obs)
+    weeks = ctx.profile.perinatal.gestational_age_weeks
+    scored = _scored(item.spec.reference, sex, ctx.birth, obs, weeks)
     if scored:
-        rows.append(_curve_row(item.spec.reference, scored))
+        young = (scored[-1].date - ctx.birth).days < CORRECT_UNTIL_DAYS
+        rows.append(_curve_row(item.spec.reference, scored,
+                               corrected=young and weeks is not None and weeks < PRETERM_WEEKS,
+                               ask_term=young and weeks is None))
     return rows
 
 
@@ -150,11 +159,22 @@ def _measure_row(w: MeasureWindow, obs: list[Observation], ctx: Context) -> Occu
                                        latest=end - ONE_DAY, lacking=lacking))
 
 
-def _scored(ref: GrowthReference, sex: Any, birth: dt.date,
-            obs: list[Observation]) -> list[Scored]:
+def _age_days(birth: dt.date, day: dt.date, weeks: int | None) -> int:
+    """Days from birth, corrected for prematurity (born before 37 weeks: minus the weeks
+    missing to 40) during the first 2 years; negative before term (no standard applies)."""
+    days = (day - birth).days
+    if weeks is not None and weeks < PRETERM_WEEKS and days < CORRECT_UNTIL_DAYS:
+        days -= (TERM_WEEKS - weeks) * 7
+    return days
+
+
+def _scored(ref: GrowthReference, sex: Any, birth: dt.date, obs: list[Observation],
+            weeks: int | None = None) -> list[Scored]:
     out: list[Scored] = []
     for o in sorted(obs, key=lambda o: (o.date, o.code)):
-        days = (o.date - birth).days
+        days = _age_days(birth, o.date, weeks)
+        if days < 0:
+            continue  # before term: the WHO standards start at term birth
         try:
             if o.code == "bmi":
                 s = score(ref, "bmi_for_age", sex, days, o.value)
@@ -163,20 +183,22 @@ def _scored(ref: GrowthReference, sex: Any, birth: dt.date,
         except GrowthInputError:
             continue  # an age the reference does not cover (head circumference after 5 y)
         out.append(Scored(o.code, o.date, o.value, s))
-    out += _bmi_from_pairs(ref, sex, birth, obs, {s.date for s in out if s.code == "bmi"})
+    out += _bmi_from_pairs(ref, sex, birth, obs, {s.date for s in out if s.code == "bmi"},
+                           weeks)
     return sorted(out, key=lambda s: (s.date, s.code))
 
 
 def _bmi_from_pairs(ref: GrowthReference, sex: Any, birth: dt.date, obs: list[Observation],
-                    recorded: set[dt.date]) -> Iterable[Scored]:
+                    recorded: set[dt.date], weeks: int | None) -> Iterable[Scored]:
     """BMI-for-age from a weight and a stature of the same day (unless a BMI was recorded)."""
     weights = {o.date: o for o in obs if o.code == "weight"}
     for h in (o for o in obs if o.code == "height"):
         w = weights.get(h.date)
-        if w is None or h.date in recorded:
+        days = _age_days(birth, h.date, weeks)
+        if w is None or h.date in recorded or days < 0:
             continue
         try:
-            s = score_bmi(ref, sex, (h.date - birth).days, w.value, h.value, position=h.position)
+            s = score_bmi(ref, sex, days, w.value, h.value, position=h.position)
         except GrowthInputError:
             continue
         yield Scored("bmi", h.date, round(s.value, 1), s)
@@ -200,7 +222,8 @@ def _lines_at(ref: GrowthReference, s: GrowthScore) -> list[float]:
     return [round(value_at_z(ref, s.indicator, s.sex, s.age_days, z), 1) for z in (-2, 0, 2)]
 
 
-def _curve_row(ref: GrowthReference, scored: list[Scored]) -> Occurrence:
+def _curve_row(ref: GrowthReference, scored: list[Scored], *, corrected: bool,
+               ask_term: bool) -> Occurrence:
     by_code = {s.code: s for s in scored}  # sorted by date: the last one per code wins
     latest = {c: by_code[c] for c in INDICATOR_OF if c in by_code}
     lines = tuple((s.code, s.value, s.date, s.score.z, s.score.percentile,
@@ -216,6 +239,7 @@ def _curve_row(ref: GrowthReference, scored: list[Scored]) -> Occurrence:
     inputs["signals"] = [{"kind": f.kind, "indicator": f.indicator,
                           "z_scores": [round(z, 2) for z in f.z_scores]} for f in findings]
     inputs["reference"] = scored[0].score.reference
+    inputs["corrected_age"] = corrected
     worst = max((z for f in findings for z in f.z_scores), key=abs, default=None)
     value = worst if worst is not None else max((s.score.z for s in latest.values()), key=abs)
     band = "+".join(sorted({f.kind for f in findings})) or "within_limits"
@@ -224,9 +248,11 @@ def _curve_row(ref: GrowthReference, scored: list[Scored]) -> Occurrence:
     if findings:
         return Occurrence(status="due", occurrence="courbe", score=result,
                           due=Due(earliest=last, recommended=last),
-                          reason=Reason.of("growth.signal", lines=lines, signals=signals))
+                          reason=Reason.of("growth.signal", lines=lines, signals=signals,
+                                           corrected=corrected, ask_term=ask_term))
     return Occurrence(status="completed", occurrence="courbe", completed_date=last,
-                      score=result, reason=Reason.of("growth.curve", lines=lines))
+                      score=result, reason=Reason.of("growth.curve", lines=lines,
+                                                     corrected=corrected))
 
 
 register(

@@ -31,7 +31,7 @@ LAST_AGE = {
     "mt_dents": Duration(years=25),
     "advice_screens": Duration(years=6),
     "advice_infant_sleep": Duration(years=1),
-    "advice_food_diversification": Duration(years=1),
+    "advice_food_diversification": Duration(months=6),
     "advice_accidents": Duration(years=6),
 }
 
