@@ -48,7 +48,12 @@ def _d(it: AgendaItem) -> str:
 
 _GROWTH_HEAD = ("mesure", "valeur", "date", "z", "percentile", "-2 ET", "médiane", "+2 ET")
 _GROWTH_FR = {"weight": "poids (kg)", "height": "taille (cm)",
-              "head_circumference": "périm. crânien (cm)", "bmi": "IMC (kg/m²)"}
+              "head_circumference": "périmètre crânien (cm)", "bmi": "IMC (kg/m²)"}
+
+
+def _fr(x: object) -> str:
+    """A number with a decimal comma, as French readers write it."""
+    return str(x).replace(".", ",") if isinstance(x, float | int) else str(x)
 
 
 def growth_table(agenda: Agenda) -> list[str]:
@@ -59,14 +64,14 @@ def growth_table(agenda: Agenda) -> list[str]:
         return []
     inputs = rows[0].score.inputs
     out = ["", f"Croissance ({inputs.get('reference', '')}) :",
-           "{:<20} {:>7} {:<10} {:>5} {:>10} {:>7} {:>7} {:>7}".format(*_GROWTH_HEAD)]
+           "{:<23} {:>7} {:<10} {:>5} {:>10} {:>7} {:>7} {:>7}".format(*_GROWTH_HEAD)]
     for code, name in _GROWTH_FR.items():
         m = inputs.get(code)
         if not isinstance(m, dict):
             continue
-        low, mid, high = m.get("sd_lines") or ("", "", "")
-        out.append(f"{name:<20} {m['value']:>7} {m['date']:<10} {m['z']:>5} "
-                   f"{m['percentile']:>10} {low:>7} {mid:>7} {high:>7}".replace(".", ","))
+        low, mid, high = (_fr(v) for v in m.get("sd_lines") or ("", "", ""))
+        out.append(f"{name:<23} {_fr(m['value']):>7} {m['date']:<10} {_fr(m['z']):>5} "
+                   f"{_fr(m['percentile']):>10} {low:>7} {mid:>7} {high:>7}")
     return out
 
 
