@@ -63,6 +63,9 @@ MEASURES = ("weight", "height", "head_circumference")
 PRETERM_WEEKS = 37
 TERM_WEEKS = 40
 CORRECT_UNTIL_DAYS = 731
+#: Percentile crossings are read from 14 days: a newborn's physiological weight loss and its
+#: regain of the birth weight within about two weeks is not growth faltering.
+NEWBORN_DAYS = 14
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,8 +214,9 @@ def _signals(scored: list[Scored]) -> list[Finding]:
         series = [s.score for s in plausible if s.code == code]
         if series:
             found.append(z_beyond_limit(series[-1]))
-        if len(series) >= 2 and series[-1].age_days > series[-2].age_days:
-            found.append(percentile_crossing(series[-2], series[-1]))
+        later = [s for s in series if s.age_days >= NEWBORN_DAYS]
+        if len(later) >= 2 and later[-1].age_days > later[-2].age_days:
+            found.append(percentile_crossing(later[-2], later[-1]))
     found.append(early_adiposity_rebound([s.score for s in plausible if s.code == "bmi"]))
     return [f for f in found if f is not None]
 
