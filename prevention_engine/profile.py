@@ -235,6 +235,12 @@ class Observation(_Model):
         return v
 
     @model_validator(mode="after")
+    def _position_of_height(self) -> Self:
+        if self.position is not None and self.code != "height":
+            raise ValueError(f"position is given for a height only, not for {self.code}")
+        return self
+
+    @model_validator(mode="after")
     def _convert(self) -> Self:
         unit = (self.unit or "").strip().lower().replace(" ", "")
         value = self.value

@@ -144,3 +144,11 @@ def test_an_adult_is_notified_directly(tmp_path: Path) -> None:
         {"id": "adult", "birth_date": "2000-01-01", "caregivers": [{"id": "c"}]}),
         dt.date(2025, 1, 2))
     assert [n.recipient for n in agenda.notifications] == ["adult"]
+
+
+def test_position_is_for_a_height_only() -> None:
+    from prevention_engine.errors import ProfileError
+
+    with pytest.raises(ProfileError, match="height only"):
+        Profile.model_validate({"birth_date": "2025-01-01", "observations": [
+            {"code": "weight", "value": 5, "date": "2025-02-01", "position": "standing"}]})
