@@ -5,7 +5,8 @@ birth; once that window has passed, a missing record is *unknown* (``needs_data`
 with what result?), never read as "not done". The latest record decides: a normal result
 completes the item; a record without result asks for it; any other result (inconclusive,
 positive, not done...) opens the follow-up the rule describes, due until ``follow_up.by`` after
-the anchor and overdue afterwards (it still has to be done).
+the anchor and overdue afterwards (it still has to be done). ``ask_until`` stops asking about
+a missing record at an age, while the follow-up of a recorded abnormal result stays shown.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ class RecordSpec:
     normal: frozenset[str]
     follow_up_by: Duration | None
     follow_up_label: str
+    #: after this age a missing record is no longer asked (follow-ups of a record stay)
+    ask_until: Duration | None = None
 
 
 def parse_record(r: Reader, names: set[str]) -> RecordSpec:
@@ -48,7 +51,7 @@ def parse_record(r: Reader, names: set[str]) -> RecordSpec:
     if not normal:
         raise r.error("a record item lists its normal_results", "normal_results")
     return RecordSpec(anchor, start, end, frozenset(normal), f.duration("by"),
-                      f.req_str("label"))
+                      f.req_str("label"), r.duration("ask_until"))
 
 
 def plan(item: Item[RecordSpec], ctx: Context, cal: Calendar) -> list[Occurrence]:
@@ -58,6 +61,8 @@ def plan(item: Item[RecordSpec], ctx: Context, cal: Calendar) -> list[Occurrence
         return []
     records = [p for p in ctx.procedures if p.target in item.targets]
     if not records:
+        if spec.ask_until is not None and ctx.as_of >= spec.ask_until.add_to(anchor):
+            return []
         return [_missing(item, spec, anchor, ctx.as_of)]
     last = max(records, key=lambda p: p.date)
     if last.result is None:
@@ -97,7 +102,7 @@ def _follow_up(spec: RecordSpec, anchor: dt.date, last: Procedure,
 register(
     Kind(
         name="record",
-        keys=("anchor", "expected", "normal_results", "follow_up"),
+        keys=("anchor", "expected", "normal_results", "follow_up", "ask_until"),
         parse=parse_record,
         plan=plan,
     )

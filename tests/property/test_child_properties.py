@@ -4,7 +4,8 @@
   2nd-week windows, the 24th-25th-month and 3rd-year windows overlap).
 - No child item after the ages the sources give: examinations and growth to 16 years (the
   15-16 years window read up to the day before 17), certificates to the 24th-25th month,
-  neonatal records in the first year, M'T dents to 24 years.
+  neonatal records asked in the first year (their follow-up shown to 3 years), M'T dents to 24
+  years.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ LAST_AGE = {
     "child_exam_7th_year": Duration(years=8),
     "growth_monitoring": Duration(years=17),
     "health_certificates": Duration(years=3),
-    "neonatal_blood_spot": Duration(years=1),
-    "neonatal_hearing": Duration(years=1),
+    "neonatal_blood_spot": Duration(years=3),
+    "neonatal_hearing": Duration(years=3),
     "mt_dents": Duration(years=25),
     "advice_screens": Duration(years=6),
     "advice_infant_sleep": Duration(years=1),
