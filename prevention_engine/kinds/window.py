@@ -108,14 +108,15 @@ Span = tuple[Window, dt.date, dt.date]
 
 
 def _assigned(spans: list[Span], procs: list[Procedure]) -> dict[str, list[Procedure]]:
-    """Each procedure for one window at most: windows by end date each take the earliest
-    unused procedure inside them (the greedy matching that completes the most windows)."""
-    used: set[int] = set()
+    """Each visit for one window at most: windows by end date each take the earliest unused
+    procedure inside them (the greedy matching that completes the most windows). Two records
+    of the same day are one visit (a duplicate entry never completes two examinations)."""
+    used: set[dt.date] = set()
     out: dict[str, list[Procedure]] = {}
     for w, start, end in sorted(spans, key=lambda s: (s[2], s[1])):
-        for i, p in enumerate(procs):
-            if i not in used and start <= p.date < end:
-                used.add(i)
+        for p in procs:
+            if p.date not in used and start <= p.date < end:
+                used.add(p.date)
                 out[w.id] = [p]
                 break
     return out
