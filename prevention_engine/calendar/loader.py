@@ -13,9 +13,9 @@ from ..conditions import compile_predicate
 from ..context import Pred
 from ..dates import Duration
 from ..errors import CalendarError
-from ..kinds import KINDS
+from ..kinds import KINDS, Kind
 from ..products import product_key
-from ..vocabulary import CONDITIONS, DOMAINS, TARGETS
+from ..vocabulary import CONDITIONS, DOMAINS, TARGETS, suggest
 from .model import (
     Calendar,
     Immunity,
@@ -97,8 +97,6 @@ def _pred(r: Reader, key: str, names: set[str]) -> Pred | None:
 def _strength(r: Reader) -> str:
     value = r.get_str("strength", "recommended") or "recommended"
     if value not in STRENGTHS:
-        from ..vocabulary import suggest
-
         raise r.error(
             f"strength is 'recommended' or 'optional', not {value!r}",
             "strength",
@@ -142,48 +140,15 @@ def _exclusions(r: Reader, names: set[str]) -> tuple[tuple[Pred, str], ...]:
 
 
 def _parse_item(r: Reader, names: set[str], seen: dict[str, int]) -> Item[object]:
-    item_id = r.get_str("id")
-    if not item_id:
-        raise r.error("an item needs an 'id'")
-    r.item = item_id
-    r.path = ""  # fields are reported relative to the item, which is named
-    if not _ID.match(item_id):
-        raise r.error(f"id '{item_id}' must be lower case letters, digits and '_'", "id")
-    if item_id in seen:
-        raise r.error(f"duplicate item id '{item_id}' (first at line {seen[item_id]})", "id")
-    seen[item_id] = r.line_of() or 0
-    kind_name = r.get_str("kind", "series") or "series"
-    kind = KINDS.get(kind_name)
-    if kind is None:
-        from ..vocabulary import suggest
-
-        raise r.error(f"unknown kind '{kind_name}'", "kind", suggest(kind_name, sorted(KINDS)))
+    item_id = _item_id(r, seen)
+    kind_name, kind = _kind_of(r)
     r.check_keys(ITEM_COMMON + kind.keys, required=["id", "domain", "title", "targets", "source"])
     domain = r.req_str("domain")
     if domain not in DOMAINS:
-        from ..vocabulary import suggest
-
         raise r.error(f"unknown domain '{domain}'", "domain", suggest(domain, sorted(DOMAINS)))
     targets = r.str_list("targets", TARGETS)
     if not targets:
         raise r.error("an item needs at least one target", "targets")
-    mandatory_raw = r.raw("mandatory")
-    mandatory: Pred | None
-    if mandatory_raw is None or mandatory_raw is False:
-        mandatory = None
-    else:
-        mandatory = compile_predicate(mandatory_raw, r, "mandatory", names)
-    immunity = None
-    if r.has("immunity"):
-        im = r.child("immunity")
-        im.check_keys(["born_before", "evidence", "except_when", "birth_country", "ask"])
-        immunity = Immunity(
-            im.get_date("born_before"),
-            im.get_bool("evidence", True),
-            _pred(im, "except_when", names),
-            im.get_str("birth_country"),
-            im.get_bool("ask", False),
-        )
     review, review_reason = _review(r)
     source = req_source(r)
     spec = kind.parse(r, names)
@@ -194,7 +159,7 @@ def _parse_item(r: Reader, names: set[str], seen: dict[str, int]) -> Item[object
         targets=targets,
         kind=kind_name,
         applies_when=_pred(r, "applies_when", names),
-        mandatory=mandatory,
+        mandatory=_mandatory(r, names),
         contraindicated_when=_pred(r, "contraindicated_when", names),
         contraindication_reason=r.get_str("contraindication_reason"),
         not_recommended_when=_pred(r, "not_recommended_when", names),
@@ -202,7 +167,7 @@ def _parse_item(r: Reader, names: set[str], seen: dict[str, int]) -> Item[object
         applies_when_src=r.raw("applies_when"),
         mandatory_before_age=r.duration("mandatory_before_age"),
         precautions=_precautions(r, names),
-        immunity=immunity,
+        immunity=_immunity(r, names),
         source=source,
         review=review,
         review_reason=review_reason,
@@ -213,6 +178,50 @@ def _parse_item(r: Reader, names: set[str], seen: dict[str, int]) -> Item[object
         recommended_from=_recommended_from(r, names),
         exclusions=_exclusions(r, names),
         notify_needs_data=r.get_bool("notify_needs_data", True),
+    )
+
+
+def _item_id(r: Reader, seen: dict[str, int]) -> str:
+    """The item's id, well formed and unique in its calendar; errors then name the item."""
+    item_id = r.get_str("id")
+    if not item_id:
+        raise r.error("an item needs an 'id'")
+    r.item = item_id
+    r.path = ""  # fields are reported relative to the item, which is named
+    if not _ID.match(item_id):
+        raise r.error(f"id '{item_id}' must be lower case letters, digits and '_'", "id")
+    if item_id in seen:
+        raise r.error(f"duplicate item id '{item_id}' (first at line {seen[item_id]})", "id")
+    seen[item_id] = r.line_of() or 0
+    return item_id
+
+
+def _kind_of(r: Reader) -> tuple[str, Kind[Any]]:
+    kind_name = r.get_str("kind", "series") or "series"
+    kind = KINDS.get(kind_name)
+    if kind is None:
+        raise r.error(f"unknown kind '{kind_name}'", "kind", suggest(kind_name, sorted(KINDS)))
+    return kind_name, kind
+
+
+def _mandatory(r: Reader, names: set[str]) -> Pred | None:
+    raw = r.raw("mandatory")
+    if raw is None or raw is False:
+        return None
+    return compile_predicate(raw, r, "mandatory", names)
+
+
+def _immunity(r: Reader, names: set[str]) -> Immunity | None:
+    if not r.has("immunity"):
+        return None
+    im = r.child("immunity")
+    im.check_keys(["born_before", "evidence", "except_when", "birth_country", "ask"])
+    return Immunity(
+        im.get_date("born_before"),
+        im.get_bool("evidence", True),
+        _pred(im, "except_when", names),
+        im.get_str("birth_country"),
+        im.get_bool("ask", False),
     )
 
 
