@@ -291,35 +291,14 @@ def parse_calendar(data: Any, file: str) -> Calendar:
     if defaults is not None:
         defaults.check_keys(["past_due_after"])
         past_due_after = defaults.duration("past_due_after")
-    raw_groups = r.raw("risk_groups") or {}
-    if not isinstance(raw_groups, dict):
-        raise r.error("risk_groups is a mapping of name: predicate", "risk_groups")
-    names = set(raw_groups)
-    groups_reader = r.child("risk_groups", raw_groups)
-    risk_groups: dict[str, Pred] = {
-        name: compile_predicate(node, groups_reader, name, names)
-        for name, node in raw_groups.items()
-    }
+    risk_groups = _risk_groups(r)
+    names = set(risk_groups)
     items_raw = r.raw("items")
     if not isinstance(items_raw, list):
         raise r.error("items is a list of rules", "items")
     seen: dict[str, int] = {}
     items = tuple(_parse_item_safely(ir, names, seen) for ir in r.children("items"))
     review, _ = _review(r)
-    conflicts = []
-    for cr in r.children("live_conflicts"):
-        cr.check_keys(["previous", "current", "begin", "min_end", "end"],
-                      required=["previous", "current", "end"])
-        conflict_end = cr.req_duration("end")
-        conflicts.append(
-            LiveConflict(
-                previous=frozenset(product_key(p) for p in cr.str_list("previous")),
-                current=frozenset(product_key(p) for p in cr.str_list("current")),
-                begin=cr.duration("begin") or Duration(),
-                min_end=cr.duration("min_end") or conflict_end,
-                end=conflict_end,
-            )
-        )
     return Calendar(
         id=r.req_str("calendar"),
         version=r.req_str("version"),
@@ -335,8 +314,39 @@ def parse_calendar(data: Any, file: str) -> Calendar:
         items=items,
         file=file,
         review=review,
-        live_conflicts=tuple(conflicts),
+        live_conflicts=_live_conflicts(r),
     )
+
+
+def _risk_groups(r: Reader) -> dict[str, Pred]:
+    """Named predicates the calendar's rules share (``risk_groups: {name: predicate}``)."""
+    raw_groups = r.raw("risk_groups") or {}
+    if not isinstance(raw_groups, dict):
+        raise r.error("risk_groups is a mapping of name: predicate", "risk_groups")
+    names = set(raw_groups)
+    groups_reader = r.child("risk_groups", raw_groups)
+    return {
+        name: compile_predicate(node, groups_reader, name, names)
+        for name, node in raw_groups.items()
+    }
+
+
+def _live_conflicts(r: Reader) -> tuple[LiveConflict, ...]:
+    conflicts = []
+    for cr in r.children("live_conflicts"):
+        cr.check_keys(["previous", "current", "begin", "min_end", "end"],
+                      required=["previous", "current", "end"])
+        conflict_end = cr.req_duration("end")
+        conflicts.append(
+            LiveConflict(
+                previous=frozenset(product_key(p) for p in cr.str_list("previous")),
+                current=frozenset(product_key(p) for p in cr.str_list("current")),
+                begin=cr.duration("begin") or Duration(),
+                min_end=cr.duration("min_end") or conflict_end,
+                end=conflict_end,
+            )
+        )
+    return tuple(conflicts)
 
 
 def parse_product_table(data: Any, file: str) -> ProductTable:
