@@ -15,7 +15,7 @@ from ..dates import Duration
 from ..errors import CalendarError
 from ..kinds import KINDS, Kind
 from ..products import product_key
-from ..vocabulary import CONDITIONS, DOMAINS, TARGETS, suggest
+from ..vocabulary import CONDITIONS, DOMAINS, TARGETS, normalise_name, suggest
 from .model import (
     Calendar,
     Immunity,
@@ -349,75 +349,61 @@ def _live_conflicts(r: Reader) -> tuple[LiveConflict, ...]:
     return tuple(conflicts)
 
 
-def parse_product_table(data: Any, file: str) -> ProductTable:
-    from ..vocabulary import normalise_name
+_PRODUCT_KEYS = (
+    "name", "aliases", "targets", "live", "atc", "cis", "cvx", "status", "withdrawn", "source",
+    "note", "mvx", "vaccine_type", "min_age", "max_age",
+)
 
+
+def parse_product_table(data: Any, file: str) -> ProductTable:
     r = Reader(data, file)
     r.check_keys(TABLE_KEYS, required=["table", "version", "in_force", "products"])
     if not isinstance(r.raw("version"), str):
         raise r.error("quote the version: unquoted, YAML reads it as a number", "version")
     start, end = _in_force(r)
-    products = []
     seen: dict[str, str] = {}
-    for pr in r.children("products"):
-        name = pr.req_str("name")
-        pr.item = name
-        pr.check_keys(
-            [
-                "name",
-                "aliases",
-                "targets",
-                "live",
-                "atc",
-                "cis",
-                "cvx",
-                "status",
-                "withdrawn",
-                "source",
-                "note",
-                "mvx",
-                "vaccine_type",
-                "min_age",
-                "max_age",
-            ],
-            required=["name", "targets"],
-        )
-        aliases = pr.str_list("aliases")
-        for n in (name, *aliases):
-            key = normalise_name(n)
-            if key in seen:
-                raise pr.error(f"name '{n}' is already used by product '{seen[key]}'", "aliases")
-            seen[key] = name
-        status = pr.get_str("status", "marketed") or "marketed"
-        if status not in ("marketed", "withdrawn"):
-            raise pr.error("status is 'marketed' or 'withdrawn'", "status")
-        targets = pr.str_list("targets", TARGETS)
-        if not targets:
-            raise pr.error("a product needs at least one target", "targets")
-        products.append(
-            Product(
-                name=name,
-                aliases=aliases,
-                targets=frozenset(targets),
-                live=pr.get_bool("live", False),
-                atc=pr.get_str("atc"),
-                cis=pr.get_str("cis"),
-                cvx=pr.get_str("cvx"),
-                status=status,
-                withdrawn=pr.get_date("withdrawn"),
-                source=read_source(pr, required=False),
-                min_age=pr.duration("min_age"),
-                max_age=pr.duration("max_age"),
-            )
-        )
+    products = tuple(_product(pr, seen) for pr in r.children("products"))
     return ProductTable(
         id=r.req_str("table"),
         version=r.req_str("version"),
         jurisdiction=r.get_str("jurisdiction", "FR") or "FR",
         in_force_from=start,
         in_force_to=end,
-        products=tuple(products),
+        products=products,
         file=file,
+    )
+
+
+def _product(pr: Reader, seen: dict[str, str]) -> Product:
+    """One product; each of its names (and aliases) is unique in the table (``seen``)."""
+    name = pr.req_str("name")
+    pr.item = name
+    pr.check_keys(_PRODUCT_KEYS, required=["name", "targets"])
+    aliases = pr.str_list("aliases")
+    for n in (name, *aliases):
+        key = normalise_name(n)
+        if key in seen:
+            raise pr.error(f"name '{n}' is already used by product '{seen[key]}'", "aliases")
+        seen[key] = name
+    status = pr.get_str("status", "marketed") or "marketed"
+    if status not in ("marketed", "withdrawn"):
+        raise pr.error("status is 'marketed' or 'withdrawn'", "status")
+    targets = pr.str_list("targets", TARGETS)
+    if not targets:
+        raise pr.error("a product needs at least one target", "targets")
+    return Product(
+        name=name,
+        aliases=aliases,
+        targets=frozenset(targets),
+        live=pr.get_bool("live", False),
+        atc=pr.get_str("atc"),
+        cis=pr.get_str("cis"),
+        cvx=pr.get_str("cvx"),
+        status=status,
+        withdrawn=pr.get_date("withdrawn"),
+        source=read_source(pr, required=False),
+        min_age=pr.duration("min_age"),
+        max_age=pr.duration("max_age"),
     )
 
 
