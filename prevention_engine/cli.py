@@ -21,6 +21,7 @@ from .engine import Engine, Rejected, bundled_rules_dir
 from .errors import CalendarError, PreventionError, ProfileError
 
 if TYPE_CHECKING:
+    from .agenda import Agenda
     from .profile import Profile
 
 
@@ -88,7 +89,7 @@ def _load_profile(path: str) -> Profile:
 
 
 def cmd_agenda(args: argparse.Namespace) -> int:
-    from .render import to_ics, to_text
+    from .render import to_text
 
     engine = _engine(args)
     profile, refs, warnings = _agenda_input(args, engine)
@@ -104,7 +105,7 @@ def cmd_agenda(args: argparse.Namespace) -> int:
     if args.format == "text":
         sys.stdout.write(to_text(agenda))
     elif args.format == "ics":
-        sys.stdout.write(to_ics(agenda))
+        sys.stdout.write(_ics(agenda))
     elif args.format == "fhir":
         from .extra.fhir import agenda_to_bundle
 
@@ -115,6 +116,19 @@ def cmd_agenda(args: argparse.Namespace) -> int:
             json.dumps(agenda.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
         )
     return 0
+
+
+def _ics(agenda: Agenda) -> str:
+    """The iCalendar file, built with the ``icalendar`` package (extra ``[ical]``); without
+    it, the package's own minimal writer (same events, different bytes)."""
+    try:
+        from .extra.ical import agenda_to_ics
+
+        return agenda_to_ics(agenda).decode("utf-8")
+    except ImportError:
+        from .render import to_ics
+
+        return to_ics(agenda)
 
 
 def _agenda_input(
