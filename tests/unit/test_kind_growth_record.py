@@ -1,4 +1,4 @@
-"""The growth and record kinds and caregivers' notifications, on small calendars of our own.
+"""The growth and record kinds and a child's notifications, on small calendars of our own.
 
 Growth z-scores are checked against WHO's published SD tables (Child Growth Standards 2006,
 weight-for-age, boys, birth: -2 SD 2.5 kg, median 3.3 kg, +2 SD 4.4 kg; length-for-age,
@@ -125,17 +125,12 @@ def test_record_result_decides(tmp_path: Path, result: str | None, status: str) 
     assert [i.status for i in agenda.items] == [status]
 
 
-def test_minor_notifications_go_to_every_caregiver(tmp_path: Path) -> None:
+def test_minor_notifications_go_to_the_first_caregiver(tmp_path: Path) -> None:
     engine = _engine(tmp_path, RECORD)
     profile = {"id": "child", "birth_date": "2025-01-01",
                "caregivers": [{"id": "mother"}, {"id": "father"}]}
     agenda = engine.evaluate(Profile.model_validate(profile), dt.date(2025, 1, 2))
-    assert sorted(n.recipient for n in agenda.notifications) == ["father", "mother"]
-    assert len({n.key for n in agenda.notifications}) == 2
-    one = engine.evaluate(Profile.model_validate({**profile, "caregivers": [{"id": "mother"}]}),
-                          dt.date(2025, 1, 2))
-    # the first caregiver keeps the key it had when only one was recorded
-    assert one.notifications[0].key in {n.key for n in agenda.notifications}
+    assert [n.recipient for n in agenda.notifications] == ["mother"]
 
 
 def test_an_adult_is_notified_directly(tmp_path: Path) -> None:
