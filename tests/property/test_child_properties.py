@@ -83,3 +83,20 @@ def test_no_child_item_after_the_age_the_sources_give(
         if limit is not None:
             assert as_of < limit.add_to(birth), (it.id, data["birth_date"], as_of)
         assert as_of < Duration(years=25).add_to(birth), it.id
+
+
+@SETTINGS
+@given(st.dates(dt.date(2017, 1, 1), dt.date(2020, 12, 31)),
+       st.dates(dt.date(2024, 9, 1), dt.date(2026, 6, 30)))
+def test_the_7th_year_exam_never_dates_before_2025(engine: Engine, birth: dt.date,
+                                                   as_of: dt.date) -> None:
+    """Across the 2025 change: the 7th-year exam exists from 2025-01-01 only; before, the 2019
+    calendar has none; after, nothing of it is due, overdue or missed before that day."""
+    agenda = engine.evaluate(Profile.model_validate({"birth_date": birth.isoformat()}), as_of)
+    rows = [it for it in agenda.items if it.item == "child_exam_7th_year"]
+    if as_of < dt.date(2025, 1, 1):
+        assert not rows
+    for it in rows:
+        assert it.recommended_date is None or it.recommended_date >= dt.date(2025, 1, 1), it
+        if Duration(years=7).add_to(birth) <= dt.date(2025, 1, 1):
+            assert it.status != "missed", it
