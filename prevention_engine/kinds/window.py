@@ -7,7 +7,9 @@ the ongoing pregnancy, else of the last ended one). With ``until_end`` (anchor `
 a window has no ``to``: it stays open while the pregnancy goes on and closes ``until_end``
 after its end (at the end itself when it did not end with a birth).
 A window is ``completed`` by a procedure of the item's targets (optionally of given methods)
-dated inside it. Only the windows that matter now are shown: every window containing the
+dated inside it; with ``exclusive: true`` a procedure counts for one window only (child exams
+whose windows overlap: an exam on day 8 is the 8-day exam, not also the 2nd-week one).
+Only the windows that matter now are shown: every window containing the
 assessment date (``completed``, ``due`` or ``overdue``); if none, the next window
 (``upcoming``); after the last window, that last window (``completed`` or ``missed``).
 """
@@ -47,6 +49,7 @@ class WindowSpec:
     windows: tuple[Window, ...]
     methods: frozenset[str] | None
     past_due_after: Duration | None
+    exclusive: bool = False
     until_end: Duration | None = None
 
 
@@ -83,7 +86,8 @@ def parse_window(r: Reader, names: set[str]) -> WindowSpec:
             Window(wid, wr.get_str("label", wid) or wid, start, end, wr.duration("past_due_after"))
         )
     methods = frozenset(r.str_list("methods")) if r.has("methods") else None
-    return WindowSpec(anchor, tuple(windows), methods, r.duration("past_due_after"), until_end)
+    return WindowSpec(anchor, tuple(windows), methods, r.duration("past_due_after"),
+                      r.get_bool("exclusive", False), until_end)
 
 
 def plan(item: Item[WindowSpec], ctx: Context, cal: Calendar) -> list[Occurrence]:
@@ -100,8 +104,10 @@ def plan(item: Item[WindowSpec], ctx: Context, cal: Calendar) -> list[Occurrence
     spans = [(w, w.start.add_to(anchor), _end(spec, w, anchor, ctx)) for w in spec.windows]
     spans = [s for s in spans if s[1] < s[2]]
     spans.sort(key=lambda s: (s[1], s[2]))
+    counted = _assigned(spans, procs) if spec.exclusive else None
     return [
-        _occurrence(spec, w, start, end, procs, ctx, cal)
+        _occurrence(spec, w, start, end,
+                    procs if counted is None else counted.get(w.id, []), ctx, cal)
         for w, start, end in _shown(spans, ctx.as_of)
     ]
 
@@ -121,6 +127,21 @@ def _end(spec: WindowSpec, w: Window, anchor: dt.date, ctx: Context) -> dt.date:
     if ended_by_birth(p) is False:
         return p.end_date  # no delivery: nothing runs on after the end
     return spec.until_end.add_to(p.end_date)
+
+
+def _assigned(spans: list[Span], procs: list[Procedure]) -> dict[str, list[Procedure]]:
+    """Each visit for one window at most: windows by end date each take the earliest unused
+    procedure inside them (the greedy matching that completes the most windows). Two records
+    of the same day are one visit (a duplicate entry never completes two examinations)."""
+    used: set[dt.date] = set()
+    out: dict[str, list[Procedure]] = {}
+    for w, start, end in sorted(spans, key=lambda s: (s[2], s[1])):
+        for p in procs:
+            if p.date not in used and start <= p.date < end:
+                used.add(p.date)
+                out[w.id] = [p]
+                break
+    return out
 
 
 def _shown(spans: list[Span], as_of: dt.date) -> list[Span]:
@@ -208,7 +229,7 @@ def _open(
 register(
     Kind(
         name="window",
-        keys=("anchor", "windows", "methods", "past_due_after", "until_end"),
+        keys=("anchor", "windows", "methods", "past_due_after", "exclusive", "until_end"),
         parse=parse_window,
         plan=plan,
     )
