@@ -110,3 +110,17 @@ def test_malformed_bundle_is_422_naming_the_resource() -> None:
 def test_health_lists_the_calendars() -> None:
     r = CLIENT.get("/health")
     assert r.status_code == 200 and "fr-vaccination@2025.1" in r.json()["calendars"]
+
+
+def test_ics_and_trace_formats() -> None:
+    pytest.importorskip("icalendar", reason="optional extra [ical] not installed")
+    r = CLIENT.post("/agenda", params={"as_of": "2025-11-10", "format": "ics"},
+                    content=EXAMPLE.read_bytes())
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/calendar")
+    assert r.text.startswith("BEGIN:VCALENDAR") and "BEGIN:VEVENT" in r.text
+    r = CLIENT.post("/agenda", params={"as_of": "2025-11-10", "trace": "true"},
+                    content=EXAMPLE.read_bytes())
+    assert any("trace" in item for item in r.json()["items"])
+    r = CLIENT.post("/agenda", params={"as_of": "2025-11-10", "format": "pdf"},
+                    content=EXAMPLE.read_bytes())
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "format"]
