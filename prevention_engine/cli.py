@@ -12,6 +12,8 @@ import json
 import os
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import nullcontext
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -168,13 +170,25 @@ def _read_sent(path: str | None) -> frozenset[str]:
     return frozenset(keys)
 
 
-def _notify_records(path: str) -> list[str]:
-    """The profiles to notify: a JSONL file (``.jsonl``, or ``-`` for stdin) gives one per
-    non-blank line; any other file is one profile JSON."""
-    text = _read_profile(path)
+def _notify_records(path: str, counter: list[int]) -> Iterator[str]:
+    """The profiles to notify, streamed: a JSONL file (``.jsonl``, or ``-`` for stdin) gives
+    one per non-blank line (never all in memory at once); any other file is one profile JSON.
+    ``counter`` holds the records read and the file line of the last one (results come in
+    order, one per record, so a reject is named by its line)."""
     if path == "-" or path.endswith(".jsonl"):
-        return [line for line in text.splitlines() if line.strip()]
-    return [text]
+        try:
+            stream = sys.stdin if path == "-" else open(path, encoding="utf-8-sig")  # noqa: SIM115
+        except OSError as exc:
+            raise ProfileError(f"cannot read the profiles file: {exc.strerror}",
+                               field=path) from None
+        with stream if stream is not sys.stdin else nullcontext(stream):
+            for number, line in enumerate(stream, 1):
+                if line.strip():
+                    counter[0], counter[1] = counter[0] + 1, number
+                    yield line
+        return
+    counter[0], counter[1] = 1, 1
+    yield _read_profile(path)
 
 
 def cmd_notify(args: argparse.Namespace) -> int:
@@ -182,14 +196,15 @@ def cmd_notify(args: argparse.Namespace) -> int:
 
     engine = _engine(args)
     sent = _read_sent(args.sent)
-    records = _notify_records(args.profiles)
+    counter = [0, 0]
+    records = _notify_records(args.profiles, counter)
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
     new = rejected = 0
     try:
         for res in notify_many(engine, records, args.as_of, sent, until=args.until):
             if isinstance(res, Rejected):
                 rejected += 1
-                print(json.dumps({"line": res.index + 1, "id": res.id, "error": res.error},
+                print(json.dumps({"line": counter[1], "id": res.id, "error": res.error},
                                  ensure_ascii=False), file=sys.stderr)
             else:
                 new += 1
@@ -197,7 +212,7 @@ def cmd_notify(args: argparse.Namespace) -> int:
     finally:
         if out is not sys.stdout:
             out.close()
-    print(f"profiles {len(records)}, new notifications {new}, rejected {rejected}",
+    print(f"profiles {counter[0]}, new notifications {new}, rejected {rejected}",
           file=sys.stderr)
     return 1 if args.strict and rejected else 0
 
