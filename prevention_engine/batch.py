@@ -90,7 +90,8 @@ def _init_worker(paths: list[str] | None) -> None:
 
 
 def _work(args: tuple[list[tuple[int, str | None]], dt.date]) -> list[Result]:
-    assert _WORKER_ENGINE is not None
+    if _WORKER_ENGINE is None:
+        raise RuntimeError("the batch worker was started without its engine")
     chunk, as_of = args
     return [_evaluate_line(_WORKER_ENGINE, n, line, as_of) for n, line in chunk]
 

@@ -291,8 +291,7 @@ def _condition_within(r: Reader, key: str) -> Pred:
     wanted = frozenset(sub.str_list("any", CONDITIONS))
     if not wanted:
         raise sub.error("expected at least one condition", "any")
-    within = sub.duration("within", required=True)
-    assert within is not None
+    within = sub.req_duration("within")
 
     def run(ctx: Context) -> Tri:
         undated: list[str] = []
@@ -356,8 +355,7 @@ def _b_postpartum(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred
     recorded outcome is then unknown)."""
     sub = r.child(key)
     sub.check_keys(["within", "outcome"], required=["within"])
-    within = sub.duration("within", required=True)
-    assert within is not None  # required=True raised otherwise
+    within = sub.req_duration("within")
     outcomes = frozenset(sub.str_list("outcome", OUTCOMES))
 
     def run(ctx: Context) -> Tri:
@@ -390,18 +388,15 @@ def _b_pregnancy_dose(arg: Any, r: Reader, key: str, names: set[str] | None) -> 
     def run(ctx: Context) -> Tri:
         limit = ctx.pregnancy.start if ctx.pregnancy is not None else ctx.as_of
         ended = sorted(
-            (p for p in ctx.profile.pregnancies if p.end_date is not None and p.end_date <= limit),
-            key=lambda p: p.start,
+            ((p.start, p.end_date) for p in ctx.profile.pregnancies
+             if p.end_date is not None and p.end_date <= limit),
         )
         if which == "last_ended":
             ended = ended[-1:]
-        for p in ended:
-            assert p.end_date is not None
-            last_ok = p.end_date
-            if gap is not None:
-                last_ok = gap.subtract_from(p.end_date)
+        for start, end in ended:
+            last_ok = gap.subtract_from(end) if gap is not None else end
             for d in ctx.doses:
-                if target in d.targets and p.start <= d.date <= last_ok:
+                if target in d.targets and start <= d.date <= last_ok:
                     return TRUE
         return FALSE
 

@@ -142,6 +142,14 @@ class Engine:
         self._item_ids = {
             (c.id, c.version): frozenset(i.id for i in c.items) for c in registry.calendars
         }
+        self._last_days = {
+            (c.id, c.version): tuple(
+                (i, last) for i in c.items
+                if (day := KINDS[i.kind].last_day) is not None
+                and (last := day(i.spec)) is not None
+            )
+            for c in registry.calendars
+        }
         # Output pieces that never change, built once and shared (frozen models).
         self._calendar_refs = {
             (c.id, c.version): CalendarRef(id=c.id, version=c.version)
@@ -251,6 +259,7 @@ class Engine:
                 for row in self._evaluate_item(item, ctx, cal):
                     items.append(self._to_agenda_item(row, item, cal, ctx, trace))
         items.sort(key=_sort_key)
+        warnings += self._seasons_ended(cals, ctx)
         return Agenda(
             person_id=profile.id,
             as_of=as_of,
@@ -308,6 +317,21 @@ class Engine:
             if dose is not None:
                 doses.append(dose)
         return tuple(sorted(doses, key=lambda d: (d.date, d.index)))
+
+    def _seasons_ended(self, cals: list[Calendar], ctx: Context) -> list[str]:
+        """A seasonal rule whose last encoded season ended before the assessment date shows
+        nothing: say so when it could concern the person, so nobody reads the silence as
+        "nothing to do" (the next season's dates are not in the calendar yet)."""
+        out = []
+        for cal in cals:
+            for item, last in self._last_days[(cal.id, cal.version)]:
+                if last >= ctx.as_of:
+                    continue
+                ctx.risk_groups = cal.risk_groups
+                if item.applies_when is None or item.applies_when(ctx)[0] is not False:
+                    out.append(wording.warning("seasons_ended", calendar=cal.id,
+                                               version=cal.version, item=item.title, date=last))
+        return out
 
     def _unknown_declined(self, profile: Profile, cals: list[Calendar]) -> list[str]:
         """A refusal of an item no calendar in force has is said, not silently dropped."""

@@ -58,77 +58,76 @@ def resolve(
     """A ``Dose`` for the immunization, or ``None`` and a warning saying why it counts for nothing.
     """
     tables = list(tables)
-    product: Product | None = None
-    label = ""
     if imm.product:
-        key = normalise_name(imm.product)
-        for t in tables:
-            product = t.by_name.get(key)
-            if product:
-                break
-        label = imm.product
-        if product is None and not imm.targets:
-            names = [p.name for t in tables for p in t.table.products]
-            hint = suggest(imm.product, names)
+        found = _by_name(imm.product, tables)
+        if found is None and not imm.targets:
+            hint = suggest(imm.product, [p.name for t in tables for p in t.table.products])
             return None, (
                 f"immunizations[{index}]: produit inconnu « {imm.product} »"
                 + (f" (vouliez-vous dire « {hint} » ?)" if hint else "")
                 + " : dose non comptée"
             )
-    elif imm.code is not None:
-        system, value = imm.code.system, imm.code.value.strip()
-        label = f"{system.upper()} {value}"
-        targets_from_atc: frozenset[str] | None = None
-        for t in tables:
-            if system == "cis":
-                product = t.by_cis.get(value)
-            elif system == "cvx":
-                product = t.by_cvx.get(value.lstrip("0") or "0")
-            elif system == "atc":
-                found = t.by_atc.get(value.upper())
-                if found:
-                    sets = {p.targets for p in found}
-                    if len(sets) == 1:
-                        product = found[0]
-                    else:
-                        targets_from_atc = frozenset.intersection(*sets)
-            if product is not None:
-                break
-        if product is None and targets_from_atc:
-            return Dose(
-                index, imm.date, label, targets_from_atc, False, None, None, imm.sub_standard
-            ), None
+        return _dose(index, imm, found, imm.product, tables), None
+    if imm.code is not None:
+        label = f"{imm.code.system.upper()} {imm.code.value.strip()}"
+        product, atc_targets = _by_code(imm.code.system, imm.code.value.strip(), tables)
+        if product is None and atc_targets:
+            return Dose(index, imm.date, label, atc_targets, False, None, None,
+                        imm.sub_standard), None
         if product is None and not imm.targets:
             return None, f"immunizations[{index}]: code {label} inconnu : dose non comptée"
         if product is not None:
             label = f"{product.name} ({label})"
+        return _dose(index, imm, product, label, tables), None
+    return _dose(index, imm, None, "", tables), None
+
+
+def _by_name(name: str, tables: list[ProductIndex]) -> Product | None:
+    key = normalise_name(name)
+    return next((t.by_name[key] for t in tables if t.by_name.get(key)), None)
+
+
+def _by_code(
+    system: str, value: str, tables: list[ProductIndex]
+) -> tuple[Product | None, frozenset[str] | None]:
+    """The product of a CIS, CVX or ATC code; an ATC code shared by products of different
+    targets gives no product but the targets they all have."""
+    atc_targets: frozenset[str] | None = None
+    for t in tables:
+        product: Product | None = None
+        if system == "cis":
+            product = t.by_cis.get(value)
+        elif system == "cvx":
+            product = t.by_cvx.get(value.lstrip("0") or "0")
+        elif system == "atc":
+            found = t.by_atc.get(value.upper())
+            if found:
+                sets = {p.targets for p in found}
+                if len(sets) == 1:
+                    product = found[0]
+                else:
+                    atc_targets = frozenset.intersection(*sets)
+        if product is not None:
+            return product, atc_targets
+    return None, atc_targets
+
+
+def _dose(
+    index: int, imm: Immunization, product: Product | None, label: str,
+    tables: list[ProductIndex],
+) -> Dose:
+    """The dose of a known product, or of the targets recorded (the validated profile gives
+    one or the other)."""
     if product is not None:
         cvx = imm.code.value if imm.code is not None and imm.code.system == "cvx" else product.cvx
-        return Dose(
-            index,
-            imm.date,
-            label or product.name,
-            product.targets,
-            product.live,
-            product.name,
-            cvx,
-            imm.sub_standard,
-            normalise_name(product.name),
-            (product.min_age, product.max_age),
-        ), None
-    assert imm.targets
-    targets = frozenset(imm.targets)
+        return Dose(index, imm.date, label or product.name, product.targets, product.live,
+                    product.name, cvx, imm.sub_standard, normalise_name(product.name),
+                    (product.min_age, product.max_age))
+    recorded = imm.targets or ()
+    targets = frozenset(recorded)
     # Recorded by targets only: live when every product with exactly these targets is live
     # (an MMR dose is live whatever the brand), so live-vaccine spacing still applies.
     same = [p for t in tables for p in t.table.products if p.targets == targets]
     live = bool(same) and all(p.live for p in same)
-    return Dose(
-        index,
-        imm.date,
-        label or "vaccin (" + ", ".join(imm.targets) + ")",
-        targets,
-        live,
-        None,
-        None,
-        imm.sub_standard,
-    ), None
+    return Dose(index, imm.date, label or "vaccin (" + ", ".join(recorded) + ")", targets,
+                live, None, None, imm.sub_standard)

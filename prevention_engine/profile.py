@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from datetime import timedelta
 from typing import Annotated, Any, Literal, Self
 
@@ -40,6 +41,26 @@ from .vocabulary import (
 )
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def known(what: str, vocabulary: Collection[str], value: str, list_them: bool = False) -> str:
+    """``value`` if the vocabulary has it; else an error naming it, with the nearest word
+    (and the whole vocabulary when it is short)."""
+    if value in vocabulary:
+        return value
+    hint = suggest(value, vocabulary)
+    if list_them:
+        raise ValueError(f"unknown {what} {value!r} (one of {', '.join(sorted(vocabulary))})"
+                         + (f"; did you mean {hint!r}?" if hint else ""))
+    raise ValueError(f"unknown {what} {value!r}" + (f" (did you mean {hint!r}?)" if hint else ""))
+
+
+def known_all(
+    what: str, vocabulary: Collection[str], values: tuple[str, ...], list_them: bool = False
+) -> tuple[str, ...]:
+    for v in values:
+        known(what, vocabulary, v, list_them)
+    return values
 
 
 def _iso_date(v: Any) -> Any:
@@ -102,15 +123,7 @@ class Immunization(_Model):
     @field_validator("targets")
     @classmethod
     def _known_targets(cls, v: tuple[str, ...] | None) -> tuple[str, ...] | None:
-        if v is None:
-            return v
-        for t in v:
-            if t not in TARGETS:
-                hint = suggest(t, TARGETS)
-                raise ValueError(
-                    f"unknown target {t!r}" + (f" (did you mean {hint!r}?)" if hint else "")
-                )
-        return v
+        return v if v is None else known_all("target", TARGETS, v)
 
     @model_validator(mode="after")
     def _named(self) -> Self:
@@ -130,12 +143,7 @@ class Procedure(_Model):
     @field_validator("target")
     @classmethod
     def _known(cls, v: str) -> str:
-        if v not in TARGETS:
-            hint = suggest(v, TARGETS)
-            raise ValueError(
-                f"unknown target {v!r}" + (f" (did you mean {hint!r}?)" if hint else "")
-            )
-        return v
+        return known("target", TARGETS, v)
 
 
 class Condition(_Model):
@@ -152,12 +160,7 @@ class Condition(_Model):
             if v.system != "icd10":
                 raise ValueError("a condition code must use the system 'icd10'")
             return v
-        if v not in CONDITIONS:
-            hint = suggest(v, CONDITIONS)
-            raise ValueError(
-                f"unknown condition {v!r}" + (f" (did you mean {hint!r}?)" if hint else "")
-            )
-        return v
+        return known("condition", CONDITIONS, v)
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -205,12 +208,7 @@ class Observation(_Model):
     @field_validator("code")
     @classmethod
     def _known(cls, v: str) -> str:
-        if v not in OBSERVATIONS:
-            hint = suggest(v, OBSERVATIONS)
-            raise ValueError(
-                f"unknown observation {v!r}" + (f" (did you mean {hint!r}?)" if hint else "")
-            )
-        return v
+        return known("observation", OBSERVATIONS, v)
 
     @field_validator("unit")
     @classmethod
@@ -322,25 +320,24 @@ class Residence(_Model):
             )
         return v
 
-    @model_validator(mode="after")
-    def _overseas(self) -> Self:
-        code = OVERSEAS_DEPARTMENTS.get(self.country)
+    @model_validator(mode="before")
+    @classmethod
+    def _overseas(cls, data: Any) -> Any:
+        """An overseas department given as a country (GF) is France with its department."""
+        if not isinstance(data, dict):
+            return data
+        country = data.get("country")
+        code = OVERSEAS_DEPARTMENTS.get(country) if isinstance(country, str) else None
         if code is None:
-            return self
-        if self.department is not None and self.department != code:
-            raise ValueError(
-                f"country {self.country} is the department {code}, not {self.department!r}"
-            )
-        object.__setattr__(self, "country", "FR")
-        object.__setattr__(self, "department", code)
-        return self
+            return data
+        department = data.get("department")
+        if department is not None and department != code:
+            raise ValueError(f"country {country} is the department {code}, not {department!r}")
+        return {**data, "country": "FR", "department": code}
 
 
 def _known_target(v: str) -> str:
-    if v not in TARGETS:
-        hint = suggest(v, TARGETS)
-        raise ValueError(f"unknown target {v!r}" + (f" (did you mean {hint!r}?)" if hint else ""))
-    return v
+    return known("target", TARGETS, v)
 
 
 KnownTarget = Annotated[str, AfterValidator(_known_target)]
@@ -375,25 +372,13 @@ class Consent(_Model):
     @field_validator("channels")
     @classmethod
     def _known_channels(cls, v: dict[str, bool]) -> dict[str, bool]:
-        for c in v:
-            if c not in CHANNELS:
-                hint = suggest(c, CHANNELS)
-                raise ValueError(
-                    f"unknown channel {c!r} (one of {', '.join(sorted(CHANNELS))})"
-                    + (f"; did you mean {hint!r}?" if hint else "")
-                )
+        known_all("channel", CHANNELS, tuple(v), list_them=True)
         return v
 
     @field_validator("opt_out_domains")
     @classmethod
     def _known_domains(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        for d in v:
-            if d not in DOMAINS:
-                hint = suggest(d, DOMAINS)
-                raise ValueError(
-                    f"unknown domain {d!r}" + (f" (did you mean {hint!r}?)" if hint else "")
-                )
-        return v
+        return known_all("domain", DOMAINS, v)
 
 
 class Caregiver(_Model):
@@ -453,13 +438,7 @@ class Profile(_Model):
     @field_validator("situations", "situations_absent")
     @classmethod
     def _known_situations(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        for s in v:
-            if s not in SITUATIONS:
-                hint = suggest(s, SITUATIONS)
-                raise ValueError(
-                    f"unknown situation {s!r}" + (f" (did you mean {hint!r}?)" if hint else "")
-                )
-        return v
+        return known_all("situation", SITUATIONS, v)
 
     @model_validator(mode="after")
     def _situations_consistent(self) -> Self:

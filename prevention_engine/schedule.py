@@ -48,8 +48,7 @@ def parse_seasons(r: Reader, names: set[str]) -> tuple[Season, ...]:
         if sid in seen:
             raise sr.error(f"duplicate season id '{sid}'", "id")
         seen.add(sid)
-        start, end = sr.get_date("start", required=True), sr.get_date("end", required=True)
-        assert start is not None and end is not None
+        start, end = sr.req_date("start"), sr.req_date("end")
         if end < start:
             raise sr.error("season 'end' is before 'start'", "end")
         if sr.has("source"):

@@ -114,9 +114,22 @@ class Reader:
         return str(v)
 
     def req_str(self, key: str) -> str:
-        v = self.get_str(key, required=True)
-        assert v is not None
+        v = self.get_str(key)
+        if v is None:
+            raise self.error(f"missing required key '{key}'")
         return v
+
+    def req_date(self, key: str) -> dt.date:
+        v = self.get_date(key)
+        if v is None:
+            raise self.error(f"missing required key '{key}'")
+        return v
+
+    def req_duration(self, key: str, positive: bool = False) -> Duration:
+        d = self._raw_duration(key, True)
+        if d is None:
+            raise self.error(f"missing required key '{key}'")
+        return self._checked(d, key, positive)
 
     def get_bool(self, key: str, default: bool = False) -> bool:
         v = self.data.get(key)
@@ -218,6 +231,14 @@ class Reader:
                 raise self.error(f"unknown value '{s}'", key, suggestion=suggest(s, sorted(vocab)))
             out.append(s)
         return tuple(out)
+
+
+def req_source(r: Reader, key: str = "source") -> SourceInfo:
+    """The cited source a rule must have (every rule cites its source)."""
+    source = read_source(r, key)
+    if source is None:
+        raise r.error(f"missing required key '{key}' (every rule cites its source)")
+    return source
 
 
 def read_source(r: Reader, key: str = "source", required: bool = True) -> SourceInfo | None:

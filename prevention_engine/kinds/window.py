@@ -68,8 +68,7 @@ def parse_window(r: Reader, names: set[str]) -> WindowSpec:
         if wid in seen:
             raise wr.error(f"duplicate window id '{wid}'", "id")
         seen.add(wid)
-        start, end = wr.duration("from", required=True), wr.duration("to", required=True)
-        assert start is not None and end is not None
+        start, end = wr.req_duration("from"), wr.req_duration("to")
         if not longer(end, start):
             raise wr.error("window 'to' must be after 'from'", "to")
         windows.append(

@@ -164,8 +164,7 @@ def _interval_ref(
     if iv.ref == "previous":
         return prev.date if prev is not None else None
     if iv.ref == "dose":
-        assert iv.ref_dose is not None
-        d = satisfied.get(iv.ref_dose - 1)
+        d = satisfied.get(iv.ref_dose - 1) if iv.ref_dose is not None else None
         return d.date if d is not None else None
     if iv.ref == "observation":
         if iv.ref_observation == "lmp":
@@ -277,6 +276,40 @@ def _live_conflict(
     return None
 
 
+@dataclass(slots=True)
+class _Walk:
+    """The doses read so far against the target doses of one series (CDSi 6)."""
+
+    series: Series
+    ctx: Context
+    completed_series: set[str]
+    evals: list[DoseEval] = field(default_factory=list)
+    satisfied: dict[int, Dose] = field(default_factory=dict)
+    skipped: set[int] = field(default_factory=set)
+    history: list[tuple[Dose, bool]] = field(default_factory=list)
+    prev: Dose | None = None
+    idx: int = 0
+    boosters_done: list[Dose] = field(default_factory=list)
+
+    def record(self, ev: DoseEval, *, counts: bool, is_prev: bool, in_history: bool = True) -> None:
+        """Keep the reading of a dose: in the history (valid or not), as the reference of the
+        next intervals (``is_prev``)."""
+        self.evals.append(ev)
+        if in_history:
+            self.history.append((ev.dose, counts))
+        if is_prev:
+            self.prev = ev.dose
+
+    def skip_ahead(self, on: dt.date, context: str) -> int:
+        """The first target dose from ``idx`` that no conditional skip removes on ``on``."""
+        idx, tds = self.idx, self.series.doses
+        while idx < len(tds) and skip_applies(tds[idx], context, on, self.ctx.birth,
+                                              self.history, self.prev, self.completed_series,
+                                              self.ctx.doses):
+            idx += 1
+        return idx
+
+
 def evaluate_series(
     series: Series,
     doses: list[Dose],
@@ -285,136 +318,111 @@ def evaluate_series(
     cal: Calendar,
     completed_series: set[str],
 ) -> SeriesResult:
-    birth = ctx.birth
-    tds = series.doses
-    evals: list[DoseEval] = []
-    satisfied: dict[int, Dose] = {}
-    skipped: set[int] = set()
-    history: list[tuple[Dose, bool]] = []
-    prev: Dose | None = None
-    idx = 0
-    boosters_done: list[Dose] = []
+    walk = _Walk(series, ctx, completed_series)
     for dose in doses:
         # Conditional skips (evaluation context) before matching this dose.
-        while idx < len(tds) and skip_applies(
-            tds[idx], "evaluation", dose.date, birth, history, prev, completed_series, ctx.doses
-        ):
-            skipped.add(idx)
-            idx += 1
-        if dose.sub_standard:
-            # Expired or sub-potent: never counts, not even as an adult booster (CDSi 6.1).
-            evals.append(
-                DoseEval(
-                    dose,
-                    "sub_standard",
-                    "sub_standard",
-                    None,
-                    "dose non conforme (périmée ou sous-dosée)",
-                )
-            )
-            continue
-        outside = _outside_product_ages(dose, birth)
-        if outside is not None:
-            # A product used outside the ages it is authorised for never counts, not even as
-            # a booster (Repevax or Boostrix Tetra is not an infant primary dose).
-            evals.append(DoseEval(dose, "not_valid", "product_age", None, outside))
-            history.append((dose, False))
-            prev = dose
-            continue
-        if idx >= len(tds):
-            if series.boosters is not None:
-                boosters_done.append(dose)
-                evals.append(DoseEval(dose, "valid", "booster", None, "rappel"))
-                history.append((dose, True))
-                prev = dose
-                continue
-            evals.append(
-                DoseEval(dose, "extraneous", "series_complete", None, "schéma déjà complet")
-            )
-            history.append((dose, False))
-            continue
-        td = tds[idx]
-        if td.inadvertent and any(_dose_ref_matches(dose, p) for p in td.inadvertent):
-            evals.append(
-                DoseEval(
-                    dose, "not_valid", "wrong_product", None, "vaccin inadapté pour cette dose"
-                )
-            )
-            continue
-        status, reason, detail = "valid", "", ""
-        ages = td.ages_on(dose.date)
-        abs_min = ages.abs_min or ages.min
-        if abs_min is not None and dose.date < abs_min.add_to(birth):
-            status, reason = "not_valid", "too_young"
-            detail = f"faite avant l'âge minimal ({abs_min.french()})"
-        elif ages.max is not None and dose.date >= ages.max.add_to(birth):
-            status, reason = "extraneous", "too_old"
-            detail = f"faite après l'âge maximal ({ages.max.french()})"
-        else:
-            if (
-                ages.abs_min is not None
-                and ages.min is not None
-                and dose.date < ages.min.add_to(birth)
-            ):
-                reason, detail = "grace_period", "dans la période de tolérance d'âge"
-            too_soon = _interval_failure(td.intervals, dose, prev, satisfied, ctx, history)
-            # CDSi 6.6: an allowable interval rescues a dose given too soon
-            if (
-                too_soon is not None
-                and td.allowable_intervals
-                and _interval_failure(td.allowable_intervals, dose, prev, satisfied, ctx, history)
-                is None
-            ):
-                too_soon = None
-            if too_soon is not None:
-                status, reason = "not_valid", "too_soon"
-                detail = too_soon
-            if status == "valid":
-                conflict = _live_conflict(dose, all_doses, cal, history)
-                if conflict is not None:
-                    status, reason = "not_valid", "live_conflict"
-                    detail = (
-                        "vaccin vivant trop proche d'un autre vaccin vivant"
-                        f" ({french_date(conflict.date)})"
-                    )
-            if (
-                status == "valid"
-                and (td.products or td.preferred)
-                and not _product_allowed(dose, td.products + td.preferred, birth)
-            ):
-                status, reason = "not_valid", "wrong_product"
-                detail = "produit non autorisé pour cette dose"
-        if status == "valid":
-            evals.append(DoseEval(dose, "valid", reason or "valid", idx, detail))
-            satisfied[idx] = dose
-            history.append((dose, True))
-            prev = dose
-            if not td.recurring:
-                idx += 1
-        else:
-            evals.append(DoseEval(dose, status, reason, None, detail))
-            history.append((dose, False))
-            if status == "not_valid":
-                prev = dose
+        after = walk.skip_ahead(dose.date, "evaluation")
+        walk.skipped.update(range(walk.idx, after))
+        walk.idx = after
+        if not _outside_series(walk, dose):
+            _against_target(walk, dose, all_doses, cal)
     # Target doses left that a forecast-context skip makes unnecessary (CDSi 7.1) do not keep
-    # the series open.
-    end = idx
-    while end < len(tds) and skip_applies(
-        tds[end], "forecast", ctx.as_of, birth, history, prev, completed_series, ctx.doses
-    ):
-        end += 1
-    complete = end >= len(tds)  # a recurring last dose is only passed by a skip
+    # the series open; a recurring last dose is only passed by a skip.
+    complete = walk.skip_ahead(ctx.as_of, "forecast") >= len(series.doses)
     return SeriesResult(
         series=series,
-        evals=evals,
-        satisfied=satisfied,
-        skipped=skipped,
-        next_index=idx,
+        evals=walk.evals,
+        satisfied=walk.satisfied,
+        skipped=walk.skipped,
+        next_index=walk.idx,
         complete=complete,
-        last_considered=prev,
-        valid_count=sum(1 for e in evals if e.status == "valid"),
-        boosters_done=boosters_done,
+        last_considered=walk.prev,
+        valid_count=sum(1 for e in walk.evals if e.status == "valid"),
+        boosters_done=walk.boosters_done,
     )
+
+
+def _outside_series(walk: _Walk, dose: Dose) -> bool:
+    """A dose read without a target dose (sub-standard, outside the product's ages, after
+    the series: a booster or extraneous, a wrong product); False when a target reads it."""
+    if dose.sub_standard:
+        # Expired or sub-potent: never counts, not even as an adult booster (CDSi 6.1).
+        walk.record(DoseEval(dose, "sub_standard", "sub_standard", None,
+                             "dose non conforme (périmée ou sous-dosée)"),
+                    counts=False, is_prev=False, in_history=False)
+        return True
+    outside = _outside_product_ages(dose, walk.ctx.birth)
+    if outside is not None:
+        # A product used outside the ages it is authorised for never counts, not even as
+        # a booster (Repevax or Boostrix Tetra is not an infant primary dose).
+        walk.record(DoseEval(dose, "not_valid", "product_age", None, outside),
+                    counts=False, is_prev=True)
+        return True
+    tds = walk.series.doses
+    if walk.idx >= len(tds):
+        if walk.series.boosters is not None:
+            walk.boosters_done.append(dose)
+            walk.record(DoseEval(dose, "valid", "booster", None, "rappel"), counts=True,
+                        is_prev=True)
+        else:
+            walk.record(DoseEval(dose, "extraneous", "series_complete", None,
+                                 "schéma déjà complet"), counts=False, is_prev=False)
+        return True
+    td = tds[walk.idx]
+    if td.inadvertent and any(_dose_ref_matches(dose, p) for p in td.inadvertent):
+        walk.record(DoseEval(dose, "not_valid", "wrong_product", None,
+                             "vaccin inadapté pour cette dose"),
+                    counts=False, is_prev=False, in_history=False)
+        return True
+    return False
+
+
+def _against_target(walk: _Walk, dose: Dose, all_doses: list[Dose], cal: Calendar) -> None:
+    """Read ``dose`` against the next target dose (CDSi 6.2-6.8)."""
+    td = walk.series.doses[walk.idx]
+    status, reason, detail = _judge(td, dose, walk, all_doses, cal)
+    if status == "valid":
+        walk.record(DoseEval(dose, "valid", reason or "valid", walk.idx, detail), counts=True,
+                    is_prev=True)
+        walk.satisfied[walk.idx] = dose
+        if not td.recurring:
+            walk.idx += 1
+    else:
+        walk.record(DoseEval(dose, status, reason, None, detail), counts=False,
+                    is_prev=status == "not_valid")
+
+
+def _judge(
+    td: TargetDose, dose: Dose, walk: _Walk, all_doses: list[Dose], cal: Calendar
+) -> tuple[str, str, str]:
+    """Status, reason code and detail of a dose against one target dose: ages, intervals
+    (an allowable interval rescues a dose too soon), live-vaccine spacing, product."""
+    birth, ctx = walk.ctx.birth, walk.ctx
+    ages = td.ages_on(dose.date)
+    abs_min = ages.abs_min or ages.min
+    if abs_min is not None and dose.date < abs_min.add_to(birth):
+        return "not_valid", "too_young", f"faite avant l'âge minimal ({abs_min.french()})"
+    if ages.max is not None and dose.date >= ages.max.add_to(birth):
+        return "extraneous", "too_old", f"faite après l'âge maximal ({ages.max.french()})"
+    reason = detail = ""
+    if ages.abs_min is not None and ages.min is not None and dose.date < ages.min.add_to(birth):
+        reason, detail = "grace_period", "dans la période de tolérance d'âge"
+    args = (dose, walk.prev, walk.satisfied, ctx, walk.history)
+    too_soon = _interval_failure(td.intervals, *args)
+    # CDSi 6.6: an allowable interval rescues a dose given too soon
+    if too_soon is not None and not (
+        td.allowable_intervals and _interval_failure(td.allowable_intervals, *args) is None
+    ):
+        return "not_valid", "too_soon", too_soon
+    conflict = _live_conflict(dose, all_doses, cal, walk.history)
+    if conflict is not None:
+        return ("not_valid", "live_conflict", "vaccin vivant trop proche d'un autre vaccin "
+                f"vivant ({french_date(conflict.date)})")
+    if (td.products or td.preferred) and not _product_allowed(
+        dose, td.products + td.preferred, birth
+    ):
+        return "not_valid", "wrong_product", "produit non autorisé pour cette dose"
+    return "valid", reason, detail
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,65 +448,88 @@ def forecast_dose(
     """CDSi 7.5: earliest, recommended, past due and latest dates of one target dose."""
     birth = ctx.birth
     a = td.ages_on(ctx.as_of)
-    candidates = [a.min.add_to(birth)] if a.min is not None else [birth]
-    rec_int: list[dt.date] = []
-    late_int: list[dt.date] = []
-    max_int: list[dt.date] = []
-    for iv, found in _resolved_intervals(
-        td.intervals, ctx.as_of, prev, satisfied, ctx, history, None
-    ):
-        ref = found
-        if prev_date_override is not None and iv.ref == "previous":
-            ref = prev_date_override
-        if ref is None:
-            continue
-        if iv.min is not None:
-            candidates.append(iv.min.add_to(ref))
-        if iv.earliest_rec is not None:
-            rec_int.append(iv.earliest_rec.add_to(ref))
-        if iv.latest_rec is not None:
-            late_int.append(iv.latest_rec.add_to(ref))
-        if iv.max is not None:
-            max_int.append(iv.max.add_to(ref))
-    if cal.live_conflicts:
-        wanted = frozenset(p.ref for p in td.preferred or td.products)
-        for d in live_doses:
-            for lc in cal.live_conflicts:
-                if wanted & lc.current and _matches_any(d, lc.previous):
-                    candidates.append(lc.end.add_to(d.date))
-    elif item_live and cal.live_spacing is not None:
-        for d in live_doses:
-            candidates.append(cal.live_spacing.add_to(d.date))
+    ivs = _interval_dates(td, prev, satisfied, history, ctx, prev_date_override)
+    candidates = [a.min.add_to(birth) if a.min is not None else birth, *ivs.min]
+    candidates += _live_dates(td, cal, live_doses, item_live)
     if history and prev_date_override is None:
         # never before a dose already recorded (a dose that did not count still happened)
         candidates.append(max(d.date for d, _ in history))
-    earliest = max(candidates)
+    earliest = _in_season(td, max(candidates), ctx.as_of)
+    if a.earliest_rec is not None:
+        unadj = a.earliest_rec.add_to(birth)
+    else:
+        unadj = max(ivs.rec) if ivs.rec else earliest
+    past_due: dt.date | None
+    if a.latest_rec is not None:
+        past_due = schedule_past_due(a.latest_rec, birth)
+    elif ivs.late:
+        past_due = max(ivs.late) - ONE_DAY
+    else:
+        past_due = schedule_past_due(cal.past_due_after, unadj)
+    ends = [*ivs.max, *([a.max.add_to(birth)] if a.max is not None else [])]
+    return Forecast(
+        earliest,
+        max(earliest, unadj),
+        max(earliest, past_due) if past_due is not None else None,
+        min(ends) - ONE_DAY if ends else None,
+        unadj,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _IntervalDates:
+    """The dates the intervals of a target dose give (from their reference doses)."""
+
+    min: list[dt.date]
+    rec: list[dt.date]
+    late: list[dt.date]
+    max: list[dt.date]
+
+
+def _interval_dates(
+    td: TargetDose,
+    prev: Dose | None,
+    satisfied: dict[int, Dose],
+    history: list[tuple[Dose, bool]],
+    ctx: Context,
+    prev_date_override: dt.date | None,
+) -> _IntervalDates:
+    out = _IntervalDates([], [], [], [])
+    for iv, found in _resolved_intervals(
+        td.intervals, ctx.as_of, prev, satisfied, ctx, history, None
+    ):
+        ref = prev_date_override if prev_date_override is not None and iv.ref == "previous" \
+            else found
+        if ref is None:
+            continue
+        for duration, dates in ((iv.min, out.min), (iv.earliest_rec, out.rec),
+                                (iv.latest_rec, out.late), (iv.max, out.max)):
+            if duration is not None:
+                dates.append(duration.add_to(ref))
+    return out
+
+
+def _live_dates(
+    td: TargetDose, cal: Calendar, live_doses: list[Dose], item_live: bool
+) -> list[dt.date]:
+    """The first days a live vaccine may follow the live doses already given (CDSi 6.7)."""
+    if cal.live_conflicts:
+        wanted = frozenset(p.ref for p in td.preferred or td.products)
+        return [lc.end.add_to(d.date) for d in live_doses for lc in cal.live_conflicts
+                if wanted & lc.current and _matches_any(d, lc.previous)]
+    if item_live and cal.live_spacing is not None:
+        return [cal.live_spacing.add_to(d.date) for d in live_doses]
+    return []
+
+
+def _in_season(td: TargetDose, earliest: dt.date, as_of: dt.date) -> dt.date:
+    """Not before the dose's dated season, nor before its yearly season start."""
     if td.season is not None:
         earliest = max(earliest, td.season[0])
     if td.season_start is not None:
         m, day = td.season_start
-        season = dt.date(ctx.as_of.year, m, day)
-        if season > ctx.as_of:
-            season = dt.date(ctx.as_of.year - 1, m, day)
+        season = dt.date(as_of.year, m, day)
+        if season > as_of:
+            season = dt.date(as_of.year - 1, m, day)
         earliest = max(earliest, season)
-    if a.earliest_rec is not None:
-        unadj = a.earliest_rec.add_to(birth)
-    elif rec_int:
-        unadj = max(rec_int)
-    else:
-        unadj = earliest
-    recommended = max(earliest, unadj)
-    past_due: dt.date | None
-    if a.latest_rec is not None:
-        past_due = schedule_past_due(a.latest_rec, birth)
-    elif late_int:
-        past_due = max(late_int) - ONE_DAY
-    elif cal.past_due_after is not None:
-        past_due = schedule_past_due(cal.past_due_after, unadj)
-    else:
-        past_due = None
-    if past_due is not None:
-        past_due = max(earliest, past_due)
-    ends = [*max_int, *([a.max.add_to(birth)] if a.max is not None else [])]
-    latest = min(ends) - ONE_DAY if ends else None
-    return Forecast(earliest, recommended, past_due, latest, unadj)
+    return earliest

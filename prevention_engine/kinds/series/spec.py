@@ -193,6 +193,9 @@ class SeriesSpec:
     #: drop a series that has valid doses, and a series without a valid dose is kept, so with no
     #: valid dose at all the default series is used)
     start_age_basis: str = "first_dose"
+    #: whether a skip depends on which series are complete (only then does the kind evaluate
+    #: the series a second time, knowing them)
+    reads_completed_series: bool = False
 
 
 # --------------------------------------------------------------------------------------------
@@ -429,9 +432,7 @@ def _target_dose(r: Reader, number: int) -> TargetDose:
     if r.has("season"):
         sr = r.child("season")
         sr.check_keys(["start", "end"], required=["start"])
-        start = sr.get_date("start", required=True)
-        assert start is not None
-        dated_season = (start, sr.get_date("end"))
+        dated_season = (sr.req_date("start"), sr.get_date("end"))
     ages, dated_ages = _ages(r)
     return TargetDose(
         number=number,
@@ -452,98 +453,22 @@ def _target_dose(r: Reader, number: int) -> TargetDose:
     )
 
 
+_SERIES_KEYS = (
+    "name", "title", "applies_when", "start_age", "preference", "default", "doses", "boosters",
+    "doses_since", "group", "group_name", "type", "priority", "product_path", "sex",
+    "equivalent_groups", "seasons",
+)
+
+
 def parse_series(r: Reader, names: set[str]) -> SeriesSpec:
-    series_list = []
     if not isinstance(r.raw("series"), list) or not r.raw("series"):
         raise r.error("a series item needs 'series': a list of one or more series", "series")
-    seen: set[str] = set()
+    series_list: list[Series] = []
     for sr in r.children("series"):
-        sr.check_keys(
-            [
-                "name",
-                "title",
-                "applies_when",
-                "start_age",
-                "preference",
-                "default",
-                "doses",
-                "boosters",
-                "doses_since",
-                "group",
-                "group_name",
-                "type",
-                "priority",
-                "product_path",
-                "sex",
-                "equivalent_groups",
-                "seasons",
-            ],
-            required=["name", "doses"],
-        )
-        name = sr.req_str("name")
-        if name in seen:
-            raise sr.error(f"duplicate series name '{name}'", "name")
-        seen.add(name)
-        start_min = start_max = None
-        if sr.has("start_age"):
-            sa = sr.child("start_age")
-            sa.check_keys(["min", "max"])
-            start_min, start_max = sa.duration("min"), sa.duration("max")
-        dose_readers = sr.children("doses")
-        doses = tuple(_target_dose(dr, i + 1) for i, dr in enumerate(dose_readers))
-        _check_min_intervals(doses, dose_readers)
-        boosters = None
-        if sr.has("boosters"):
-            br = sr.child("boosters")
-            br.check_keys(
-                ["at_ages", "then_every", "min_gap", "max_gap", "min_gap_from", "recent_dose_note"],
-                required=["at_ages"],
-            )
-            boosters = Boosters(
-                br.duration_list("at_ages"),
-                br.duration("then_every", positive=True),
-                br.duration("min_gap"),
-                br.duration("max_gap"),
-                br.duration("min_gap_from"),
-                br.get_str("recent_dose_note"),
-            )
-        if not doses and boosters is None:
-            raise sr.error("a series needs doses or boosters", "doses")
-        doses_since = sr.get_str("doses_since")
-        if doses_since not in (None, "lmp"):
-            raise sr.error("doses_since supports 'lmp'", "doses_since")
-        applies = None
-        if sr.has("applies_when"):
-            applies = compile_predicate(sr.raw("applies_when"), sr, "applies_when", names)
-        series_list.append(
-            Series(
-                name=name,
-                title=sr.get_str("title"),
-                applies_when=applies,
-                start_min=start_min,
-                start_max=start_max,
-                preference=sr.get_int("preference", 1) or 1,
-                default=sr.get_bool("default", False),
-                doses=doses,
-                boosters=boosters,
-                doses_since=doses_since,
-                group=sr.get_str("group"),
-                type=_series_type(sr),
-                priority=sr.get_str("priority"),
-                product_path=sr.get_bool("product_path", False),
-                sex=_series_sex(sr),
-                group_name=sr.get_str("group_name"),
-                seasons=parse_seasons(sr, names) if sr.has("seasons") else (),
-            )
-        )
-    refs: list[tuple[str, str, int | None]] = []
-    for sr, s in zip(r.children("series"), series_list, strict=True):
-        for i, d in enumerate(s.doses):
-            for p in (*d.products, *d.preferred):
-                refs.append((p.ref, f"series[{s.name}].doses[{i}].products", sr.line_of()))
-            for iv in d.intervals:
-                for ref in sorted(iv.preceded_by):
-                    refs.append((ref, f"series[{s.name}].doses[{i}].preceded_by", sr.line_of()))
+        series = _series(sr, names)
+        if any(s.name == series.name for s in series_list):
+            raise sr.error(f"duplicate series name '{series.name}'", "name")
+        series_list.append(series)
     group = None
     if r.has("vaccine_group"):
         gr = r.child("vaccine_group")
@@ -553,7 +478,83 @@ def parse_series(r: Reader, names: set[str]) -> SeriesSpec:
     basis = r.get_str("start_age_basis", "first_dose") or "first_dose"
     if basis not in ("first_dose", "first_valid_dose"):
         raise r.error("start_age_basis is first_dose or first_valid_dose", "start_age_basis")
-    return SeriesSpec(tuple(series_list), tuple(refs), group, basis)
+    refs = _product_refs(r.children("series"), series_list)
+    reads = any(
+        c.type == "completed_series"
+        for s in series_list for td in s.doses for skip in td.skips
+        for st in skip.sets for c in st.conditions
+    )
+    return SeriesSpec(tuple(series_list), refs, group, basis, reads)
+
+
+def _series(sr: Reader, names: set[str]) -> Series:
+    sr.check_keys(_SERIES_KEYS, required=["name", "doses"])
+    start_min = start_max = None
+    if sr.has("start_age"):
+        sa = sr.child("start_age")
+        sa.check_keys(["min", "max"])
+        start_min, start_max = sa.duration("min"), sa.duration("max")
+    dose_readers = sr.children("doses")
+    doses = tuple(_target_dose(dr, i + 1) for i, dr in enumerate(dose_readers))
+    _check_min_intervals(doses, dose_readers)
+    boosters = _boosters(sr.child("boosters")) if sr.has("boosters") else None
+    if not doses and boosters is None:
+        raise sr.error("a series needs doses or boosters", "doses")
+    doses_since = sr.get_str("doses_since")
+    if doses_since not in (None, "lmp"):
+        raise sr.error("doses_since supports 'lmp'", "doses_since")
+    applies = None
+    if sr.has("applies_when"):
+        applies = compile_predicate(sr.raw("applies_when"), sr, "applies_when", names)
+    return Series(
+        name=sr.req_str("name"),
+        title=sr.get_str("title"),
+        applies_when=applies,
+        start_min=start_min,
+        start_max=start_max,
+        preference=sr.get_int("preference", 1) or 1,
+        default=sr.get_bool("default", False),
+        doses=doses,
+        boosters=boosters,
+        doses_since=doses_since,
+        group=sr.get_str("group"),
+        type=_series_type(sr),
+        priority=sr.get_str("priority"),
+        product_path=sr.get_bool("product_path", False),
+        sex=_series_sex(sr),
+        group_name=sr.get_str("group_name"),
+        seasons=parse_seasons(sr, names) if sr.has("seasons") else (),
+    )
+
+
+def _boosters(br: Reader) -> Boosters:
+    br.check_keys(
+        ["at_ages", "then_every", "min_gap", "max_gap", "min_gap_from", "recent_dose_note"],
+        required=["at_ages"],
+    )
+    return Boosters(
+        br.duration_list("at_ages"),
+        br.duration("then_every", positive=True),
+        br.duration("min_gap"),
+        br.duration("max_gap"),
+        br.duration("min_gap_from"),
+        br.get_str("recent_dose_note"),
+    )
+
+
+def _product_refs(
+    readers: list[Reader], series_list: list[Series]
+) -> tuple[tuple[str, str, int | None], ...]:
+    """Every product a series names, with where, for the kind's load-time check."""
+    refs: list[tuple[str, str, int | None]] = []
+    for sr, s in zip(readers, series_list, strict=True):
+        for i, d in enumerate(s.doses):
+            for p in (*d.products, *d.preferred):
+                refs.append((p.ref, f"series[{s.name}].doses[{i}].products", sr.line_of()))
+            for iv in d.intervals:
+                for ref in sorted(iv.preceded_by):
+                    refs.append((ref, f"series[{s.name}].doses[{i}].preceded_by", sr.line_of()))
+    return tuple(refs)
 
 
 def _check_min_intervals(doses: tuple[TargetDose, ...], readers: list[Reader]) -> None:
