@@ -3,7 +3,8 @@ work as written, and the list of items a clinician must sign off.
 
 Each finding is ``file:line: calendar@version: item: message`` (English, for rule authors):
 
-- ``overlap``: two windows of a ``window`` item overlap, or two seasons of a campaign (or of a
+- ``overlap``: two windows of a ``window`` item overlap (unless it is ``exclusive``, a
+  procedure then counting for one window only), or two seasons of a campaign (or of a
   series) overlap with the same conditions (a person would get two rows for one need);
 - ``unreachable``: a dose or window that no birth date can reach (its minimum age, or the
   minimum intervals since the earlier doses, fall after its maximum age; a start age range or
@@ -73,7 +74,7 @@ def _item_findings(item: dict[str, Any]) -> Iterator[tuple[int, str, str]]:
     yield from _vocabulary(item)
     kind = item.get("kind", "series")
     if kind == "window":
-        yield from _windows(item.get("windows") or [])
+        yield from _windows(item.get("windows") or [], bool(item.get("exclusive")))
     elif kind == "campaign":
         yield from _seasons(item.get("seasons") or [])
     elif kind == "recurring":
@@ -113,7 +114,9 @@ def _vocabulary(item: dict[str, Any]) -> Iterator[tuple[int, str, str]]:
                 yield _line(item, key), "vocabulary", f"target '{t}' is not in the vocabulary"
 
 
-def _windows(windows: list[Any]) -> Iterator[tuple[int, str, str]]:
+def _windows(windows: list[Any], exclusive: bool) -> Iterator[tuple[int, str, str]]:
+    """Empty windows; overlapping ones unless the item says ``exclusive: true`` (a procedure
+    then completes one window only, so official windows that overlap are counted apart)."""
     spans = []
     for w in windows:
         lo, hi = _age(w.get("from")), _age(w.get("to"))
@@ -121,6 +124,8 @@ def _windows(windows: list[Any]) -> Iterator[tuple[int, str, str]]:
             yield _line(w), "unreachable", f"window {w.get('id')}: 'to' is not after 'from'"
         elif lo and hi:
             spans.append((lo, hi, w))
+    if exclusive:
+        return
     spans.sort(key=lambda x: x[0])
     for (_, hi, a), (lo, _, b) in itertools.pairwise(spans):
         if lo < hi:

@@ -12,7 +12,7 @@ import pytest
 
 from prevention_engine.cli import main
 from prevention_engine.clinician.diff import diff, to_text, uncovered
-from prevention_engine.clinician.lint import lint, review_list
+from prevention_engine.clinician.lint import _windows, lint, review_list
 from prevention_engine.clinician.render import (
     CalendarFile,
     calendar_files,
@@ -221,6 +221,12 @@ def test_lint_finds_overlaps_unreachable_doses_and_missing_sources(tmp_path: Pat
     found = {(x.item, x.check) for x in lint(calendar_files([f, PRODUCTS])[0])}
     assert found == {("checkup", "overlap"), ("menb", "unreachable"), ("gone", "source")}
     messages = [str(x) for x in lint(calendar_files([f, PRODUCTS])[0])]
+    # windows declared exclusive (a procedure completes one only) may overlap, as the official
+    # child exam windows do ("dans les 8 jours", "au cours de la 2e semaine")
+    windows = [{"id": "8-jours", "from": "0 days", "to": "9 days"},
+               {"id": "2e-semaine", "from": "7 days", "to": "14 days"}]
+    assert [c for _, c, _ in _windows(windows, exclusive=False)] == ["overlap"]
+    assert list(_windows(windows, exclusive=True)) == []
     assert any("dose 2" in m and "4 months" in m for m in messages)
     assert any(m.startswith(f"{f}:") and "section" in m for m in messages)
 
