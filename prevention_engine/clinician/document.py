@@ -155,7 +155,18 @@ def schedule(it: dict[str, Any]) -> Cell:
         return [(FR["anchor"].format(anchor=it.get("anchor", "birth")),), *windows]
     if kind == "campaign":
         return [(_season(s),) for s in it.get("seasons") or []]
-    return []
+    return _spans(it)
+
+
+def _spans(it: dict[str, Any]) -> Cell:
+    """Another kind (growth, record...): any list of age spans it holds (``measure_at``)."""
+    out: Cell = []
+    for v in it.values():
+        if isinstance(v, list) and v and all(isinstance(w, dict) and "from" in w for w in v):
+            out += [(FR["window"].format(label=w.get("label", w.get("id")),
+                                         start=duration(w.get("from")),
+                                         end=duration(w.get("to"))),) for w in v]
+    return out
 
 
 def _season(s: dict[str, Any]) -> str:
