@@ -35,6 +35,7 @@ ADAPTERS = (
     "prevention_engine.extra",
     "prevention_engine.cdsi_import",
     "prevention_engine.explain",  # French explanation of an agenda, for the CLI
+    "prevention_engine.clinician",  # render, diff and lint of rule files, for clinicians
 )
 KINDS = "prevention_engine.kinds"
 SHARED_KIND_MODULES = {f"{KINDS}", f"{KINDS}.base"}
