@@ -24,7 +24,8 @@ from .agenda import Agenda, AgendaItem
 from .engine import Engine
 from .errors import PreventionError
 
-#: Test-case vaccine group -> CDSi vaccine group name (``vaccine_group.name`` of our items).
+#: Abbreviations of the healthy workbook -> CDSi vaccine group name. Other workbooks name the
+#: group as the supporting data does (``group_name`` finds it among our items' groups).
 VACCINE_GROUPS: dict[str, str] = {
     "DTAP": "DTaP/Tdap/Td",
     "MMR": "MMR",
@@ -95,6 +96,21 @@ def _date(v: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(v)[:10])
 
 
+def _observations(case: dict[str, Any]) -> list[dict[str, Any]]:
+    """The case's CDSi observations as coded conditions (with their date as ``since``)."""
+    out = []
+    for o in case.get("observations") or []:
+        code = o.get("code") if isinstance(o, dict) else o
+        if not code:
+            continue
+        cond: dict[str, Any] = {"code": {"system": "cdsi", "value": str(code).strip().zfill(3)}}
+        when = _date(o.get("date")) if isinstance(o, dict) else None
+        if when is not None:
+            cond["since"] = when.isoformat()
+        out.append(cond)
+    return out
+
+
 def case_profile(case: dict[str, Any]) -> dict[str, Any]:
     gender = str(case.get("gender") or "").upper()
     profile: dict[str, Any] = {
@@ -111,6 +127,9 @@ def case_profile(case: dict[str, Any]) -> dict[str, Any]:
     }
     if gender in ("F", "M"):
         profile["sex"] = "female" if gender == "F" else "male"
+    conditions = _observations(case)
+    if conditions:
+        profile["conditions"] = conditions
     return profile
 
 
@@ -202,6 +221,8 @@ class _UsRules:
 
     all_antigens: dict[str, bool | None]  # vaccine group -> its all_antigens flag
     rules_from: dt.date | None  # the first day a US calendar is in force
+    group_targets: dict[str, frozenset[str]]  # vaccine group -> the targets of its items
+    cvx_targets: dict[str, frozenset[str]]  # CVX code -> the targets of the product
 
 
 _US_RULES: weakref.WeakKeyDictionary[Engine, _UsRules] = weakref.WeakKeyDictionary()
@@ -214,6 +235,7 @@ def _us_rules(engine: Engine) -> _UsRules:
     from .kinds.series import SeriesSpec
 
     flags: dict[str, bool | None] = {}
+    targets: dict[str, frozenset[str]] = {}
     us = [c for c in engine.registry.calendars if c.jurisdiction == "US"]
     for cal in us:
         for item in cal.items:
@@ -222,9 +244,44 @@ def _us_rules(engine: Engine) -> _UsRules:
                 g = spec.vaccine_group
                 if flags.get(g.name) is None:
                     flags[g.name] = g.all_antigens
-    found = _UsRules(flags, min((c.in_force_from for c in us), default=None))
+                targets[g.name] = targets.get(g.name, frozenset()) | frozenset(item.targets)
+    cvx = {
+        p.cvx: p.targets
+        for t in engine.registry.tables
+        if t.jurisdiction == "US"
+        for p in t.products
+        if p.cvx is not None
+    }
+    found = _UsRules(flags, min((c.in_force_from for c in us), default=None), targets, cvx)
     _US_RULES[engine] = found
     return found
+
+
+def group_name(engine: Engine, case: dict[str, Any]) -> str | None:
+    """The CDSi vaccine group a case is about. Its name as the supporting data spells it
+    (any case), a healthy-workbook abbreviation, the one group whose name starts with it
+    ("Rota"), or else the one group the case's doses belong to (a product name, "IPOL")."""
+    raw = str(case.get("vaccine_group") or "").strip()
+    groups = _us_rules(engine).group_targets
+    by_fold = {g.casefold(): g for g in groups}
+    if raw.casefold() in by_fold:
+        return by_fold[raw.casefold()]
+    if raw.upper() in VACCINE_GROUPS:
+        return VACCINE_GROUPS[raw.upper()]
+    prefixed = [g for g in groups if raw and g.casefold().startswith(raw.casefold())]
+    if len(prefixed) == 1:
+        return prefixed[0]
+    return _group_of_doses(case, _us_rules(engine))
+
+
+def _group_of_doses(case: dict[str, Any], us: _UsRules) -> str | None:
+    """The one vaccine group every dose of the case protects against (CVX product targets)."""
+    found: set[str] | None = None
+    for d in case.get("doses") or []:
+        targets = us.cvx_targets.get(str(d.get("cvx")).strip().zfill(2), frozenset())
+        hit = {g for g, ts in us.group_targets.items() if ts & targets}
+        found = hit if found is None else found & hit
+    return found.pop() if found is not None and len(found) == 1 else None
 
 
 def _norm_status(s: Any) -> str:
@@ -234,7 +291,7 @@ def _norm_status(s: Any) -> str:
 def check_case(engine: Engine, case: dict[str, Any]) -> CaseResult:
     cid = str(case.get("cdc_test_id"))
     vg = str(case.get("vaccine_group") or "")
-    group = VACCINE_GROUPS.get(vg.upper())
+    group = group_name(engine, case)
     if group is None:
         return CaseResult(cid, vg, False, [f"unknown vaccine group {vg!r}"])
     as_of = _date(case.get("assessment_date"))

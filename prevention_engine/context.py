@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from .dates import Duration
 from .profile import Pregnancy, Procedure, Profile
+from .vocabulary import CDSI_ANCHORS
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,10 +83,23 @@ def _onset(ctx: Context, conditions: frozenset[str]) -> dt.date | None:
     return max(onsets) if onsets else None
 
 
+def _cdsi(ctx: Context, codes: frozenset[str]) -> dt.date | None:
+    """The latest date of one of these CDSi observations (a condition coded so, with its
+    ``since``), or the anchor the code means (170, onset of pregnancy: ``lmp``)."""
+    coded = ctx.profile.coded_conditions("cdsi", ctx.as_of)
+    dates = [d for c, d in coded.items() if c in codes and d is not None]
+    if dates:
+        return max(dates)
+    meant = [ANCHORS[CDSI_ANCHORS[c]](ctx, frozenset()) for c in codes if c in CDSI_ANCHORS]
+    found = [d for d in meant if d is not None]
+    return max(found) if found else None
+
+
 #: The anchors rules may count from; a new anchor is one function here.
 ANCHORS: dict[str, Callable[[Context, frozenset[str]], dt.date | None]] = {
     "birth": _birth,
     "lmp": _lmp,
     "delivery": _delivery,
     "onset": _onset,
+    "cdsi": _cdsi,
 }
