@@ -66,6 +66,7 @@ ANTIGEN_TARGETS: dict[str, str] = {
     "Cholera": "cholera",
     "Chikungunya": "chikungunya",
     "Orthopoxvirus": "mpox",
+    "Ebola": "ebola",
 }
 
 #: CDSi "relevant observation" interval references (``fromRelevantObs``): the interval counts
@@ -329,7 +330,9 @@ def _coded(codes: list[str], age: dict[str, Any]) -> Any:
     return {"all": [pred, {"age": age}]} if age else pred
 
 
-def _by_age(entries: list[ET.Element], code_of: Callable[[ET.Element], str]) -> Any:
+def _by_age(
+    entries: list[ET.Element], code_of: Callable[[ET.Element], str], begin: bool = True
+) -> Any:
     """One predicate for CDSi observation entries (indications, contraindications): their codes
     grouped by age range, or None when there are none."""
     groups: dict[tuple[tuple[str, Any], ...], list[str]] = {}
@@ -338,7 +341,10 @@ def _by_age(entries: list[ET.Element], code_of: Callable[[ET.Element], str]) -> 
         if not code:
             continue
         age = _drop_none(
-            {"min": _duration(_text(e, "beginAge")), "max": _duration(_text(e, "endAge"))}
+            {
+                "min": _duration(_text(e, "beginAge")) if begin else None,
+                "max": _duration(_text(e, "endAge")),
+            }
         )
         codes = groups.setdefault(tuple(age.items()), [])
         if code not in codes:
@@ -351,7 +357,8 @@ def _by_age(entries: list[ET.Element], code_of: Callable[[ET.Element], str]) -> 
 
 def _indication(s: ET.Element) -> Any:
     """A risk series' indications as one predicate (``cdsi`` codes), or None."""
-    return _by_age(s.findall("indication"), lambda e: _text(e.find("observationCode"), "code"))
+    code = lambda e: _text(e.find("observationCode"), "code")  # noqa: E731
+    return _by_age(s.findall("indication"), code, begin=False)
 
 
 def _series(s: ET.Element, group_names: dict[str, list[str]]) -> dict[str, Any]:

@@ -139,7 +139,8 @@ def _series_status(rows: list[AgendaItem]) -> str:
         return "Not Recommended"
     if statuses == {"immune"}:
         return "Immune"
-    if statuses == {"contraindicated"}:
+    if statuses - {"completed"} == {"contraindicated"}:
+        # no dose may be given: the series stops there whatever doses were given before
         return "Contraindicated"
     if statuses <= {"completed"}:
         return "Complete"
@@ -153,6 +154,19 @@ def _next_row(rows: list[AgendaItem]) -> AgendaItem | None:
     return min(open_rows, key=lambda r: r.dose or 0) if open_rows else None
 
 
+def _group_status(statuses: list[str]) -> str:
+    """The vaccine group's status from its antigens' (CDSi chapter 9)."""
+    if "Contraindicated" in statuses:  # one antigen contraindicated stops the group's vaccine
+        return "Contraindicated"
+    if all(s == "Complete" for s in statuses):
+        return "Complete"
+    if all(s == "Immune" for s in statuses):
+        return "Immune"
+    if all(s in ("Aged Out", "Complete") for s in statuses) and "Aged Out" in statuses:
+        return "Aged Out"
+    return "Not Complete"
+
+
 def group_result(
     agenda: Agenda, group: str, all_antigens: bool | None = None
 ) -> GroupResult | None:
@@ -164,15 +178,7 @@ def group_result(
             items.setdefault(it.item, []).append(it)
     if not items:
         return None
-    statuses = [_series_status(v) for v in items.values()]
-    if all(s == "Complete" for s in statuses):
-        series_status = "Complete"
-    elif all(s == "Immune" for s in statuses):
-        series_status = "Immune"
-    elif all(s in ("Aged Out", "Complete") for s in statuses) and "Aged Out" in statuses:
-        series_status = "Aged Out"
-    else:
-        series_status = "Not Complete"
+    series_status = _group_status([_series_status(v) for v in items.values()])
     dose_status: dict[int, str] = {}
     for rows in items.values():
         for r in rows:

@@ -174,6 +174,11 @@ class Condition(_Model):
         return self
 
     @property
+    def cdsi(self) -> bool:
+        """Coded in CDSi: read by the rules that name the code even without a meaning here."""
+        return isinstance(self.code, Code) and self.code.system == "cdsi"
+
+    @property
     def name(self) -> str | None:
         """Our vocabulary name (None for an ICD-10 code we do not map)."""
         if isinstance(self.code, Code):

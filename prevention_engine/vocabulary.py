@@ -44,6 +44,7 @@ VACCINE_TARGETS = frozenset(
         "cholera",
         "chikungunya",
         "mpox",
+        "ebola",
     ]
 )
 SCREENING_TARGETS = frozenset(
