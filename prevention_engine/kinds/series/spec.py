@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -171,6 +172,8 @@ class Series:
     sex: str | None = None  # female | male: the series applies only to that sex
     group_name: str | None = None
     seasons: tuple[Season, ...] = ()  # if set, a dose is only given inside one of them
+    #: CDSi equivalentSeriesGroups: series groups whose completion completes this one
+    equivalent_groups: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -527,6 +530,9 @@ def _series(sr: Reader, names: set[str]) -> Series:
         sex=_series_sex(sr),
         group_name=sr.get_str("group_name"),
         seasons=parse_seasons(sr, names) if sr.has("seasons") else (),
+        equivalent_groups=frozenset(
+            g for g in re.split(r"[;,\s]+", str(sr.raw("equivalent_groups") or "")) if g
+        ),
     )
 
 
