@@ -362,7 +362,8 @@ def run_cases(engine: Engine, cases: Iterable[dict[str, Any]]) -> list[CaseResul
 
 
 def load_disputed(path: str | Path | None) -> dict[str, str]:
-    """``{case id: reason}`` from a YAML list of ``{id, reason}`` (``disputed:`` or top level)."""
+    """``{case id: reason}`` from YAML lists of ``{id, reason}`` (``disputed:``,
+    ``underlying_disputed:``... or top level)."""
     if path is None:
         return {}
     import yaml
@@ -371,9 +372,14 @@ def load_disputed(path: str | Path | None) -> dict[str, str]:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise CasesError(f"cannot read {path}: {exc}") from None
-    entries = data.get("disputed", []) if isinstance(data, dict) else data
-    if entries is not None and not isinstance(entries, list):
+    lists = (
+        [v for k, v in data.items() if str(k).endswith("disputed")]  # one list per workbook
+        if isinstance(data, dict)
+        else [data]
+    )
+    if any(v is not None and not isinstance(v, list) for v in lists):
         raise CasesError(f"{path}: 'disputed' must be a list of {{id, reason}}")
+    entries = [e for v in lists for e in v or []]
     out: dict[str, str] = {}
     for e in entries or []:
         if isinstance(e, dict) and "id" in e:

@@ -63,10 +63,18 @@ def select_across_groups(results: list[SeriesResult], ctx: Context) -> SeriesRes
         groups.setdefault(r.series.group or "", []).append(r)
     if len(groups) == 1:
         return select_series(results)
-    bests = {g: select_series(rs) for g, rs in groups.items()}
-    if any(r.series.type == "risk" for r in bests.values()):
+    if any(r.series.type == "risk" for r in results):
+        bests = {g: select_series(_top_priority(rs)) for g, rs in groups.items()}
         return _with_risk(bests, ctx)
+    bests = {g: select_series(rs) for g, rs in groups.items()}
     return min(bests.values(), key=lambda r: _rank(r, ctx))
+
+
+def _top_priority(results: list[SeriesResult]) -> list[SeriesResult]:
+    """CDSi 8 pre-filter: within a series group, only the series of the highest priority
+    (``A`` before ``B``) among those that apply compete."""
+    top = min((r.series.priority or "") for r in results)
+    return [r for r in results if (r.series.priority or "") == top]
 
 
 def _rank(r: SeriesResult, ctx: Context) -> int:
