@@ -51,7 +51,8 @@ DOSE_STATUS = {
     "extraneous": "Extraneous",
     "sub_standard": "Sub-standard",
 }
-_STATUS_RANK = {"Not Valid": 3, "Sub-standard": 3, "Extraneous": 2, "Valid": 1}
+#: CDSi chapter 9: when antigens of a group disagree on a dose, "Valid" outranks "Extraneous"
+_STATUS_RANK = {"Not Valid": 3, "Sub-standard": 3, "Valid": 2, "Extraneous": 1}
 
 
 class CasesError(Exception):

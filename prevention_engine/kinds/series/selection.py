@@ -104,7 +104,10 @@ def _with_risk(bests: dict[str, SeriesResult], ctx: Context) -> SeriesResult:
 
     kept = {g: r for g, r in left.items() if not outranked(g, r)} or left
     open_ = [r for r in kept.values() if not r.complete and not _aged_out(r, ctx)]
-    lead = min(open_ or list(kept.values()), key=lambda r: _rank(r, ctx))
+    lead = min(
+        open_ or list(kept.values()),
+        key=lambda r: (_rank(r, ctx), r.series.type != "risk"),  # the risk series first
+    )
     return _merge_valid(lead, list(bests.values()))
 
 
