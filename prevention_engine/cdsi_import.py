@@ -562,7 +562,9 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _str_repr(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
-    return dumper.represent_scalar("tag:yaml.org,2002:str", data)
+    # codes such as '080' stay quoted: a YAML 1.2 reader would take them for numbers
+    style = "'" if data.isdigit() else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 
 _Dumper.add_representer(str, _str_repr)

@@ -23,7 +23,7 @@ CASES = ROOT / "tests" / "data" / "cdsi" / "test-cases" / (
 LISTS = yaml.safe_load((Path(__file__).parent / "disputed.yaml").read_text(encoding="utf-8"))
 DISPUTED = {str(e["id"]): e["reason"] for e in LISTS.get("underlying_disputed") or []}
 #: The share of the cases (disputed ones left out) that must pass; raise it as cases pass.
-THRESHOLD = 0.95
+THRESHOLD = 0.96
 
 
 def test_underlying_conditions_pass_rate(engine: Engine, capsys: object) -> None:
