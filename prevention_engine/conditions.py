@@ -15,6 +15,7 @@ from .context import Context, Pred, Tri
 from .dates import Duration
 from .profile import PREGNANCY_LIMIT
 from .vocabulary import CONDITIONS, OBSERVATIONS, OUTCOMES, SITUATIONS, TARGETS
+from .vocabulary_fr import condition_name, observation_name, situation_name, target_name
 
 TRUE: Tri = (True, ())
 FALSE: Tri = (False, ())
@@ -89,20 +90,23 @@ FACT_NAMES = {
 
 
 def fact_name(code: str) -> str:
-    """The French name of a missing fact code."""
+    """The French name of a missing fact code (never the raw vocabulary code)."""
     if code in FACT_NAMES:
         return FACT_NAMES[code]
-    if code.startswith("observation."):
-        return "la mesure « " + code.split(".", 1)[1] + " »"
-    if code.startswith("family_history."):
-        return "les antécédents familiaux (" + code.split(".", 1)[1] + ")"
-    if code.startswith("situation."):
-        return "la situation « " + code.split(".", 1)[1] + " »"
-    if code.startswith("immunity."):
-        return "l'immunité contre « " + code.split(".", 1)[1] + " » (antécédent ou sérologie)"
-    if code.startswith("condition.") and code.endswith(".since"):
-        return "la date de « " + code.split(".")[1] + " »"
-    return code
+    kind, _, rest = code.partition(".")
+    if kind == "observation":
+        return "la mesure « " + observation_name(rest) + " »"
+    if kind == "family_history":
+        return "les antécédents familiaux (" + condition_name(rest) + ")"
+    if kind == "situation":
+        return "la situation « " + situation_name(rest) + " »"
+    if kind == "immunity":
+        return "l'immunité contre " + target_name(rest) + " (antécédent ou sérologie)"
+    if kind == "condition" and rest.endswith(".since"):
+        return "la date de début (" + condition_name(rest.removesuffix(".since")) + ")"
+    if kind == "lifestyle" or kind == "perinatal":
+        return rest.replace("_", " ")
+    return code.replace("_", " ")
 
 
 def _all(preds: list[Pred]) -> Pred:

@@ -48,7 +48,7 @@ def _contraindicated(f: Findings) -> Finding | None:
     if item.contraindicated_when is not None and item.contraindicated_when(ctx)[0] is True:
         # The rule says why (contraindication_reason); the engine never guesses it.
         reason = Reason.of("status.contraindicated", text=item.contraindication_reason,
-                           rule=item.id)
+                           rule=item.title)
         return Finding("contraindicated", reason)
     return None
 

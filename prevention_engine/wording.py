@@ -14,6 +14,7 @@ from collections.abc import Callable
 from .conditions import fact_name
 from .dates import Duration, french_age, french_date
 from .schedule import Reason
+from .vocabulary_fr import evidence_name
 
 Text = Callable[[Reason], str]
 
@@ -269,7 +270,7 @@ TEXTS: dict[str, Text] = {
     ),
     "status.contraindicated": lambda r: f"Contre-indiqué : {_contraindication(r)}.",
     "status.immune_evidence": lambda r: (
-        f"Immunité documentée ({_str(r, 'evidence')})"
+        f"Immunité documentée ({evidence_name(_str(r, 'evidence'))})"
         + (f" le {_date(r, 'date')}" if r.get("date") else "") + "."
     ),
     "status.immune_born_before": lambda r: (
