@@ -109,10 +109,20 @@ def _head(r: Reason) -> str:
     return f"{_ordinal(r).capitalize()} dose"
 
 
+def _none_valid(r: Reason) -> str:
+    """No dose counts: "aucune dose enregistrée" only when none is recorded at all."""
+    n = r.get("uncounted", 0)
+    if not isinstance(n, int) or n == 0:
+        return "aucune dose enregistrée"
+    if n == 1:
+        return "aucune dose valide (1 dose enregistrée ne compte pas pour ce schéma)"
+    return f"aucune dose valide ({n} doses enregistrées ne comptent pas pour ce schéma)"
+
+
 def _done(r: Reason) -> str:
     n = r.get("done", 0)
     if not isinstance(n, int) or n == 0:
-        return "aucune dose enregistrée"
+        return _none_valid(r)
     plural = "s" if n > 1 else ""
     return f"{n} dose{plural} valide{plural} enregistrée{plural}"
 
@@ -138,7 +148,7 @@ def _series_next(r: Reason) -> str:
 
 
 def _booster_next(r: Reason) -> str:
-    last = f"dernière dose le {_date(r, 'last')}" if r.get("last") else "aucune dose enregistrée"
+    last = f"dernière dose le {_date(r, 'last')}" if r.get("last") else _none_valid(r)
     text = f"Rappel de l'adulte à âge fixe ({r.get('age')} ans) ; {last}."
     if r.get("max_gap") is not None:
         text += (f" Le dernier rappel date de plus de {_duration(r, 'max_gap')} : un rappel "
