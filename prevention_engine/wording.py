@@ -186,6 +186,9 @@ def _started(r: Reason) -> str:
 
 
 def _resume(r: Reason) -> str:
+    if r.get("closes"):
+        return (f" Le rattrapage se termine le {_date(r, 'closes')}, avant la fin de cette "
+                "précaution : il ne pourra plus être proposé ensuite.")
     return f" Possible à partir du {_date(r, 'resume')}." if r.get("resume") else ""
 
 
