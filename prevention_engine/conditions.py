@@ -362,11 +362,17 @@ def _b_postpartum(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred
     within = sub.req_duration("within")
     outcomes = frozenset(sub.str_list("outcome", OUTCOMES))
 
+    # Breastfeeding is recorded evidence of a live birth: an ended pregnancy without its
+    # outcome is then read as one, never asked again (GP review: varicella postponed while
+    # breastfeeding turned into a question about the outcome).
+    live_by_breastfeeding = "live_birth" in outcomes
+
     def run(ctx: Context) -> Tri:
         unknown = False
+        nursing = live_by_breastfeeding and "breastfeeding" in ctx.profile.situations
         for p in ctx.profile.pregnancies:
             if p.end_date is not None and p.end_date <= ctx.as_of < within.add_to(p.end_date):
-                if not outcomes or p.outcome in outcomes:
+                if not outcomes or p.outcome in outcomes or (nursing and p.outcome is None):
                     return TRUE
                 unknown = unknown or p.outcome is None
         return (None, ("pregnancy.outcome",)) if unknown else FALSE
