@@ -144,7 +144,7 @@ def _series_next(r: Reason) -> str:
                 f"que possible ; {done}.")
     else:
         text = f"{head} à faire maintenant (recommandée le {when}) ; {done}."
-    return text + (f" Au plus tard le {_date(r, 'latest')}." if limit else "")
+    return text + (f" Au plus tard le {_date(r, 'latest')}." if limit else "") + _note(r)
 
 
 def _booster_next(r: Reason) -> str:
@@ -264,7 +264,7 @@ TEXTS: dict[str, Text] = {
     "series.next": _series_next,
     "series.projected": lambda r: (
         f"{_head(r)}, prévue à partir du {_date(r, 'recommended')} si la dose précédente est "
-        "faite à la date recommandée."
+        f"faite à la date recommandée.{_note(r)}"
     ),
     "booster.done": lambda r: f"Rappel fait : {_str(r, 'dose')} le {_date(r, 'date')}.",
     "booster.next": _booster_next,

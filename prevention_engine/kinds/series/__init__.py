@@ -272,7 +272,7 @@ def _next_dose(
     status = "missed" if missed else due.status_on(ctx.as_of)
     reason = Reason.of(
         "series.next", number=idx + 1, status=status, done=len(res.satisfied),
-        uncounted=uncounted,
+        uncounted=uncounted, note=res.series.note,
         earliest=fc.earliest, recommended=fc.recommended, latest=fc.latest,
         since=fc.unadjusted_recommended,
         limit_ahead=fc.latest is not None and fc.latest >= ctx.as_of,
@@ -301,7 +301,8 @@ def _projected(
         status="upcoming", dose=idx + 1,
         due=Due(fc.earliest, fc.recommended, fc.past_due, fc.latest),
         series=res.series.name,
-        reason=Reason.of("series.projected", number=idx + 1, recommended=fc.recommended),
+        reason=Reason.of("series.projected", number=idx + 1, recommended=fc.recommended,
+                         note=res.series.note),
         nominal_age=_nominal_age(td), label=_label(td),
     )
 

@@ -171,6 +171,9 @@ class Series:
     sex: str | None = None  # female | male: the series applies only to that sex
     group_name: str | None = None
     seasons: tuple[Season, ...] = ()  # if set, a dose is only given inside one of them
+    #: French sentence added to the reasons of this series' open doses (what goes with the
+    #: doses: immunoglobulins at birth, a serology after the series)
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -453,7 +456,7 @@ def _target_dose(r: Reader, number: int) -> TargetDose:
 _SERIES_KEYS = (
     "name", "title", "applies_when", "start_age", "preference", "default", "doses", "boosters",
     "doses_since", "group", "group_name", "type", "priority", "product_path", "sex",
-    "equivalent_groups", "seasons",
+    "equivalent_groups", "seasons", "note",
 )
 
 
@@ -516,6 +519,7 @@ def _series(sr: Reader, names: set[str]) -> Series:
         sex=_series_sex(sr),
         group_name=sr.get_str("group_name"),
         seasons=parse_seasons(sr, names) if sr.has("seasons") else (),
+        note=sr.get_str("note"),
     )
 
 
