@@ -204,6 +204,9 @@ class Observation(_Model):
     value: Number
     unit: str | None = None
     date: Date
+    #: length (lying, ``recumbent``) or height (``standing``), for ``height`` only: the growth
+    #: references expect a length before 2 years; unknown, the expected position is assumed
+    position: Literal["recumbent", "standing"] | None = None
 
     @field_validator("code")
     @classmethod
@@ -228,6 +231,12 @@ class Observation(_Model):
         if v < 0:
             raise ValueError("a measurement cannot be negative")
         return v
+
+    @model_validator(mode="after")
+    def _position_of_height(self) -> Self:
+        if self.position is not None and self.code != "height":
+            raise ValueError(f"position is given for a height only, not for {self.code}")
+        return self
 
     @model_validator(mode="after")
     def _convert(self) -> Self:
@@ -420,6 +429,9 @@ class Profile(_Model):
     declined: tuple[Declined, ...] = ()
     consent: Consent = Field(default_factory=Consent)
     caregivers: tuple[Caregiver, ...] = ()
+    #: an adult who does not manage their own care (tutelle, curatelle, dependency): their
+    #: notifications go to the first recorded caregiver, as a minor's do
+    dependent: bool | None = None
     situations: tuple[str, ...] = ()
     #: situations known NOT to apply (e.g. not breastfeeding), for rules that must not assume it
     situations_absent: tuple[str, ...] = ()
