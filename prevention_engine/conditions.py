@@ -23,6 +23,7 @@ from .vocabulary import (
     SITUATIONS,
     TARGETS,
 )
+from .vocabulary_fr import condition_name, observation_name, situation_name, target_name
 
 TRUE: Tri = (True, ())
 FALSE: Tri = (False, ())
@@ -109,20 +110,23 @@ FACT_NAMES = {
 
 
 def fact_name(code: str) -> str:
-    """The French name of a missing fact code."""
+    """The French name of a missing fact code (never the raw vocabulary code)."""
     if code in FACT_NAMES:
         return FACT_NAMES[code]
-    if code.startswith("observation."):
-        return "la mesure « " + code.split(".", 1)[1] + " »"
-    if code.startswith("family_history."):
-        return "les antécédents familiaux (" + code.split(".", 1)[1] + ")"
-    if code.startswith("situation."):
-        return "la situation « " + code.split(".", 1)[1] + " »"
-    if code.startswith("immunity."):
-        return "l'immunité contre « " + code.split(".", 1)[1] + " » (antécédent ou sérologie)"
-    if code.startswith("condition.") and code.endswith(".since"):
-        return "la date de « " + code.split(".")[1] + " »"
-    return code
+    kind, _, rest = code.partition(".")
+    if kind == "observation":
+        return "la mesure « " + observation_name(rest) + " »"
+    if kind == "family_history":
+        return "les antécédents familiaux (" + condition_name(rest) + ")"
+    if kind == "situation":
+        return "la situation « " + situation_name(rest) + " »"
+    if kind == "immunity":
+        return "l'immunité contre " + target_name(rest) + " (antécédent ou sérologie)"
+    if kind == "condition" and rest.endswith(".since"):
+        return "la date de début (" + condition_name(rest.removesuffix(".since")) + ")"
+    if kind == "lifestyle" or kind == "perinatal":
+        return rest.replace("_", " ")
+    return code.replace("_", " ")
 
 
 def _all(preds: list[Pred]) -> Pred:
@@ -378,11 +382,17 @@ def _b_postpartum(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred
     within = sub.req_duration("within")
     outcomes = frozenset(sub.str_list("outcome", OUTCOMES))
 
+    # Breastfeeding is recorded evidence of a live birth: an ended pregnancy without its
+    # outcome is then read as one, never asked again (GP review: varicella postponed while
+    # breastfeeding turned into a question about the outcome).
+    live_by_breastfeeding = "live_birth" in outcomes
+
     def run(ctx: Context) -> Tri:
         unknown = False
+        nursing = live_by_breastfeeding and "breastfeeding" in ctx.profile.situations
         for p in ctx.profile.pregnancies:
             if p.end_date is not None and p.end_date <= ctx.as_of < within.add_to(p.end_date):
-                if not outcomes or p.outcome in outcomes:
+                if not outcomes or p.outcome in outcomes or (nursing and p.outcome is None):
                     return TRUE
                 unknown = unknown or p.outcome is None
         return (None, ("pregnancy.outcome",)) if unknown else FALSE

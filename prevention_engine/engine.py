@@ -29,6 +29,7 @@ from .findings import Findings
 from .gestation import birth_record
 from .kinds import KINDS, Tables
 from .notifications import plan_notifications
+from .overlaps import one_dose_per_targets
 from .precautions import hold_rows
 from .products import ProductIndex, resolve
 from .profile import Perinatal, Profile
@@ -256,8 +257,9 @@ class Engine:
         for cal in cals:
             ctx.risk_groups = cal.risk_groups
             ctx.live_items = self._live_items[(cal.id, cal.version)]
-            for item in cal.items:
-                for row in self._evaluate_item(item, ctx, cal):
+            planned = [(item, self._evaluate_item(item, ctx, cal)) for item in cal.items]
+            for item, rows in one_dose_per_targets(planned):
+                for row in rows:
                     items.append(self._to_agenda_item(row, item, cal, ctx, trace))
         items.sort(key=_sort_key)
         warnings += self._seasons_ended(cals, ctx)

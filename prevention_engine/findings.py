@@ -45,10 +45,13 @@ def _contraindicated(f: Findings) -> Finding | None:
     for c in ctx.profile.contraindications:
         if c.target in item.targets:
             return Finding("contraindicated", Reason.of("status.contraindicated", text=c.reason))
+    why = next((w for p, w in item.contraindications if p(ctx)[0] is True), None)
+    if why is not None:  # the situation that applies gives the reason
+        return Finding("contraindicated", Reason.of("status.contraindicated", text=why))
     if item.contraindicated_when is not None and item.contraindicated_when(ctx)[0] is True:
         # The rule says why (contraindication_reason); the engine never guesses it.
         reason = Reason.of("status.contraindicated", text=item.contraindication_reason,
-                           rule=item.id)
+                           rule=item.title)
         return Finding("contraindicated", reason)
     return None
 

@@ -30,10 +30,11 @@ def hold_rows(item: Item[object], ctx: Context, rows: list[Occurrence]) -> list[
         if value is True:
             # the resume date is that of the next dose; later doses follow from it
             first = next(i for i, r in enumerate(rows) if r.status in ACTIONABLE)
-            resume = _resume_date(p, ctx)
+            resume, closes = _resume_or_close(_resume_date(p, ctx), rows[first].due.latest)
             return [
                 _postponed(r, Reason.of("precaution.postponed", text=p.reason,
-                                        resume=resume if i == first else None), p.source)
+                                        resume=resume if i == first else None,
+                                        closes=closes if i == first else None), p.source)
                 for i, r in enumerate(rows)
             ]
         if value is None:
@@ -69,6 +70,16 @@ def _resume_date(p: Precaution, ctx: Context) -> dt.date | None:
         return None
     resume = p.until_after.add_to(anchor)
     return resume if resume > ctx.as_of else None
+
+
+def _resume_or_close(
+    resume: dt.date | None, latest: dt.date | None
+) -> tuple[dt.date | None, dt.date | None]:
+    """Never promise a day after the item's latest date: past it the catch-up is closed, so
+    the reason says when it closes instead of when the dose would be possible again."""
+    if resume is not None and latest is not None and resume > latest:
+        return None, latest
+    return resume, None
 
 
 def _postponed(row: Occurrence, reason: Reason, source: SourceInfo | None) -> Occurrence:

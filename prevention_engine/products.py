@@ -9,6 +9,7 @@ from .calendar.model import Product, ProductTable
 from .context import Dose
 from .profile import Immunization
 from .vocabulary import normalise_name, suggest
+from .vocabulary_fr import target_name
 
 
 def product_key(ref: str) -> str:
@@ -129,5 +130,10 @@ def _dose(
     # (an MMR dose is live whatever the brand), so live-vaccine spacing still applies.
     same = [p for t in tables for p in t.table.products if p.targets == targets]
     live = bool(same) and all(p.live for p in same)
-    return Dose(index, imm.date, label or "vaccin (" + ", ".join(recorded) + ")", targets,
+    return Dose(index, imm.date, label or _targets_label(recorded), targets,
                 live, None, None, imm.sub_standard)
+
+
+def _targets_label(recorded: Iterable[str]) -> str:
+    """"vaccin contre la diphtérie, le tétanos" (French names, never the target codes)."""
+    return "vaccin contre " + ", ".join(target_name(t) for t in recorded)

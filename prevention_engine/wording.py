@@ -14,6 +14,7 @@ from collections.abc import Callable
 from .conditions import fact_name
 from .dates import Duration, french_age, french_date
 from .schedule import Reason
+from .vocabulary_fr import evidence_name
 
 Text = Callable[[Reason], str]
 
@@ -132,10 +133,20 @@ def _head(r: Reason) -> str:
     return f"{_ordinal(r).capitalize()} dose"
 
 
+def _none_valid(r: Reason) -> str:
+    """No dose counts: "aucune dose enregistrée" only when none is recorded at all."""
+    n = r.get("uncounted", 0)
+    if not isinstance(n, int) or n == 0:
+        return "aucune dose enregistrée"
+    if n == 1:
+        return "aucune dose valide (1 dose enregistrée ne compte pas pour ce schéma)"
+    return f"aucune dose valide ({n} doses enregistrées ne comptent pas pour ce schéma)"
+
+
 def _done(r: Reason) -> str:
     n = r.get("done", 0)
     if not isinstance(n, int) or n == 0:
-        return "aucune dose enregistrée"
+        return _none_valid(r)
     plural = "s" if n > 1 else ""
     return f"{n} dose{plural} valide{plural} enregistrée{plural}"
 
@@ -157,11 +168,11 @@ def _series_next(r: Reason) -> str:
                 f"que possible ; {done}.")
     else:
         text = f"{head} à faire maintenant (recommandée le {when}) ; {done}."
-    return text + (f" Au plus tard le {_date(r, 'latest')}." if limit else "")
+    return text + (f" Au plus tard le {_date(r, 'latest')}." if limit else "") + _note(r)
 
 
 def _booster_next(r: Reason) -> str:
-    last = f"dernière dose le {_date(r, 'last')}" if r.get("last") else "aucune dose enregistrée"
+    last = f"dernière dose le {_date(r, 'last')}" if r.get("last") else _none_valid(r)
     text = f"Rappel de l'adulte à âge fixe ({r.get('age')} ans) ; {last}."
     if r.get("max_gap") is not None:
         text += (f" Le dernier rappel date de plus de {_duration(r, 'max_gap')} : un rappel "
@@ -199,6 +210,9 @@ def _started(r: Reason) -> str:
 
 
 def _resume(r: Reason) -> str:
+    if r.get("closes"):
+        return (f" Le rattrapage se termine le {_date(r, 'closes')}, avant la fin de cette "
+                "précaution : il ne pourra plus être proposé ensuite.")
     return f" Possible à partir du {_date(r, 'resume')}." if r.get("resume") else ""
 
 
@@ -389,7 +403,7 @@ TEXTS: dict[str, Text] = {
     "series.next": _series_next,
     "series.projected": lambda r: (
         f"{_head(r)}, prévue à partir du {_date(r, 'recommended')} si la dose précédente est "
-        "faite à la date recommandée."
+        f"faite à la date recommandée.{_note(r)}"
     ),
     "booster.done": lambda r: f"Rappel fait : {_str(r, 'dose')} le {_date(r, 'date')}.",
     "booster.next": _booster_next,
@@ -408,7 +422,7 @@ TEXTS: dict[str, Text] = {
     ),
     "status.contraindicated": lambda r: f"Contre-indiqué : {_contraindication(r)}.",
     "status.immune_evidence": lambda r: (
-        f"Immunité documentée ({_str(r, 'evidence')})"
+        f"Immunité documentée ({evidence_name(_str(r, 'evidence'))})"
         + (f" le {_date(r, 'date')}" if r.get("date") else "") + "."
     ),
     "status.immune_history": lambda r: (

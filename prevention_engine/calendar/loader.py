@@ -71,6 +71,7 @@ ITEM_COMMON = (
     "recommended_from",
     "exclusions",
     "notify_needs_data",
+    "contraindications",
 )
 STRENGTHS = ("recommended", "optional")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
@@ -124,18 +125,23 @@ def _recommended_from(r: Reader, names: set[str]) -> tuple[RecommendedFrom, ...]
 
 
 def _exclusions(r: Reader, names: set[str]) -> tuple[tuple[Pred, str], ...]:
+    return _cases(r, "exclusions", names)
+
+
+def _cases(r: Reader, key: str, names: set[str]) -> tuple[tuple[Pred, str], ...]:
+    """An ordered list of ``{when, reason}`` (``exclusions``, ``contraindications``)."""
     out: list[tuple[Pred, str]] = []
-    for er in r.children("exclusions"):
+    for er in r.children(key):
         er.check_keys(["when", "reason"], required=["when", "reason"])
         reason = er.req_str("reason")
         if not reason.strip():
-            raise er.error("an exclusion gives its French reason", "reason")
+            raise er.error(f"each case of {key} gives its French reason", "reason")
         pred = _pred(er, "when", names)
         if pred is None:
-            raise er.error("an exclusion needs a 'when' predicate", "when")
+            raise er.error(f"each case of {key} needs a 'when' predicate", "when")
         out.append((pred, reason))
-    if r.has("exclusions") and not out:
-        raise r.error("exclusions is a non-empty list of {when, reason}", "exclusions")
+    if r.has(key) and not out:
+        raise r.error(f"{key} is a non-empty list of {{when, reason}}", key)
     return tuple(out)
 
 
@@ -177,6 +183,7 @@ def _parse_item(r: Reader, names: set[str], seen: dict[str, int]) -> Item[object
         strength=_strength(r),
         recommended_from=_recommended_from(r, names),
         exclusions=_exclusions(r, names),
+        contraindications=_cases(r, "contraindications", names),
         notify_needs_data=r.get_bool("notify_needs_data", True),
     )
 

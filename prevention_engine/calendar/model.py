@@ -100,6 +100,10 @@ class Item(Generic[S_co]):
     recommended_from: tuple[RecommendedFrom, ...] = ()
     #: ordered (predicate, French reason) pairs: the first true one gives not_recommended
     exclusions: tuple[tuple[Pred, str], ...] = ()
+    #: ordered (predicate, French reason) pairs: the first true one gives contraindicated with
+    #: the reason of the situation that applies (pregnancy, immunodepression), checked before
+    #: ``contraindicated_when``
+    contraindications: tuple[tuple[Pred, str], ...] = ()
     #: False: a needs_data row of this item is shown but never notified (a personal question
     #: is not asked by a push message)
     notify_needs_data: bool = True

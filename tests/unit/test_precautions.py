@@ -259,7 +259,7 @@ def test_situation_both_present_and_absent_is_an_error() -> None:
 def test_new_facts_have_french_names() -> None:
     assert "allaitement" in fact_name("situation.breastfeeding")
     assert "varicelle" in fact_name("immunity.varicella")
-    assert "zoster_history" in fact_name("condition.zoster_history.since")
+    assert "zona" in fact_name("condition.zoster_history.since")
     assert "issue" in fact_name("pregnancy.outcome")
 
 

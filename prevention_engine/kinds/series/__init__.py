@@ -209,8 +209,15 @@ def _rows(item: Item[SeriesSpec], res: SeriesResult, ev: _Evaluation) -> list[Oc
         rows[0] = replace(rows[0], trace=trace)  # e.g. the first target dose was skipped
     boosters = res.series.boosters
     if boosters is not None and (res.complete or not tds) and state.first_open:
-        rows.extend(_booster_rows(boosters, res, ev.ctx, ev.cal, len(tds)))
+        rows.extend(_booster_rows(boosters, res, ev.ctx, ev.cal, len(tds),
+                                  _uncounted(res, ev)))
     return rows
+
+
+def _uncounted(res: SeriesResult, ev: _Evaluation) -> int:
+    """Recorded doses that count for none of the series' doses (not valid, or covering only
+    part of the item's diseases): the reason says "no valid dose", not "no dose recorded"."""
+    return len(ev.trace) + sum(1 for e in res.evals if e.status != "valid")
 
 
 #: ``_open_dose`` says "this target dose is skipped, go to the next one" with this marker.
@@ -259,17 +266,18 @@ def _open_dose(
         if season is None:
             return None  # no campaign season covers this dose: nothing to propose now
         fc = _clip_to_season(fc, season)
-    return _next_dose(res, td, idx, fc, ctx)
+    return _next_dose(res, td, idx, fc, ctx, _uncounted(res, ev))
 
 
 def _next_dose(
-    res: SeriesResult, td: TargetDose, idx: int, fc: Forecast, ctx: Context
+    res: SeriesResult, td: TargetDose, idx: int, fc: Forecast, ctx: Context, uncounted: int
 ) -> Occurrence:
     due = Due(fc.earliest, fc.recommended, fc.past_due, fc.latest)
     missed = fc.latest is not None and fc.earliest > fc.latest
     status = "missed" if missed else due.status_on(ctx.as_of)
     reason = Reason.of(
         "series.next", number=idx + 1, status=status, done=len(res.satisfied),
+        uncounted=uncounted, note=res.series.note,
         earliest=fc.earliest, recommended=fc.recommended, latest=fc.latest,
         since=fc.unadjusted_recommended,
         limit_ahead=fc.latest is not None and fc.latest >= ctx.as_of,
@@ -298,7 +306,8 @@ def _projected(
         status="upcoming", dose=idx + 1,
         due=Due(fc.earliest, fc.recommended, fc.past_due, fc.latest),
         series=res.series.name,
-        reason=Reason.of("series.projected", number=idx + 1, recommended=fc.recommended),
+        reason=Reason.of("series.projected", number=idx + 1, recommended=fc.recommended,
+                         note=res.series.note),
         nominal_age=_nominal_age(td), label=_label(td),
     )
 
@@ -371,7 +380,7 @@ def _booster_title(birth: dt.date, on: dt.date, fixed: list[dt.date], done: bool
 
 
 def _booster_rows(
-    b: Boosters, res: SeriesResult, ctx: Context, cal: Calendar, offset: int
+    b: Boosters, res: SeriesResult, ctx: Context, cal: Calendar, offset: int, uncounted: int
 ) -> list[Occurrence]:
     """Completed boosters, the next one (late-booster rules applied) and the one after it."""
     fixed = _booster_dates(b, ctx.birth, Duration(years=120).add_to(ctx.birth))
@@ -402,7 +411,8 @@ def _booster_rows(
         nominal_age=Duration(years=completed_years(ctx.birth, nxt)),
         label=_booster_title(ctx.birth, nxt, fixed, False),
         reason=Reason.of("booster.next", age=completed_years(ctx.birth, nxt), last=last,
-                         max_gap=late_gap, note=recent, late=status == "overdue"),
+                         max_gap=late_gap, note=recent, late=status == "overdue",
+                         uncounted=uncounted),
     ))
     # The following fixed age, counted from the day the next booster can really be given.
     done_on = max(nxt, ctx.as_of)

@@ -174,6 +174,9 @@ class Series:
     seasons: tuple[Season, ...] = ()  # if set, a dose is only given inside one of them
     #: CDSi equivalentSeriesGroups: series groups whose completion completes this one
     equivalent_groups: frozenset[str] = frozenset()
+    #: French sentence added to the reasons of this series' open doses (what goes with the
+    #: doses: immunoglobulins at birth, a serology after the series)
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -470,7 +473,7 @@ def _target_dose(r: Reader, number: int) -> TargetDose:
 _SERIES_KEYS = (
     "name", "title", "applies_when", "start_age", "preference", "default", "doses", "boosters",
     "doses_since", "group", "group_name", "type", "priority", "product_path", "sex",
-    "equivalent_groups", "seasons",
+    "equivalent_groups", "seasons", "note",
 )
 
 
@@ -541,6 +544,7 @@ def _series(sr: Reader, names: set[str]) -> Series:
         equivalent_groups=frozenset(
             g for g in re.split(r"[;,\s]+", str(sr.raw("equivalent_groups") or "")) if g
         ),
+        note=sr.get_str("note"),
     )
 
 

@@ -1,0 +1,169 @@
+"""French names of the vocabulary codes, for the sentences a person reads.
+
+A code of ``vocabulary.py`` (``zoster_history``, ``breastfeeding``) is a key for programs; a
+person reads its French name. Every code that can reach a reason (a condition, a situation, a
+measurement, a vaccine target) has one here: ``tests/unit/test_vocabulary_fr.py`` fails when a
+code is added without its name, and when an agenda's reason shows a raw code.
+"""
+
+from __future__ import annotations
+
+CONDITION_NAMES = {
+    "type_1_diabetes": "diabète de type 1",
+    "type_2_diabetes": "diabète de type 2",
+    "gestational_diabetes": "diabète gestationnel",
+    "macrosomia_history": "antécédent de naissance d'un enfant de poids élevé (macrosomie)",
+    "chronic_respiratory_disease": "maladie respiratoire chronique",
+    "asthma": "asthme",
+    "copd": "bronchopneumopathie chronique obstructive (BPCO)",
+    "chronic_heart_disease": "maladie cardiaque chronique",
+    "heart_failure": "insuffisance cardiaque",
+    "chronic_kidney_disease": "maladie rénale chronique",
+    "chronic_liver_disease": "maladie hépatique chronique",
+    "immunodeficiency": "immunodépression",
+    "hiv_infection": "infection par le VIH",
+    "asplenia": "asplénie",
+    "sickle_cell_disease": "drépanocytose",
+    "cancer_under_treatment": "cancer en cours de traitement",
+    "organ_transplant": "greffe d'organe",
+    "obesity": "obésité",
+    "hypertension": "hypertension artérielle",
+    "hysterectomy": "hystérectomie",
+    "subtotal_hysterectomy": "hystérectomie subtotale",
+    "breast_cancer_history": "antécédent de cancer du sein",
+    "colorectal_cancer_history": "antécédent de cancer colorectal",
+    "colorectal_adenoma_history": "antécédent d'adénome colorectal",
+    "inflammatory_bowel_disease": "maladie inflammatoire chronique de l'intestin",
+    "cervical_lesion_treated": "lésion du col de l'utérus traitée",
+    "diethylstilbestrol_exposure": "exposition au distilbène (DES) in utero",
+    "breast_high_risk": "risque élevé de cancer du sein",
+    "lynch_syndrome": "syndrome de Lynch",
+    "familial_adenomatous_polyposis": "polypose adénomateuse familiale",
+    "neuromuscular_disease": "maladie neuromusculaire",
+    "chronic_neurological_disease": "maladie neurologique chronique",
+    "cystic_fibrosis": "mucoviscidose",
+    "bronchopulmonary_dysplasia": "dysplasie bronchopulmonaire",
+    "congenital_heart_disease": "cardiopathie congénitale",
+    "trisomy_21": "trisomie 21",
+    "dementia": "démence",
+    "psychiatric_disorder": "trouble psychiatrique",
+    "cochlear_implant": "implant cochléaire",
+    "csf_leak": "brèche ostéoméningée",
+    "nephrotic_syndrome": "syndrome néphrotique",
+    "immunosuppressive_therapy": "traitement immunosuppresseur",
+    "history_of_high_glucose": "antécédent de glycémie élevée",
+    "zoster_history": "zona",
+    "pertussis_history": "coqueluche",
+    "hepatitis_b_carrier": "portage de l'hépatite B (AgHBs)",
+}
+
+SITUATION_NAMES = {
+    "health_professional": "professionnel de santé",
+    "early_childhood_professional": "professionnel de la petite enfance",
+    "care_home_resident": "résident d'un établissement d'hébergement",
+    "msm": "homme ayant des relations sexuelles avec des hommes",
+    "injecting_drug_use": "usage de drogues injectables",
+    "sex_worker": "travail du sexe",
+    "multiple_sexual_partners": "partenaires sexuels multiples",
+    "born_in_high_tb_country": "naissance dans un pays de forte endémie tuberculeuse",
+    "parent_from_high_tb_country": "parent originaire d'un pays de forte endémie tuberculeuse",
+    "stay_in_high_tb_country": "séjour dans un pays de forte endémie tuberculeuse",
+    "tb_case_in_family": "cas de tuberculose dans l'entourage",
+    "precarious_housing": "conditions de logement précaires",
+    "contact_of_immunocompromised": "entourage d'une personne immunodéprimée",
+    "contact_of_infant_under_6_months": "entourage d'un nourrisson de moins de 6 mois",
+    "traveller": "voyage",
+    "institution_for_disabled": "accueil en institution pour personnes handicapées",
+    "detainee": "détention",
+    "high_hiv_prevalence_origin": "origine d'une région de forte prévalence du VIH",
+    "lung_screening_volunteer": "volontaire du programme de dépistage du cancer du poumon",
+    "sexually_active": "activité sexuelle",
+    "symptoms_colorectal": "symptômes digestifs",
+    "symptoms_breast": "symptômes mammaires",
+    "symptoms_cervical": "symptômes gynécologiques",
+    "breastfeeding": "allaitement",
+}
+
+OBSERVATION_NAMES = {
+    "systolic_bp": "pression artérielle systolique",
+    "diastolic_bp": "pression artérielle diastolique",
+    "total_cholesterol": "cholestérol total",
+    "hdl_cholesterol": "cholestérol HDL",
+    "ldl_cholesterol": "cholestérol LDL",
+    "hba1c": "hémoglobine glyquée (HbA1c)",
+    "fasting_glucose": "glycémie à jeun",
+    "egfr": "débit de filtration glomérulaire estimé",
+    "uacr": "rapport albuminurie/créatininurie",
+    "weight": "poids",
+    "height": "taille",
+    "head_circumference": "périmètre crânien",
+    "bmi": "indice de masse corporelle",
+    "waist_circumference": "tour de taille",
+}
+
+#: Diseases a vaccine protects from, as in "l'immunité contre la varicelle".
+TARGET_NAMES = {
+    "diphtheria": "la diphtérie",
+    "tetanus": "le tétanos",
+    "pertussis": "la coqueluche",
+    "poliomyelitis": "la poliomyélite",
+    "haemophilus_influenzae_b": "Haemophilus influenzae de type b",
+    "hepatitis_b": "l'hépatite B",
+    "pneumococcus": "le pneumocoque",
+    "meningococcus_b": "le méningocoque B",
+    "meningococcus_acwy": "les méningocoques ACWY",
+    "meningococcus_c": "le méningocoque C",
+    "measles": "la rougeole",
+    "mumps": "les oreillons",
+    "rubella": "la rubéole",
+    "rotavirus": "le rotavirus",
+    "rsv": "le virus respiratoire syncytial (VRS)",
+    "hpv": "les papillomavirus (HPV)",
+    "varicella": "la varicelle",
+    "hepatitis_a": "l'hépatite A",
+    "influenza": "la grippe",
+    "covid19": "la Covid-19",
+    "zoster": "le zona",
+    "tuberculosis": "la tuberculose",
+    "yellow_fever": "la fièvre jaune",
+    "dengue": "la dengue",
+    "typhoid": "la typhoïde",
+    "rabies": "la rage",
+    "japanese_encephalitis": "l'encéphalite japonaise",
+    "tick_borne_encephalitis": "l'encéphalite à tiques",
+    "cholera": "le choléra",
+    "chikungunya": "le chikungunya",
+    "ebola": "la maladie à virus Ebola",
+    "mpox": "le mpox",
+}
+
+
+def condition_name(code: str) -> str:
+    """"zona" for ``zoster_history``; an unknown code keeps a readable form, never a raw key."""
+    return CONDITION_NAMES.get(code, code.replace("_", " "))
+
+
+def situation_name(code: str) -> str:
+    return SITUATION_NAMES.get(code, code.replace("_", " "))
+
+
+def observation_name(code: str) -> str:
+    return OBSERVATION_NAMES.get(code, code.replace("_", " "))
+
+
+def target_name(code: str) -> str:
+    return TARGET_NAMES.get(code, code.replace("_", " "))
+
+
+#: How an immunity is documented (``immunity[].evidence``; free text, these are the usual ones).
+EVIDENCE_NAMES = {
+    "history": "antécédent de la maladie",
+    "serology": "sérologie",
+    "titer": "sérologie",
+    "lab": "sérologie",
+    "physician_diagnosis": "diagnostic médical",
+}
+
+
+def evidence_name(code: str) -> str:
+    return EVIDENCE_NAMES.get(code, code.replace("_", " "))
