@@ -14,6 +14,7 @@ from collections.abc import Callable
 from .conditions import fact_name
 from .dates import Duration, french_age, french_date
 from .schedule import Reason
+from .wording_chronic import TEXTS as CHRONIC_TEXTS
 
 Text = Callable[[Reason], str]
 
@@ -282,6 +283,9 @@ TEXTS: dict[str, Text] = {
     "precaution.postponed": lambda r: f"{_str(r, 'text')}{_resume(r)}",
     "precaution.ask": lambda r: f"Avant de proposer cette vaccination, renseignez {_facts(r)}.",
 }
+
+
+TEXTS.update(CHRONIC_TEXTS)  # the chronic domain's sentences, kept in wording_chronic.py
 
 
 def render(reason: Reason) -> str:
