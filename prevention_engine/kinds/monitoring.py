@@ -13,6 +13,7 @@ missing facts are named, never read as "no".
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from ..calendar.model import Calendar, Item
@@ -44,6 +45,9 @@ class MonitoringSpec:
     test: str
     target: str | None
     past_due_after: Duration | None
+    #: before any test, due from the latest of these observations if later than the onset
+    #: (podiatry sessions are due from the grading that found grade 2, not from the diagnosis)
+    due_from: tuple[str, ...] = ()
 
 
 def _positive(r: Reader, key: str) -> Duration:
@@ -78,6 +82,7 @@ def parse_monitoring(r: Reader, names: set[str]) -> MonitoringSpec:
         test=r.req_str("test"),
         target=r.get_str("target_context"),
         past_due_after=r.duration("past_due_after"),
+        due_from=tuple(r.str_list("due_from_observations", OBSERVATIONS)),
     )
 
 
@@ -122,7 +127,7 @@ def plan(item: Item[MonitoringSpec], ctx: Context, cal: Calendar) -> list[Occurr
     dates = [d for d in (max(procs, default=None), obs_date) if d is not None]
     last = max(dates) if dates else None
     every, why, ask = _interval(spec, ctx)
-    recommended = every.add_to(last) if last is not None else (onset or ctx.as_of)
+    recommended = every.add_to(last) if last is not None else _first_due(spec, ctx, onset)
     due = Due.starting(recommended, spec.past_due_after or cal.past_due_after)
     status = due.status_on(ctx.as_of)
     values = tuple((spec.labels.get(o.code, o.code), o.value, o.unit, o.date) for o in observed)
@@ -137,11 +142,19 @@ def plan(item: Item[MonitoringSpec], ctx: Context, cal: Calendar) -> list[Occurr
                        missing=ask)]
 
 
+def _first_due(spec: MonitoringSpec, ctx: Context, onset: dt.date | None) -> dt.date:
+    """Before any test: from the onset, or a later finding (``due_from``), else now."""
+    found = [ctx.observations(c)[-1].date for c in spec.due_from if ctx.observations(c)]
+    dates = [d for d in (onset, *found) if d is not None]
+    return max(dates) if dates else ctx.as_of
+
+
 register(
     Kind(
         name="monitoring",
         keys=("from_conditions", "every", "observations", "observation_labels",
-              "all_observations", "intervals", "test", "target_context", "past_due_after"),
+              "all_observations", "intervals", "test", "target_context", "past_due_after",
+              "due_from_observations"),
         parse=parse_monitoring,
         plan=plan,
         in_scope=in_scope,
