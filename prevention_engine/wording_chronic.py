@@ -31,6 +31,11 @@ SCORE_WHAT = {
     "SCORE2-Diabetes": "risque d'événement cardiovasculaire (infarctus, AVC) à 10 ans",
     "FINDRISC": "risque de diabète de type 2 à 10 ans",
 }
+#: The unit a value is stored in when it was given without one (profile.UNITS, first entry).
+DEFAULT_UNITS = {"hba1c": "%", "total_cholesterol": "mmol/L", "hdl_cholesterol": "mmol/L",
+                 "ldl_cholesterol": "mmol/L", "fasting_glucose": "mmol/L", "glucose": "mmol/L",
+                 "systolic_bp": "mmHg", "diastolic_bp": "mmHg", "egfr": "mL/min/1,73 m²",
+                 "uacr": "mg/mmol"}
 UNITS_FR = {"%": "%", "mmol/l": "mmol/L", "mmhg": "mmHg", "points": "points", "cm": "cm",
             "kg/m2": "kg/m²", "ml/min/1.73m2": "mL/min/1,73 m²", "mg/mmol": "mg/mmol"}
 
@@ -73,7 +78,8 @@ def _values(r: Reason) -> str:
     if not isinstance(values, tuple):
         return ""
     parts = []
-    for label, value, unit, on in values:
+    for label, value, unit, on, *code in values:
+        unit = unit or (DEFAULT_UNITS.get(code[0]) if code else None)
         u = UNITS_FR.get(str(unit or "").lower(), str(unit or ""))
         parts.append(f"{label} {number(value)}{(' ' + u) if u else ''} le {french_date(on)}")
     return " ; ".join(parts)
@@ -129,7 +135,8 @@ def _score_missing(r: Reason) -> str:
         olds = "; ".join(f"{fact_name(str(code))} du {french_date(on)} (valable {d.french()})"
                          for code, on, d in stale)
         text += f" Mesures trop anciennes : {olds}."
-    if r.get("floor") is not None:
+    floor = r.get("floor")
+    if isinstance(floor, int | float) and floor > 0:
         text += (f" Avec les réponses connues, le score atteint déjà {number(r.get('floor'))} "
                  "points.")
     return text

@@ -130,7 +130,8 @@ def plan(item: Item[MonitoringSpec], ctx: Context, cal: Calendar) -> list[Occurr
     recommended = every.add_to(last) if last is not None else _first_due(spec, ctx, onset)
     due = Due.starting(recommended, spec.past_due_after or cal.past_due_after)
     status = due.status_on(ctx.as_of)
-    values = tuple((spec.labels.get(o.code, o.code), o.value, o.unit, o.date) for o in observed)
+    values = tuple((spec.labels.get(o.code, o.code), o.value, o.unit, o.date, o.code)
+                   for o in observed)
     if last is not None and obs_date != last:
         values = ()  # the last test is a procedure: its value is not known
     reason = Reason.of(

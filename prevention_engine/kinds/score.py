@@ -39,6 +39,7 @@ from .base import Kind, register
 
 SCORES = ("cardiovascular", "findrisc")
 DIABETES = frozenset({"type_1_diabetes", "type_2_diabetes"})
+LABELS = {"fasting_glucose": "glycémie à jeun", "hba1c": "HbA1c"}
 UNITS = {"systolic_bp": "mmHg", "total_cholesterol": "mmol/L", "hdl_cholesterol": "mmol/L",
          "hba1c": "%", "egfr": "mL/min/1,73 m²", "bmi": "kg/m²", "waist_circumference": "cm",
          "weight": "kg", "height": "cm"}
@@ -283,7 +284,8 @@ def _follow_up(fu: FollowUp, name: str, band: str, on: dt.date, ctx: Context,
             if fu.within is None or fu.within.add_to(o.date) > ctx.as_of]
     if done:
         last = max(done, key=lambda o: o.date)
-        values = ((last.code, last.value, last.unit, last.date),)
+        values = ((LABELS.get(last.code, last.code), last.value, last.unit, last.date,
+                   last.code),)
         reason = Reason.of("score.follow_up", name=name, band=band, text=fu.text,
                            done=last.date, values=values)
         return Occurrence(status="completed", occurrence="suivi", reason=reason,
