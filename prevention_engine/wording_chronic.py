@@ -98,10 +98,10 @@ def _monitoring(r: Reason) -> str:
     test = _s(r, "test")
     if r.get("last") is None:
         onset = r.get("onset")
-        head = (f"{test.capitalize()} : rien d'enregistré depuis le diagnostic "
-                f"({_d(r, 'onset')})" if onset is not None
-                else f"{test.capitalize()} : rien d'enregistré (date du diagnostic non "
-                "renseignée)")
+        test = test[:1].upper() + test[1:]
+        head = (f"{test} : rien d'enregistré depuis le diagnostic ({_d(r, 'onset')})"
+                if onset is not None
+                else f"{test} : rien d'enregistré (date du diagnostic non renseignée)")
     else:
         done = _values(r) or f"{test} le {_d(r, 'last')}"
         head = f"Dernier : {done}"
@@ -132,7 +132,7 @@ def _score_missing(r: Reason) -> str:
     text = f"Pour calculer le {_s(r, 'name')}, renseignez ou mesurez : {_facts(r)}."
     stale = r.get("stale", ())
     if isinstance(stale, tuple) and stale:
-        olds = "; ".join(f"{fact_name(str(code))} du {french_date(on)} (valable {d.french()})"
+        olds = " ; ".join(f"{fact_name(str(code))} du {french_date(on)} (valable {d.french()})"
                          for code, on, d in stale)
         text += f" Mesures trop anciennes : {olds}."
     floor = r.get("floor")

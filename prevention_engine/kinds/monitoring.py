@@ -48,6 +48,8 @@ class MonitoringSpec:
     #: before any test, due from the latest of these observations if later than the onset
     #: (podiatry sessions are due from the grading that found grade 2, not from the diagnosis)
     due_from: tuple[str, ...] = ()
+    #: nothing is due before this age (an adult examination after a diagnosis in childhood)
+    from_age: Duration | None = None
 
 
 def _positive(r: Reader, key: str) -> Duration:
@@ -83,6 +85,7 @@ def parse_monitoring(r: Reader, names: set[str]) -> MonitoringSpec:
         target=r.get_str("target_context"),
         past_due_after=r.duration("past_due_after"),
         due_from=tuple(r.str_list("due_from_observations", OBSERVATIONS)),
+        from_age=r.duration("from_age"),
     )
 
 
@@ -147,7 +150,8 @@ def _first_due(spec: MonitoringSpec, ctx: Context, onset: dt.date | None) -> dt.
     """Before any test: from the onset, or a later finding (``due_from``), else now."""
     found = [ctx.observations(c)[-1].date for c in spec.due_from if ctx.observations(c)]
     dates = [d for d in (onset, *found) if d is not None]
-    return max(dates) if dates else ctx.as_of
+    first = max(dates) if dates else ctx.as_of
+    return max(first, spec.from_age.add_to(ctx.birth)) if spec.from_age else first
 
 
 register(
@@ -155,7 +159,7 @@ register(
         name="monitoring",
         keys=("from_conditions", "every", "observations", "observation_labels",
               "all_observations", "intervals", "test", "target_context", "past_due_after",
-              "due_from_observations"),
+              "due_from_observations", "from_age"),
         parse=parse_monitoring,
         plan=plan,
         in_scope=in_scope,

@@ -169,8 +169,9 @@ def _model(spec: ScoreSpec, ctx: Context) -> str | None:
 
 def in_scope(item: Item[ScoreSpec], ctx: Context) -> bool:
     spec = item.spec
-    if spec.score == "findrisc":
-        return _age(ctx) >= 18 and not (DIABETES & ctx.conditions)
+    if spec.score == "findrisc":  # adults never diagnosed with diabetes (even in remission)
+        ever = {c.name for c in ctx.profile.conditions if c.since is None or c.since <= ctx.as_of}
+        return _age(ctx) >= 18 and not (DIABETES & ever)
     return _model(spec, ctx) is not None
 
 
