@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from .batch import MAX_LINE_BYTES, MAX_WORKERS
-from .engine import Engine, bundled_rules_dir
+from .engine import Engine, Rejected, bundled_rules_dir
 from .errors import CalendarError, PreventionError, ProfileError
 
 if TYPE_CHECKING:
+    from .agenda import Agenda
     from .profile import Profile
 
 
@@ -88,7 +89,7 @@ def _load_profile(path: str) -> Profile:
 
 
 def cmd_agenda(args: argparse.Namespace) -> int:
-    from .render import to_ics, to_text
+    from .render import to_text
 
     engine = _engine(args)
     profile, refs, warnings = _agenda_input(args, engine)
@@ -104,7 +105,7 @@ def cmd_agenda(args: argparse.Namespace) -> int:
     if args.format == "text":
         sys.stdout.write(to_text(agenda))
     elif args.format == "ics":
-        sys.stdout.write(to_ics(agenda))
+        sys.stdout.write(_ics(agenda))
     elif args.format == "fhir":
         from .extra.fhir import agenda_to_bundle
 
@@ -115,6 +116,19 @@ def cmd_agenda(args: argparse.Namespace) -> int:
             json.dumps(agenda.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
         )
     return 0
+
+
+def _ics(agenda: Agenda) -> str:
+    """The iCalendar file, built with the ``icalendar`` package (extra ``[ical]``); without
+    it, the package's own minimal writer (same events, different bytes)."""
+    try:
+        from .extra.ical import agenda_to_ics
+
+        return agenda_to_ics(agenda).decode("utf-8")
+    except ImportError:
+        from .render import to_ics
+
+        return to_ics(agenda)
 
 
 def _agenda_input(
@@ -128,6 +142,64 @@ def _agenda_input(
 
     read = read_bundle(_read_profile(args.profile), engine)
     return read.profile, tuple(read.immunization_refs), list(read.warnings)
+
+
+def _read_sent(path: str | None) -> frozenset[str]:
+    """Keys already sent: one per line, or JSON lines with a ``key`` (a previous ``notify``
+    output appended as is); blank lines ignored."""
+    if path is None:
+        return frozenset()
+    from .jsonin import loads
+
+    keys: set[str] = set()
+    text = _read_profile(path)
+    for n, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("{"):
+            data = loads(line, where=f"{path}:{n}")
+            key = data.get("key") if isinstance(data, dict) else None
+            if not isinstance(key, str):
+                raise ProfileError("a JSON line of the sent keys has no 'key' string",
+                                   field=f"{path}:{n}")
+            line = key
+        keys.add(line)
+    return frozenset(keys)
+
+
+def _notify_records(path: str) -> list[str]:
+    """The profiles to notify: a JSONL file (``.jsonl``, or ``-`` for stdin) gives one per
+    non-blank line; any other file is one profile JSON."""
+    text = _read_profile(path)
+    if path == "-" or path.endswith(".jsonl"):
+        return [line for line in text.splitlines() if line.strip()]
+    return [text]
+
+
+def cmd_notify(args: argparse.Namespace) -> int:
+    from .notify import notify_many
+
+    engine = _engine(args)
+    sent = _read_sent(args.sent)
+    records = _notify_records(args.profiles)
+    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
+    new = rejected = 0
+    try:
+        for res in notify_many(engine, records, args.as_of, sent, until=args.until):
+            if isinstance(res, Rejected):
+                rejected += 1
+                print(json.dumps({"line": res.index + 1, "id": res.id, "error": res.error},
+                                 ensure_ascii=False), file=sys.stderr)
+            else:
+                new += 1
+                out.write(res.to_json() + "\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    print(f"profiles {len(records)}, new notifications {new}, rejected {rejected}",
+          file=sys.stderr)
+    return 1 if args.strict and rejected else 0
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
@@ -280,6 +352,22 @@ def _add_profile_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
                    help="calendars to apply (default: from residence.country)")
     common(e)
     e.set_defaults(func=cmd_explain)
+
+    n = sub.add_parser("notify", help="the notifications not sent yet (one JSON line each)")
+    n.add_argument("profiles", help="a profile JSON file, or JSONL profiles (a .jsonl file, "
+                   "or '-' for stdin)")
+    n.add_argument("--as-of", type=_date, required=True, dest="as_of", metavar="YYYY-MM-DD",
+                   help="assessment date (notifications whose send date has come)")
+    n.add_argument("--sent", metavar="FILE",
+                   help="keys already sent: one per line, or JSON lines with a 'key' "
+                   "(a previous output of this command)")
+    n.add_argument("--until", type=_date, metavar="YYYY-MM-DD",
+                   help="also those to send up to this date (default: the --as-of date; "
+                   "to schedule ahead)")
+    n.add_argument("--out", help="JSONL file to write (default: stdout)")
+    n.add_argument("--strict", action="store_true", help="exit 1 if any record is rejected")
+    common(n)
+    n.set_defaults(func=cmd_notify)
 
     b = sub.add_parser("batch", help="one agenda per JSONL line")
     b.add_argument("infile", help=f"JSONL profiles, one per line ('-' for stdin; lines over "

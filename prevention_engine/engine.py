@@ -7,7 +7,6 @@ reads no clock and no file, and returns the same bytes for the same input.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,6 @@ from .agenda import (
     Agenda,
     AgendaItem,
     CalendarRef,
-    Notification,
     SourceRef,
     Status,
 )
@@ -29,6 +27,7 @@ from .dates import Duration
 from .errors import InputError, PreventionError, ProfileError
 from .findings import Findings
 from .kinds import KINDS, Tables
+from .notifications import plan_notifications
 from .precautions import hold_rows
 from .products import ProductIndex, resolve
 from .profile import Profile
@@ -44,9 +43,6 @@ DEFAULT_HORIZON = Duration(days=30)
 #: these bounds is a caller's mistake rather than an assessment.
 MIN_AS_OF = dt.date(1900, 1, 1)
 MAX_AS_OF = dt.date(2200, 12, 31)
-NON_ACTIONABLE = frozenset(
-    {"completed", "declined", "immune", "not_recommended", "missed", "contraindicated"}
-)
 
 
 def _check_arguments(
@@ -145,6 +141,14 @@ class Engine:
         self._live_items = self._compute_live_items()
         self._item_ids = {
             (c.id, c.version): frozenset(i.id for i in c.items) for c in registry.calendars
+        }
+        self._last_days = {
+            (c.id, c.version): tuple(
+                (i, last) for i in c.items
+                if (day := KINDS[i.kind].last_day) is not None
+                and (last := day(i.spec)) is not None
+            )
+            for c in registry.calendars
         }
         # Output pieces that never change, built once and shared (frozen models).
         self._calendar_refs = {
@@ -255,12 +259,14 @@ class Engine:
                 for row in self._evaluate_item(item, ctx, cal):
                     items.append(self._to_agenda_item(row, item, cal, ctx, trace))
         items.sort(key=_sort_key)
+        warnings += self._seasons_ended(cals, ctx)
         return Agenda(
             person_id=profile.id,
             as_of=as_of,
             calendars=[self._calendar_refs[(c.id, c.version)] for c in cals],
             items=items,
-            notifications=self._notifications(items, profile, as_of, horizon),
+            notifications=plan_notifications(items, profile, as_of, horizon,
+                                             self._quiet_needs_data),
             warnings=sorted(set(warnings)),
         )
 
@@ -311,6 +317,21 @@ class Engine:
             if dose is not None:
                 doses.append(dose)
         return tuple(sorted(doses, key=lambda d: (d.date, d.index)))
+
+    def _seasons_ended(self, cals: list[Calendar], ctx: Context) -> list[str]:
+        """A seasonal rule whose last encoded season ended before the assessment date shows
+        nothing: say so when it could concern the person, so nobody reads the silence as
+        "nothing to do" (the next season's dates are not in the calendar yet)."""
+        out = []
+        for cal in cals:
+            for item, last in self._last_days[(cal.id, cal.version)]:
+                if last >= ctx.as_of:
+                    continue
+                ctx.risk_groups = cal.risk_groups
+                if item.applies_when is None or item.applies_when(ctx)[0] is not False:
+                    out.append(wording.warning("seasons_ended", calendar=cal.id,
+                                               version=cal.version, item=item.title, date=last))
+        return out
 
     def _unknown_declined(self, profile: Profile, cals: list[Calendar]) -> list[str]:
         """A refusal of an item no calendar in force has is said, not silently dropped."""
@@ -410,57 +431,6 @@ class Engine:
             trace=list(row.trace) if trace and row.trace else None,
             strength="optional" if item.strength == "optional" else None,
         )
-
-    def _notifications(
-        self, items: list[AgendaItem], profile: Profile, as_of: dt.date, horizon: Duration
-    ) -> list[Notification]:
-        opted_out = set(profile.consent.opt_out_domains)
-        chosen = profile.consent.channels
-        channels = sorted(c for c, ok in chosen.items() if ok) if chosen else ["app"]
-        if not channels:
-            return []  # every channel switched off: the person asked for no notification
-        # Without an id, the person is named by a digest of the profile, so two anonymous
-        # people never share an idempotency key.
-        person = profile.id or "anon-" + hashlib.sha256(
-            profile.model_dump_json().encode()
-        ).hexdigest()[:16]
-        minor = Duration(years=18).add_to(profile.birth_date) > as_of
-        recipient = profile.caregivers[0].id if minor and profile.caregivers else person
-        limit = horizon.add_to(as_of)
-        out: list[Notification] = []
-        first_open: set[tuple[str, str]] = set()
-        for it in items:
-            if it.status in NON_ACTIONABLE or it.domain in opted_out or it.strength:
-                continue  # an optional item (shared decision) is never notified
-            if it.status == "needs_data" and (
-                (it.calendar.id, it.calendar.version, it.item) in self._quiet_needs_data
-            ):
-                continue
-            if it.dose is not None:
-                # Only the next dose of a series is actionable; later ones depend on it.
-                key_item = (it.calendar.id, it.item)
-                if key_item in first_open:
-                    continue
-                first_open.add(key_item)
-            if it.status == "needs_data" or it.status in ("due", "overdue"):
-                send = as_of
-            elif it.recommended_date is not None and it.recommended_date <= limit:
-                send = it.recommended_date
-            else:
-                continue
-            # A repeating item (recurring screening) is one cycle per last test: the cycle is
-            # part of the key, so the reminder after the next test is sent again.
-            cycle = f"|{it.completed_date.isoformat()}" if it.completed_date is not None else ""
-            for ch in channels:
-                raw = f"{person}|{it.id}|{it.calendar.version}|{it.status == 'needs_data'}|{ch}"
-                raw += cycle
-                key = hashlib.sha256(raw.encode()).hexdigest()[:24]
-                out.append(
-                    Notification(
-                        key=key, item_id=it.id, send_date=send, recipient=recipient, channel=ch
-                    )
-                )
-        return out
 
 
 def _sort_key(it: AgendaItem) -> tuple[Any, ...]:

@@ -16,7 +16,7 @@ from .calendar.model import Item, Precaution, SourceInfo
 from .context import Context
 from .schedule import NO_DATES, Occurrence, Reason
 
-#: Row statuses that propose something to do; a precaution only changes these.
+#: Occurrence statuses that propose something to do; a precaution only changes these.
 ACTIONABLE = frozenset({"due", "overdue", "upcoming"})
 
 

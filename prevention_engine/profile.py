@@ -422,6 +422,9 @@ class Profile(_Model):
     declined: tuple[Declined, ...] = ()
     consent: Consent = Field(default_factory=Consent)
     caregivers: tuple[Caregiver, ...] = ()
+    #: an adult who does not manage their own care (tutelle, curatelle, dependency): their
+    #: notifications go to the first recorded caregiver, as a minor's do
+    dependent: bool | None = None
     situations: tuple[str, ...] = ()
     #: situations known NOT to apply (e.g. not breastfeeding), for rules that must not assume it
     situations_absent: tuple[str, ...] = ()

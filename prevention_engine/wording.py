@@ -365,6 +365,9 @@ WARNINGS = {
     "masculin : vérifiez le profil",
     "pregnancy_too_young": "pregnancies[{index}]: grossesse commencée avant l'âge de 10 ans : "
     "vérifiez les dates",
+    "seasons_ended": "calendrier {calendar} {version} : « {item} » : la dernière saison "
+    "encodée s'est terminée le {date} ; la saison suivante n'est pas encore dans le calendrier "
+    "(vérifiez si une campagne est en cours)",
     "unknown_declined": "declined[{index}]: recommandation « {item} » inconnue{hint} : refus "
     "non appliqué",
 }

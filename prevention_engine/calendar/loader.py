@@ -13,9 +13,9 @@ from ..conditions import compile_predicate
 from ..context import Pred
 from ..dates import Duration
 from ..errors import CalendarError
-from ..kinds import KINDS
+from ..kinds import KINDS, Kind
 from ..products import product_key
-from ..vocabulary import CONDITIONS, DOMAINS, TARGETS
+from ..vocabulary import CONDITIONS, DOMAINS, TARGETS, normalise_name, suggest
 from .model import (
     Calendar,
     Immunity,
@@ -97,8 +97,6 @@ def _pred(r: Reader, key: str, names: set[str]) -> Pred | None:
 def _strength(r: Reader) -> str:
     value = r.get_str("strength", "recommended") or "recommended"
     if value not in STRENGTHS:
-        from ..vocabulary import suggest
-
         raise r.error(
             f"strength is 'recommended' or 'optional', not {value!r}",
             "strength",
@@ -142,48 +140,15 @@ def _exclusions(r: Reader, names: set[str]) -> tuple[tuple[Pred, str], ...]:
 
 
 def _parse_item(r: Reader, names: set[str], seen: dict[str, int]) -> Item[object]:
-    item_id = r.get_str("id")
-    if not item_id:
-        raise r.error("an item needs an 'id'")
-    r.item = item_id
-    r.path = ""  # fields are reported relative to the item, which is named
-    if not _ID.match(item_id):
-        raise r.error(f"id '{item_id}' must be lower case letters, digits and '_'", "id")
-    if item_id in seen:
-        raise r.error(f"duplicate item id '{item_id}' (first at line {seen[item_id]})", "id")
-    seen[item_id] = r.line_of() or 0
-    kind_name = r.get_str("kind", "series") or "series"
-    kind = KINDS.get(kind_name)
-    if kind is None:
-        from ..vocabulary import suggest
-
-        raise r.error(f"unknown kind '{kind_name}'", "kind", suggest(kind_name, sorted(KINDS)))
+    item_id = _item_id(r, seen)
+    kind_name, kind = _kind_of(r)
     r.check_keys(ITEM_COMMON + kind.keys, required=["id", "domain", "title", "targets", "source"])
     domain = r.req_str("domain")
     if domain not in DOMAINS:
-        from ..vocabulary import suggest
-
         raise r.error(f"unknown domain '{domain}'", "domain", suggest(domain, sorted(DOMAINS)))
     targets = r.str_list("targets", TARGETS)
     if not targets:
         raise r.error("an item needs at least one target", "targets")
-    mandatory_raw = r.raw("mandatory")
-    mandatory: Pred | None
-    if mandatory_raw is None or mandatory_raw is False:
-        mandatory = None
-    else:
-        mandatory = compile_predicate(mandatory_raw, r, "mandatory", names)
-    immunity = None
-    if r.has("immunity"):
-        im = r.child("immunity")
-        im.check_keys(["born_before", "evidence", "except_when", "birth_country", "ask"])
-        immunity = Immunity(
-            im.get_date("born_before"),
-            im.get_bool("evidence", True),
-            _pred(im, "except_when", names),
-            im.get_str("birth_country"),
-            im.get_bool("ask", False),
-        )
     review, review_reason = _review(r)
     source = req_source(r)
     spec = kind.parse(r, names)
@@ -194,7 +159,7 @@ def _parse_item(r: Reader, names: set[str], seen: dict[str, int]) -> Item[object
         targets=targets,
         kind=kind_name,
         applies_when=_pred(r, "applies_when", names),
-        mandatory=mandatory,
+        mandatory=_mandatory(r, names),
         contraindicated_when=_pred(r, "contraindicated_when", names),
         contraindication_reason=r.get_str("contraindication_reason"),
         not_recommended_when=_pred(r, "not_recommended_when", names),
@@ -202,7 +167,7 @@ def _parse_item(r: Reader, names: set[str], seen: dict[str, int]) -> Item[object
         applies_when_src=r.raw("applies_when"),
         mandatory_before_age=r.duration("mandatory_before_age"),
         precautions=_precautions(r, names),
-        immunity=immunity,
+        immunity=_immunity(r, names),
         source=source,
         review=review,
         review_reason=review_reason,
@@ -213,6 +178,50 @@ def _parse_item(r: Reader, names: set[str], seen: dict[str, int]) -> Item[object
         recommended_from=_recommended_from(r, names),
         exclusions=_exclusions(r, names),
         notify_needs_data=r.get_bool("notify_needs_data", True),
+    )
+
+
+def _item_id(r: Reader, seen: dict[str, int]) -> str:
+    """The item's id, well formed and unique in its calendar; errors then name the item."""
+    item_id = r.get_str("id")
+    if not item_id:
+        raise r.error("an item needs an 'id'")
+    r.item = item_id
+    r.path = ""  # fields are reported relative to the item, which is named
+    if not _ID.match(item_id):
+        raise r.error(f"id '{item_id}' must be lower case letters, digits and '_'", "id")
+    if item_id in seen:
+        raise r.error(f"duplicate item id '{item_id}' (first at line {seen[item_id]})", "id")
+    seen[item_id] = r.line_of() or 0
+    return item_id
+
+
+def _kind_of(r: Reader) -> tuple[str, Kind[Any]]:
+    kind_name = r.get_str("kind", "series") or "series"
+    kind = KINDS.get(kind_name)
+    if kind is None:
+        raise r.error(f"unknown kind '{kind_name}'", "kind", suggest(kind_name, sorted(KINDS)))
+    return kind_name, kind
+
+
+def _mandatory(r: Reader, names: set[str]) -> Pred | None:
+    raw = r.raw("mandatory")
+    if raw is None or raw is False:
+        return None
+    return compile_predicate(raw, r, "mandatory", names)
+
+
+def _immunity(r: Reader, names: set[str]) -> Immunity | None:
+    if not r.has("immunity"):
+        return None
+    im = r.child("immunity")
+    im.check_keys(["born_before", "evidence", "except_when", "birth_country", "ask"])
+    return Immunity(
+        im.get_date("born_before"),
+        im.get_bool("evidence", True),
+        _pred(im, "except_when", names),
+        im.get_str("birth_country"),
+        im.get_bool("ask", False),
     )
 
 
@@ -282,35 +291,14 @@ def parse_calendar(data: Any, file: str) -> Calendar:
     if defaults is not None:
         defaults.check_keys(["past_due_after"])
         past_due_after = defaults.duration("past_due_after")
-    raw_groups = r.raw("risk_groups") or {}
-    if not isinstance(raw_groups, dict):
-        raise r.error("risk_groups is a mapping of name: predicate", "risk_groups")
-    names = set(raw_groups)
-    groups_reader = r.child("risk_groups", raw_groups)
-    risk_groups: dict[str, Pred] = {
-        name: compile_predicate(node, groups_reader, name, names)
-        for name, node in raw_groups.items()
-    }
+    risk_groups = _risk_groups(r)
+    names = set(risk_groups)
     items_raw = r.raw("items")
     if not isinstance(items_raw, list):
         raise r.error("items is a list of rules", "items")
     seen: dict[str, int] = {}
     items = tuple(_parse_item_safely(ir, names, seen) for ir in r.children("items"))
     review, _ = _review(r)
-    conflicts = []
-    for cr in r.children("live_conflicts"):
-        cr.check_keys(["previous", "current", "begin", "min_end", "end"],
-                      required=["previous", "current", "end"])
-        conflict_end = cr.req_duration("end")
-        conflicts.append(
-            LiveConflict(
-                previous=frozenset(product_key(p) for p in cr.str_list("previous")),
-                current=frozenset(product_key(p) for p in cr.str_list("current")),
-                begin=cr.duration("begin") or Duration(),
-                min_end=cr.duration("min_end") or conflict_end,
-                end=conflict_end,
-            )
-        )
     return Calendar(
         id=r.req_str("calendar"),
         version=r.req_str("version"),
@@ -326,79 +314,96 @@ def parse_calendar(data: Any, file: str) -> Calendar:
         items=items,
         file=file,
         review=review,
-        live_conflicts=tuple(conflicts),
+        live_conflicts=_live_conflicts(r),
     )
 
 
-def parse_product_table(data: Any, file: str) -> ProductTable:
-    from ..vocabulary import normalise_name
+def _risk_groups(r: Reader) -> dict[str, Pred]:
+    """Named predicates the calendar's rules share (``risk_groups: {name: predicate}``)."""
+    raw_groups = r.raw("risk_groups") or {}
+    if not isinstance(raw_groups, dict):
+        raise r.error("risk_groups is a mapping of name: predicate", "risk_groups")
+    names = set(raw_groups)
+    groups_reader = r.child("risk_groups", raw_groups)
+    return {
+        name: compile_predicate(node, groups_reader, name, names)
+        for name, node in raw_groups.items()
+    }
 
+
+def _live_conflicts(r: Reader) -> tuple[LiveConflict, ...]:
+    conflicts = []
+    for cr in r.children("live_conflicts"):
+        cr.check_keys(["previous", "current", "begin", "min_end", "end"],
+                      required=["previous", "current", "end"])
+        conflict_end = cr.req_duration("end")
+        conflicts.append(
+            LiveConflict(
+                previous=frozenset(product_key(p) for p in cr.str_list("previous")),
+                current=frozenset(product_key(p) for p in cr.str_list("current")),
+                begin=cr.duration("begin") or Duration(),
+                min_end=cr.duration("min_end") or conflict_end,
+                end=conflict_end,
+            )
+        )
+    return tuple(conflicts)
+
+
+_PRODUCT_KEYS = (
+    "name", "aliases", "targets", "live", "atc", "cis", "cvx", "status", "withdrawn", "source",
+    "note", "mvx", "vaccine_type", "min_age", "max_age",
+)
+
+
+def parse_product_table(data: Any, file: str) -> ProductTable:
     r = Reader(data, file)
     r.check_keys(TABLE_KEYS, required=["table", "version", "in_force", "products"])
     if not isinstance(r.raw("version"), str):
         raise r.error("quote the version: unquoted, YAML reads it as a number", "version")
     start, end = _in_force(r)
-    products = []
     seen: dict[str, str] = {}
-    for pr in r.children("products"):
-        name = pr.req_str("name")
-        pr.item = name
-        pr.check_keys(
-            [
-                "name",
-                "aliases",
-                "targets",
-                "live",
-                "atc",
-                "cis",
-                "cvx",
-                "status",
-                "withdrawn",
-                "source",
-                "note",
-                "mvx",
-                "vaccine_type",
-                "min_age",
-                "max_age",
-            ],
-            required=["name", "targets"],
-        )
-        aliases = pr.str_list("aliases")
-        for n in (name, *aliases):
-            key = normalise_name(n)
-            if key in seen:
-                raise pr.error(f"name '{n}' is already used by product '{seen[key]}'", "aliases")
-            seen[key] = name
-        status = pr.get_str("status", "marketed") or "marketed"
-        if status not in ("marketed", "withdrawn"):
-            raise pr.error("status is 'marketed' or 'withdrawn'", "status")
-        targets = pr.str_list("targets", TARGETS)
-        if not targets:
-            raise pr.error("a product needs at least one target", "targets")
-        products.append(
-            Product(
-                name=name,
-                aliases=aliases,
-                targets=frozenset(targets),
-                live=pr.get_bool("live", False),
-                atc=pr.get_str("atc"),
-                cis=pr.get_str("cis"),
-                cvx=pr.get_str("cvx"),
-                status=status,
-                withdrawn=pr.get_date("withdrawn"),
-                source=read_source(pr, required=False),
-                min_age=pr.duration("min_age"),
-                max_age=pr.duration("max_age"),
-            )
-        )
+    products = tuple(_product(pr, seen) for pr in r.children("products"))
     return ProductTable(
         id=r.req_str("table"),
         version=r.req_str("version"),
         jurisdiction=r.get_str("jurisdiction", "FR") or "FR",
         in_force_from=start,
         in_force_to=end,
-        products=tuple(products),
+        products=products,
         file=file,
+    )
+
+
+def _product(pr: Reader, seen: dict[str, str]) -> Product:
+    """One product; each of its names (and aliases) is unique in the table (``seen``)."""
+    name = pr.req_str("name")
+    pr.item = name
+    pr.check_keys(_PRODUCT_KEYS, required=["name", "targets"])
+    aliases = pr.str_list("aliases")
+    for n in (name, *aliases):
+        key = normalise_name(n)
+        if key in seen:
+            raise pr.error(f"name '{n}' is already used by product '{seen[key]}'", "aliases")
+        seen[key] = name
+    status = pr.get_str("status", "marketed") or "marketed"
+    if status not in ("marketed", "withdrawn"):
+        raise pr.error("status is 'marketed' or 'withdrawn'", "status")
+    targets = pr.str_list("targets", TARGETS)
+    if not targets:
+        raise pr.error("a product needs at least one target", "targets")
+    return Product(
+        name=name,
+        aliases=aliases,
+        targets=frozenset(targets),
+        live=pr.get_bool("live", False),
+        atc=pr.get_str("atc"),
+        cis=pr.get_str("cis"),
+        cvx=pr.get_str("cvx"),
+        status=status,
+        withdrawn=pr.get_date("withdrawn"),
+        source=read_source(pr, required=False),
+        min_age=pr.duration("min_age"),
+        max_age=pr.duration("max_age"),
     )
 
 

@@ -82,7 +82,7 @@ def plan(item: Item[SeriesSpec], ctx: Context, cal: Calendar) -> list[Occurrence
     # evaluate once, then again knowing which series are complete.
     results = _evaluate_candidates(spec, relevant, ctx, cal, frozenset())
     completed = frozenset(r.series.name for r in results if r.complete)
-    if completed:
+    if completed and spec.reads_completed_series:
         results = _evaluate_candidates(spec, relevant, ctx, cal, completed)
     if not results:
         return []
@@ -430,6 +430,13 @@ def _next_booster_date(
     return nxt, None
 
 
+def _last_season_day(spec: SeriesSpec) -> dt.date | None:
+    """The end of the last season, for an item whose every series is given only in season."""
+    if not spec.series or not all(s.seasons for s in spec.series):
+        return None
+    return max(season.end for s in spec.series for season in s.seasons)
+
+
 def check(item: Item[SeriesSpec], tables: Tables) -> None:
     """Every product a series names exists in the product table of its jurisdiction."""
     names = {normalise_name(n) for p in tables.products for n in (p.name, *p.aliases)}
@@ -455,5 +462,6 @@ register(
         plan=plan,
         check=check,
         group=lambda spec: spec.vaccine_group.name if spec.vaccine_group else None,
+        last_day=_last_season_day,
     )
 )

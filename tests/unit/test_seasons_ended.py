@@ -1,0 +1,37 @@
+"""A seasonal rule whose last encoded season has ended is said, never a silent gap (GP review:
+no influenza row in November 2026 and no word about it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from prevention_engine import Engine
+
+LATE = dt.date(2026, 11, 29)  # after the last encoded influenza and COVID-19 seasons
+
+
+def _warnings(engine: Engine, profile: dict[str, object], as_of: dt.date) -> list[str]:
+    return engine.evaluate(profile, as_of).warnings
+
+
+def test_an_older_adult_is_told_the_flu_season_is_not_encoded(engine: Engine) -> None:
+    w = _warnings(engine, {"birth_date": "1950-03-01", "sex": "female"}, LATE)
+    flu = [x for x in w if "« Grippe saisonnière »" in x]
+    assert len(flu) == 1
+    assert "la dernière saison encodée s'est terminée le 2026-09-30" in flu[0]
+    assert any("« Covid-19 »" in x for x in w)
+
+
+def test_nobody_is_warned_about_a_campaign_that_cannot_concern_them(engine: Engine) -> None:
+    w = _warnings(engine, {"birth_date": "2000-03-01", "sex": "male"}, LATE)
+    assert not any("dernière saison encodée" in x for x in w)
+
+
+def test_a_newborn_is_told_about_the_rsv_season(engine: Engine) -> None:
+    w = _warnings(engine, {"birth_date": "2026-11-01", "sex": "female"}, LATE)
+    assert any("nirsévimab" in x and "2026-07-31" in x for x in w)
+
+
+def test_no_warning_while_the_season_is_encoded(engine: Engine) -> None:
+    w = _warnings(engine, {"birth_date": "1950-03-01", "sex": "female"}, dt.date(2025, 11, 10))
+    assert not any("dernière saison encodée" in x for x in w)
