@@ -14,10 +14,10 @@ FINDRISC), completed by a matching observation recent enough.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from ..agenda import Score
+from ..agenda import Score, TraceEntry
 from ..calendar.model import Calendar, Item
 from ..calendar.reader import Reader, read_source
 from ..context import Context
@@ -122,6 +122,7 @@ class _Inputs:
     dates: dict[str, dt.date]
     missing: list[str]
     stale: list[tuple[str, dt.date, Duration]]
+    trace: list[TraceEntry] = field(default_factory=list)
 
     def measure(self, code: str) -> float | None:
         seen = self.ctx.observations(code)
@@ -133,7 +134,12 @@ class _Inputs:
         if valid is not None and valid.add_to(last.date) <= self.ctx.as_of:
             self.missing.append(f"observation.{code}")
             self.stale.append((f"observation.{code}", last.date, valid))
+            self.trace.append(TraceEntry(date=last.date, event=f"{code} {last.value:g}",
+                                         outcome="ignored",
+                                         detail=f"trop ancienne (validité {valid.french()})"))
             return None
+        self.trace.append(TraceEntry(date=last.date, event=f"{code} {last.value:g}",
+                                     outcome="counted", detail="dernière mesure"))
         self.values[code] = {"value": last.value, "unit": UNITS.get(code), "date": last.date}
         self.dates[code] = last.date
         return last.value
@@ -318,7 +324,8 @@ def plan(item: Item[ScoreSpec], ctx: Context, cal: Calendar) -> list[Occurrence]
         missing = tuple(dict.fromkeys(got.missing))
         reason = Reason.of("score.needs_data", name=name, missing=missing,
                            stale=tuple(got.stale), floor=floor)
-        rows = [Occurrence(status="needs_data", reason=reason, missing=missing)]
+        rows = [Occurrence(status="needs_data", reason=reason, missing=missing,
+                           trace=tuple(got.trace))]
         if floor is not None and spec.table is not None:
             band = spec.table.bands.band(int(floor))
             rows += _follow_ups(spec, name, band, ctx.as_of, ctx, cal)
@@ -328,7 +335,7 @@ def plan(item: Item[ScoreSpec], ctx: Context, cal: Calendar) -> list[Occurrence]
                        band=result.band, oldest=dates[0], date=dates[-1],
                        advice=spec.advice.get(result.band))
     row = Occurrence(status="completed", reason=reason, score=_score_obj(result, got),
-                     completed_date=dates[-1])
+                     completed_date=dates[-1], trace=tuple(got.trace))
     return [row, *_follow_ups(spec, result.name, result.band, dates[-1], ctx, cal)]
 
 
