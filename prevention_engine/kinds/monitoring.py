@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ..agenda import TraceEntry
 from ..calendar.model import Calendar, Item
 from ..calendar.reader import Reader
 from ..conditions import compile_predicate
@@ -142,8 +143,14 @@ def plan(item: Item[MonitoringSpec], ctx: Context, cal: Calendar) -> list[Occurr
         interval=every, recommended=recommended, status=status, partial=partial, why=why,
         ask=ask, target=spec.target,
     )
+    trace = tuple(
+        [TraceEntry(date=d, event=f"{item.targets[0]} (examen)", outcome="counted",
+                    detail="examen enregistré") for d in sorted(set(procs))[-1:]]
+        + [TraceEntry(date=o.date, event=f"{o.code} {o.value:g}", outcome="counted",
+                      detail="dernière mesure") for o in observed]
+    )
     return [Occurrence(status=status, reason=reason, due=due, completed_date=last,
-                       missing=ask)]
+                       missing=ask, trace=trace)]
 
 
 def _first_due(spec: MonitoringSpec, ctx: Context, onset: dt.date | None) -> dt.date:
