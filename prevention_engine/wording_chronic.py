@@ -67,9 +67,22 @@ def _s(r: Reason, key: str) -> str:
     return "" if v is None else str(v)
 
 
+#: Facts named differently here than in the other domains (the pregnancy pathway asks the BMI
+#: at the start of pregnancy and first-degree family history only).
+FACTS = {
+    "observation.bmi": "l'indice de masse corporelle (poids et taille)",
+    "family_history.diabetes": "les antécédents familiaux de diabète (parent, frère, sœur, "
+    "enfant ; grand-parent, oncle, tante, cousin germain ; ou aucun)",
+}
+
+
+def _fact(code: str) -> str:
+    return FACTS.get(code) or fact_name(code)
+
+
 def _facts(r: Reason, key: str = "missing") -> str:
     missing = r.get(key, ())
-    return ", ".join(fact_name(str(m)) for m in missing) if isinstance(missing, tuple) else ""
+    return ", ".join(_fact(str(m)) for m in missing) if isinstance(missing, tuple) else ""
 
 
 def _values(r: Reason) -> str:
@@ -132,7 +145,7 @@ def _score_missing(r: Reason) -> str:
     text = f"Pour calculer le {_s(r, 'name')}, renseignez ou mesurez : {_facts(r)}."
     stale = r.get("stale", ())
     if isinstance(stale, tuple) and stale:
-        olds = " ; ".join(f"{fact_name(str(code))} du {french_date(on)} (valable {d.french()})"
+        olds = " ; ".join(f"{_fact(str(code))} du {french_date(on)} (valable {d.french()})"
                          for code, on, d in stale)
         text += f" Mesures trop anciennes : {olds}."
     floor = r.get("floor")
