@@ -7,7 +7,7 @@ the item can ask for it ("needs_data") instead of silently assuming "no".
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from .calendar.reader import Reader
@@ -106,6 +106,25 @@ FACT_NAMES = {
     "family_history.diabetes": "les antécédents de diabète chez les parents, frères ou sœurs",
     "observation.bmi": "l'indice de masse corporelle (IMC) en début de grossesse",
     "immunity.varicella": "l'antécédent de varicelle (ou une sérologie)",
+    "medication.insulin": "le traitement par insuline (oui ou non)",
+    "medication.antihypertensive": "la prise régulière d'un traitement contre l'hypertension "
+    "(actuelle ou passée)",
+    "condition.diabetic_retinopathy": "le résultat du dernier examen des yeux (rétinopathie "
+    "ou non)",
+    "condition.history_of_high_glucose": "un antécédent de glycémie élevée (bilan, maladie, "
+    "grossesse)",
+    "observation.hba1c": "l'HbA1c (hémoglobine glyquée, prise de sang)",
+    "observation.systolic_bp": "la pression artérielle systolique (mesurée au cabinet)",
+    "observation.diastolic_bp": "la pression artérielle diastolique",
+    "observation.total_cholesterol": "le cholestérol total (bilan lipidique, prise de sang)",
+    "observation.hdl_cholesterol": "le cholestérol HDL (bilan lipidique, prise de sang)",
+    "observation.egfr": "le débit de filtration glomérulaire estimé (DFG, créatinine)",
+    "observation.uacr": "le rapport albuminurie/créatininurie (analyse d'urine)",
+    "observation.waist_circumference": "le tour de taille (au niveau du nombril)",
+    "observation.foot_risk_grade": "le grade de risque podologique (examen des pieds)",
+    "condition.type_2_diabetes.since": "la date du diagnostic du diabète de type 2",
+    "lifestyle.sleep_hours": "la durée habituelle de sommeil",
+    "lifestyle.screen_hours_per_day": "le temps d'écran quotidien",
 }
 
 
@@ -298,6 +317,9 @@ def _b_assessed_on(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pre
 
 
 def _b_condition(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    if isinstance(arg, dict) and "ask" in arg:
+        return _asked(r, key, CONDITIONS, "condition",
+                      lambda ctx: ctx.conditions, lambda ctx: ctx.profile.conditions_absent)
     if isinstance(arg, dict):
         return _condition_within(r, key)
     wanted = frozenset(r.str_list(key, CONDITIONS))
@@ -358,7 +380,37 @@ def _b_situation(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
     return run
 
 
+def _asked(
+    r: Reader,
+    key: str,
+    vocabulary: frozenset[str] | None,
+    what: str,
+    present: Callable[[Context], Collection[str]],
+    absent: Callable[[Context], Collection[str]],
+) -> Pred:
+    """``{any: [insulin], ask: true}``: true when one is recorded; false only when every one
+    is recorded as absent (``*_absent``); otherwise unknown, so that nothing missing from a
+    list is read as "no"."""
+    sub = r.child(key)
+    sub.check_keys(["any", "ask"], required=["any", "ask"])
+    listed = tuple(sub.str_list("any", vocabulary))
+    if not listed or not sub.get_bool("ask"):
+        raise sub.error("expected 'any' (at least one) and 'ask: true'", "any")
+
+    def run(ctx: Context) -> Tri:
+        if any(x in present(ctx) for x in listed):
+            return TRUE
+        unknown = tuple(f"{what}.{x}" for x in listed if x not in absent(ctx))
+        return (None, unknown) if unknown else FALSE
+
+    return run
+
+
 def _b_medication(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    if isinstance(arg, dict):
+        return _asked(r, key, None, "medication",
+                      lambda ctx: ctx.profile.medications,
+                      lambda ctx: ctx.profile.medications_absent)
     wanted = frozenset(r.str_list(key))
     return lambda ctx: TRUE if wanted.intersection(ctx.profile.medications) else FALSE
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from .dates import Duration
 from .gestation import conception, followed
-from .profile import Pregnancy, Procedure, Profile
+from .profile import Observation, Pregnancy, Procedure, Profile
 from .vocabulary import CDSI_ANCHORS
 
 
@@ -49,10 +49,23 @@ class Context:
     risk_groups: Mapping[str, Pred] = field(default_factory=dict)
     live_items: frozenset[str] = frozenset()
     age_text: str = ""  # " Âge le … : …." appended to reasons, computed once
+    #: observations by code, dated up to the assessment date, oldest first: built on first use
+    #: (one pass, however many readings a connected sensor sent) and dropped with the context
+    by_code: dict[str, tuple[Observation, ...]] | None = None
 
     @property
     def birth(self) -> dt.date:
         return self.profile.birth_date
+
+    def observations(self, code: str) -> tuple[Observation, ...]:
+        """The observations of ``code`` up to the assessment date, oldest first."""
+        if self.by_code is None:
+            index: dict[str, list[Observation]] = {}
+            for o in self.profile.observations:
+                if o.date <= self.as_of:
+                    index.setdefault(o.code, []).append(o)
+            self.by_code = {k: tuple(sorted(v, key=lambda o: o.date)) for k, v in index.items()}
+        return self.by_code.get(code, ())
 
     def anchor(self, name: str, conditions: frozenset[str] = frozenset()) -> dt.date | None:
         """The date a rule counts from, by name (``ANCHORS``); None when the person has none

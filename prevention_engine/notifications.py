@@ -59,6 +59,9 @@ def person_key(profile: Profile) -> str:
         later["dependent"] = True
     if profile.rhesus is None:
         later["rhesus"] = True
+    for name in ("conditions_absent", "medications_absent"):  # chronic domain, issue 13
+        if not getattr(profile, name):
+            later[name] = True
     added = ("dating_date", "multiple", "parity")
     if all(getattr(p, f) is None for p in profile.pregnancies for f in added):
         later["pregnancies"] = {"__all__": set(added)}

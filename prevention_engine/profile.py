@@ -189,6 +189,7 @@ class Condition(_Model):
 
 
 _CHOLESTEROL = {"total_cholesterol", "hdl_cholesterol", "ldl_cholesterol"}
+_GLUCOSE = {"fasting_glucose", "glucose"}
 
 #: Units accepted per observation code (lower case, spaces removed), the first one canonical;
 #: the others are converted below. A unit outside this list is an error, never a silent
@@ -206,6 +207,7 @@ UNITS: dict[str, tuple[str, ...]] = {
     "head_circumference": ("cm",),
     "waist_circumference": ("cm",),
     "bmi": ("kg/m2", "kg/m²", "kg/m^2"),
+    "glucose": ("mmol/l", "mg/dl", "g/l"),
 }
 
 
@@ -258,9 +260,9 @@ class Observation(_Model):
             value, unit = round(value / 38.67, 4), "mmol/l"
         elif self.code in _CHOLESTEROL and unit == "g/l":
             value, unit = round(value * 100 / 38.67, 4), "mmol/l"
-        elif self.code == "fasting_glucose" and unit == "mg/dl":
+        elif self.code in _GLUCOSE and unit == "mg/dl":
             value, unit = round(value / 18.016, 4), "mmol/l"
-        elif self.code == "fasting_glucose" and unit == "g/l":
+        elif self.code in _GLUCOSE and unit == "g/l":
             value, unit = round(value * 100 / 18.016, 4), "mmol/l"
         elif self.code == "hba1c" and unit == "mmol/mol":
             value, unit = round(value / 10.929 + 2.15, 3), "%"
@@ -470,6 +472,11 @@ class Profile(_Model):
     situations: tuple[str, ...] = ()
     #: situations known NOT to apply (e.g. not breastfeeding), for rules that must not assume it
     situations_absent: tuple[str, ...] = ()
+    #: conditions and medications known to be absent (a questionnaire answered "no"): a fact
+    #: missing from ``conditions`` / ``medications`` is unknown, never read as "no", for the
+    #: rules that need the answer (FINDRISC questions, the 2-year eye examination)
+    conditions_absent: tuple[str, ...] = ()
+    medications_absent: tuple[str, ...] = ()
     perinatal: Perinatal = Field(default_factory=Perinatal)
     #: RhD blood group (from a complete blood-group card); None: unknown
     rhesus: Literal["positive", "negative"] | None = None
@@ -493,6 +500,23 @@ class Profile(_Model):
             raise _PathError(
                 "situations_absent", both[0], f"situation {both[0]!r} is both present and absent"
             )
+        return self
+
+    @field_validator("conditions_absent")
+    @classmethod
+    def _known_absent(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        return known_all("condition", CONDITIONS, v)
+
+    @model_validator(mode="after")
+    def _absent_consistent(self) -> Self:
+        named = {c.name for c in self.conditions if c.name is not None}
+        for field, present, absent in (
+            ("conditions_absent", named, self.conditions_absent),
+            ("medications_absent", set(self.medications), self.medications_absent),
+        ):
+            both = sorted(present & set(absent))
+            if both:
+                raise _PathError(field, both[0], f"{both[0]!r} is both recorded and absent")
         return self
 
     @model_validator(mode="after")

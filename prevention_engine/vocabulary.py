@@ -95,6 +95,13 @@ CHRONIC_TARGETS = frozenset(
         "dental_checkup",
         "cardiovascular_risk",
         "diabetes_risk",
+        # added for issue 13 (diabetes follow-up, habits advice)
+        "podiatry_care",
+        "alcohol_use",
+        "physical_activity",
+        "diet",
+        "sleep",
+        "screen_time",
     ]
 )
 TARGETS = VACCINE_TARGETS | SCREENING_TARGETS | PREGNANCY_TARGETS | CHRONIC_TARGETS
@@ -152,6 +159,10 @@ CONDITIONS = frozenset(
         "pertussis_history",
         "hepatitis_b_carrier",
         "macrosomia_history",
+        # added for issue 13 (chronic risk)
+        "diabetic_retinopathy",
+        "atherosclerotic_cvd",
+        "familial_hypercholesterolaemia",
     ]
 )
 
@@ -171,6 +182,9 @@ OBSERVATIONS = frozenset(
         "head_circumference",
         "bmi",
         "waist_circumference",
+        # added for issue 13: any-time glucose (a connected sensor sends many), foot risk grade
+        "glucose",
+        "foot_risk_grade",
     ]
 )
 

@@ -12,6 +12,9 @@ CONDITION_NAMES = {
     "type_1_diabetes": "diabète de type 1",
     "type_2_diabetes": "diabète de type 2",
     "gestational_diabetes": "diabète gestationnel",
+    "familial_hypercholesterolaemia": "hypercholestérolémie familiale",
+    "diabetic_retinopathy": "rétinopathie diabétique",
+    "atherosclerotic_cvd": "maladie cardiovasculaire athéroscléreuse (infarctus, AVC, artérite)",
     "macrosomia_history": "antécédent de naissance d'un enfant de poids élevé (macrosomie)",
     "chronic_respiratory_disease": "maladie respiratoire chronique",
     "asthma": "asthme",
@@ -85,6 +88,8 @@ SITUATION_NAMES = {
 }
 
 OBSERVATION_NAMES = {
+    "glucose": "glycémie (capteur ou lecteur)",
+    "foot_risk_grade": "grade de risque podologique",
     "systolic_bp": "pression artérielle systolique",
     "diastolic_bp": "pression artérielle diastolique",
     "total_cholesterol": "cholestérol total",

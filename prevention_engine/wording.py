@@ -15,6 +15,7 @@ from .conditions import fact_name
 from .dates import Duration, french_age, french_date
 from .schedule import Reason
 from .vocabulary_fr import evidence_name
+from .wording_chronic import TEXTS as CHRONIC_TEXTS
 
 Text = Callable[[Reason], str]
 
@@ -439,6 +440,9 @@ TEXTS: dict[str, Text] = {
     "precaution.postponed": lambda r: f"{_str(r, 'text')}{_resume(r)}",
     "precaution.ask": lambda r: f"Avant de proposer cette vaccination, renseignez {_facts(r)}.",
 }
+
+
+TEXTS.update(CHRONIC_TEXTS)  # the chronic domain's sentences, kept in wording_chronic.py
 
 
 def render(reason: Reason) -> str:

@@ -35,7 +35,8 @@ FIELDS = (
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CASE_KEYS = {"name", "source", "as_of", "profile", "expect", "absent", "notifications", "note",
              "review", "calendar", "version"}
-EXPECT_KEYS = {"item", "dose", "season", "occurrence", "reason_contains", *FIELDS}
+EXPECT_KEYS = {"item", "dose", "season", "occurrence", "reason_contains", "score",
+               "missing_data", *FIELDS}
 
 
 def load_cases(folder: Path) -> list[Any]:
@@ -57,7 +58,26 @@ def _rows(items: list[AgendaItem], exp: dict[str, Any], calendar: str) -> list[A
     occurrence = exp.get("occurrence", exp.get("season"))
     if occurrence is not None:
         out = [i for i in out if i.occurrence == str(occurrence)]
-    return out[:1] if "dose" not in exp and occurrence is None and out else out
+    if "dose" not in exp and occurrence is None and out:
+        # the item's own row (a score) before its occurrences (the score's follow-up)
+        return ([i for i in out if i.occurrence is None] or out)[:1]
+    return out
+
+
+def _check_score(row: AgendaItem, exp: dict[str, Any]) -> None:
+    """``score: {name, value, band}`` (value within 0.05) and ``missing_data`` (exact list)."""
+    if "missing_data" in exp:
+        assert row.missing_data == exp["missing_data"], (row.missing_data, row.reason)
+    want = exp.get("score")
+    if want is None:
+        return
+    assert row.score is not None, f"{row.id}: no score ({row.status}: {row.reason})"
+    for key, value in want.items():
+        got = getattr(row.score, key)
+        if key == "value":
+            assert abs(got - value) <= 0.05, f"{row.id}: score {got}, the source says {value}"
+        else:
+            assert got == value, f"{row.id}: score {key} is {got}, the source says {value}"
 
 
 def check_case(engine: Engine, case: dict[str, Any], calendar: str) -> None:
@@ -90,6 +110,7 @@ def check_case(engine: Engine, case: dict[str, Any], calendar: str) -> None:
                 )
         if "reason_contains" in exp:
             assert exp["reason_contains"] in row.reason, row.reason
+        _check_score(row, exp)
         # Every row cites its source and calendar version.
         assert row.source.url.startswith("http") and row.calendar.version
     for absent in case.get("absent", []):

@@ -1,0 +1,57 @@
+"""The ``advice`` kind: a cited piece of advice attached to a habit (tobacco, alcohol, sleep...).
+
+Who gets it is the item's ``applies_when`` (a lifestyle fact, an age, a sex); the kind only
+says the advice, in the rule's own words (``advice``), as one open row dated on the
+assessment date (never overdue). A
+procedure of the item's targets (a consultation about it) within ``renew_after`` completes
+it, so the advice is not repeated while it is being acted on. Notifications follow the
+person's consent like any row of its domain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..calendar.model import Calendar, Item
+from ..calendar.reader import Reader
+from ..context import Context
+from ..dates import Duration
+from ..schedule import Due, Occurrence, Reason
+from .base import Kind, register
+
+
+@dataclass(frozen=True, slots=True)
+class AdviceSpec:
+    text: str
+    renew_after: Duration | None
+
+
+def parse_advice(r: Reader, names: set[str]) -> AdviceSpec:
+    text = r.req_str("advice").strip()
+    if not text:
+        raise r.error("advice gives the French text of the advice", "advice")
+    return AdviceSpec(text, r.duration("renew_after", positive=True))
+
+
+def plan(item: Item[AdviceSpec], ctx: Context, cal: Calendar) -> list[Occurrence]:
+    spec = item.spec
+    done = [p.date for p in ctx.procedures if p.target in item.targets
+            and (spec.renew_after is None or spec.renew_after.add_to(p.date) > ctx.as_of)]
+    if done:
+        last = max(done)
+        return [Occurrence(status="completed", completed_date=last,
+                           reason=Reason.of("advice.text", text=spec.text, done=last))]
+    # Advice holds from the day it is read: dated on the assessment date (a due row has a
+    # date), never overdue.
+    return [Occurrence(status="due", due=Due(ctx.as_of, ctx.as_of),
+                       reason=Reason.of("advice.text", text=spec.text))]
+
+
+register(
+    Kind(
+        name="advice",
+        keys=("advice", "renew_after"),
+        parse=parse_advice,
+        plan=plan,
+    )
+)
