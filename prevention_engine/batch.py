@@ -252,10 +252,12 @@ def run_batch(
     """Evaluate every JSONL line of ``infile``; write agendas to ``out``, rejects to ``rejects``.
 
     ``output="compact"`` writes each agenda without its fixed texts, which go once to
-    ``catalogue`` (``prevention_engine.compact``); ``progress`` draws a progress line on stderr
+    ``catalogue`` (``prevention_engine.compact``); ``output="parquet"`` writes one table row
+    per agenda row (``out`` a text file opened on a binary one; extra ``[parquet]``);
+    ``progress`` draws a progress line on stderr
     (``True``: records and rate; a ``Progress``: with the share of the input read and an ETA).
     """
-    write = _writer(out, output, catalogue)
+    write, close = _writer(out, output, catalogue)
     bar = Progress(sys.stderr) if progress is True else progress or None
     tally = _Tally()
     for ok, text, pid in _results(infile, as_of, engine, workers, rule_paths):
@@ -266,22 +268,37 @@ def run_batch(
         tally.count(ok, pid)
         if bar is not None:
             bar.update(tally.read)
+    close()
     if bar is not None:
         bar.close(tally.read)
     return tally.summary()
 
 
-def _writer(out: IO[str], output: str, catalogue: IO[str] | None) -> Callable[[str], None]:
-    """How one agenda (its JSON text) is written: as is, or compact with its catalogue."""
+def _writer(
+    out: IO[str], output: str, catalogue: IO[str] | None
+) -> tuple[Callable[[str], None], Callable[[], None]]:
+    """How one agenda (its JSON text) is written, and what ends the output: as is, compact
+    with its catalogue, or Parquet (extra ``[parquet]``) with its catalogue."""
     if output == "full":
         def full(text: str) -> None:
             out.write(text + "\n")
-        return full
+        return full, lambda: None
+    if output not in ("compact", "parquet"):
+        raise InputError(f"unknown output {output!r}: full, compact or parquet")
+    if catalogue is None:
+        raise InputError(f"the {output} output needs a catalogue file")
     if output == "compact":
-        if catalogue is None:
-            raise InputError("the compact output needs a catalogue file")
-        return CompactWriter(out, catalogue).write
-    raise InputError(f"unknown output {output!r}: full or compact")
+        return CompactWriter(out, catalogue).write, lambda: None
+    try:
+        from .extra.parquet import ParquetAgendaWriter
+    except ImportError:
+        raise InputError("the parquet output needs pyarrow: pip install "
+                         "'prevention-engine[parquet]'") from None
+    binary = getattr(out, "buffer", None)
+    if binary is None:
+        raise InputError("the parquet output needs a binary file")
+    writer = ParquetAgendaWriter(binary, catalogue)
+    return writer.write, writer.close
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -276,7 +276,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     else:
         engine = Engine.from_paths(rules)
     catalogue = None
-    if args.output == "compact":
+    if args.output in ("compact", "parquet"):
         catalogue = Path(args.catalogue or f"{args.out}.catalogue.jsonl")
     summary = run_batch_files(
         Path(args.infile),
@@ -395,11 +395,13 @@ def _add_batch_command(sub: argparse._SubParsersAction[_Parser]) -> None:
                    help="assessment date for every profile")
     b.add_argument("--workers", type=_workers, default=1, metavar="N",
                    help=f"worker processes, 1 to {MAX_WORKERS} (default 1)")
-    b.add_argument("--output", choices=["full", "compact"], default="full",
-                   help="full (default: one agenda JSON per line) or compact (per person only "
-                   "ids, statuses, dates, doses and versions; fixed texts once in --catalogue)")
+    b.add_argument("--output", choices=["full", "compact", "parquet"], default="full",
+                   help="full (default: one agenda JSON per line), compact (per person only "
+                   "ids, statuses, dates, doses and versions; fixed texts once in --catalogue) "
+                   "or parquet (one table row per agenda row; extra [parquet])")
     b.add_argument("--catalogue", metavar="FILE",
-                   help="catalogue of the compact output (default: OUT.catalogue.jsonl)")
+                   help="catalogue of the compact or parquet output "
+                   "(default: OUT.catalogue.jsonl)")
     b.add_argument("--strict", action="store_true",
                    help="exit 1 if any record is rejected (default: exit 0 once every record "
                    "is written or rejected; the summary says how many were rejected)")

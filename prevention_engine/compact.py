@@ -100,7 +100,7 @@ class CompactWriter:
     """Writes agendas (their full JSON text) in the compact form, and the catalogue as it
     grows; the catalogue in memory holds one entry per row id and version (hundreds)."""
 
-    def __init__(self, out: IO[str], catalogue: IO[str]) -> None:
+    def __init__(self, out: IO[str] | None, catalogue: IO[str]) -> None:
         self._out = out
         self._catalogue_file = catalogue
         self._catalogue: dict[Key, dict[str, Any]] = {}
@@ -109,11 +109,15 @@ class CompactWriter:
         line = {"id": key[0], "version": key[1], "fields": fields}
         self._catalogue_file.write(_dumps(line) + "\n")
 
+    def compact(self, agenda: dict[str, Any]) -> dict[str, Any]:
+        """The compact form of an agenda (its JSON as a dict); new rows enter the catalogue."""
+        items = [compact_row(r, self._catalogue, self._new_entry) for r in agenda["items"]]
+        return {**agenda, "items": items}
+
     def write(self, agenda_json: str) -> None:
-        agenda = json.loads(agenda_json)
-        agenda["items"] = [compact_row(r, self._catalogue, self._new_entry)
-                           for r in agenda["items"]]
-        self._out.write(_dumps(agenda) + "\n")
+        if self._out is None:
+            raise ValueError("this writer keeps the catalogue only")
+        self._out.write(_dumps(self.compact(json.loads(agenda_json))) + "\n")
 
 
 def read_catalogue(lines: Iterable[str]) -> dict[Key, dict[str, Any]]:
