@@ -1,7 +1,9 @@
 """JSONL batch: one agenda per input line, bad lines to a rejects file, never a lost record.
 
-Guarantee: lines read = agendas written + records rejected. Workers are separate processes,
-each with its own compiled ``Engine``; output order follows input order.
+Guarantee: lines read = agendas written + records rejected (checked at the end of each run).
+Workers are separate processes: forked ones share the parent's compiled ``Engine``, others
+compile their own; output order follows input order, and only a bounded window of chunks is in
+flight, so memory does not grow with the input.
 """
 
 from __future__ import annotations

@@ -128,3 +128,17 @@ def test_compact_from_the_command_line(tmp_path: Path) -> None:
     # texts fixed per rule are in the catalogue: few rows carry their own title or source
     assert sum("title" in i for i in items) < len(items) / 4
     assert not any("source" in i for i in items)
+
+
+def test_parquet_without_pyarrow_is_a_clear_error(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    monkeypatch.setitem(sys.modules, "prevention_engine.extra.parquet", None)
+    inp = tmp_path / "in.jsonl"
+    inp.write_text(good("a") + "\n", encoding="utf-8")
+    r = cli("batch", str(inp), "--out", str(tmp_path / "o"), "--rejects", str(tmp_path / "r"),
+            "--as-of", AS_OF.isoformat(), "--output", "parquet")
+    assert r.exc is None and r.code == 1
+    assert "pip install 'prevention-engine[parquet]'" in r.err
