@@ -204,6 +204,9 @@ class Observation(_Model):
     value: Number
     unit: str | None = None
     date: Date
+    #: length (lying, ``recumbent``) or height (``standing``), for ``height`` only: the growth
+    #: references expect a length before 2 years; unknown, the expected position is assumed
+    position: Literal["recumbent", "standing"] | None = None
 
     @field_validator("code")
     @classmethod
@@ -228,6 +231,12 @@ class Observation(_Model):
         if v < 0:
             raise ValueError("a measurement cannot be negative")
         return v
+
+    @model_validator(mode="after")
+    def _position_of_height(self) -> Self:
+        if self.position is not None and self.code != "height":
+            raise ValueError(f"position is given for a height only, not for {self.code}")
+        return self
 
     @model_validator(mode="after")
     def _convert(self) -> Self:

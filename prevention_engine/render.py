@@ -46,6 +46,35 @@ def _d(it: AgendaItem) -> str:
     return d.isoformat() if d else ""
 
 
+_GROWTH_HEAD = ("mesure", "valeur", "date", "z", "percentile", "-2 ET", "médiane", "+2 ET")
+_GROWTH_FR = {"weight": "poids (kg)", "height": "taille (cm)",
+              "head_circumference": "périmètre crânien (cm)", "bmi": "IMC (kg/m²)"}
+
+
+def _fr(x: object) -> str:
+    """A number with a decimal comma, as French readers write it."""
+    return str(x).replace(".", ",") if isinstance(x, float | int) else str(x)
+
+
+def growth_table(agenda: Agenda) -> list[str]:
+    """The latest growth measurements against the reference lines (-2 SD, median, +2 SD at
+    the child's age), from the z-scores a growth row carries; empty without one."""
+    rows = [it for it in agenda.items if it.score is not None and it.score.name == "growth_z"]
+    if not rows or rows[0].score is None:
+        return []
+    inputs = rows[0].score.inputs
+    out = ["", f"Croissance ({inputs.get('reference', '')}) :",
+           "{:<23} {:>7} {:<10} {:>5} {:>10} {:>7} {:>7} {:>7}".format(*_GROWTH_HEAD)]
+    for code, name in _GROWTH_FR.items():
+        m = inputs.get(code)
+        if not isinstance(m, dict):
+            continue
+        low, mid, high = (_fr(v) for v in m.get("sd_lines") or ("", "", ""))
+        out.append(f"{name:<23} {_fr(m['value']):>7} {m['date']:<10} {_fr(m['z']):>5} "
+                   f"{_fr(m['percentile']):>10} {low:>7} {mid:>7} {high:>7}")
+    return out
+
+
 def to_text(agenda: Agenda) -> str:
     """A readable French table, one line per item, then the reasons."""
     lines = [
@@ -60,6 +89,7 @@ def to_text(agenda: Agenda) -> str:
         flag = "oui" if it.mandatory else ""
         review = "  [à revoir]" if it.review else ""
         lines.append(f"{status_fr(it):<16} {_d(it):<10}  {flag:<6} {it.title}{review}")
+    lines += growth_table(agenda)
     lines.append("")
     lines.append("Pourquoi :")
     for it in agenda.items:

@@ -59,6 +59,9 @@ SCREENING_TARGETS = frozenset(
         "health_certificate",
         "dental_checkup",
         "growth_review",
+        "neonatal_blood_spot",
+        "neonatal_hearing_screening",
+        "health_advice",
         "hepatitis_c",
         "smoking_cessation",
     ]

@@ -64,7 +64,15 @@ RESULT_FR = {
     "abnormal": "anormal",
     "positive": "positif",
     "inconclusive": "non interprétable",
+    "not_done": "non fait",
+    "refer": "à contrôler",
 }
+
+
+def _result(r: Reason) -> str:
+    return RESULT_FR.get(_str(r, "result"), _str(r, "result"))
+
+
 _ASKED = {"method": "le type de test", "result": "le résultat"}
 
 
@@ -181,9 +189,16 @@ def _resume(r: Reason) -> str:
 _DECLINED = "Vous avez indiqué refuser cette recommandation."
 
 
+#: Reasons that ask a question: under a refusal they are not repeated (nothing is asked about
+#: a test the family declined).
+_QUESTIONS = frozenset({"record.unknown", "record.no_result"})
+
+
 def _nested(r: Reason, key: str) -> str:
     inner = r.get(key)
-    return render(inner) if isinstance(inner, Reason) else ""
+    if not isinstance(inner, Reason) or inner.code in _QUESTIONS:
+        return ""
+    return render(inner)
 
 
 def _contraindication(r: Reason) -> str:
@@ -193,6 +208,66 @@ def _contraindication(r: Reason) -> str:
         return f"situation de contre-indication prévue par la règle « {_str(r, 'rule')} »"
     return "contre-indication enregistrée"
 
+
+
+#: Growth measurements as a person reads them: name and unit.
+GROWTH_NAMES = {
+    "weight": ("poids", "kg"),
+    "height": ("taille", "cm"),
+    "head_circumference": ("périmètre crânien", "cm"),
+    "bmi": ("IMC", "kg/m²"),
+}
+_INDICATOR_NAMES = {
+    "weight_for_age": "poids",
+    "length_height_for_age": "taille",
+    "head_circumference_for_age": "périmètre crânien",
+    "bmi_for_age": "IMC",
+}
+_GROWTH_SIGNALS = {
+    "z_beyond_limit": "{name} au-delà de 2 écarts-types (z = {z})",
+    "percentile_crossing": "{name} : au moins deux lignes de percentiles franchies entre les "
+    "deux dernières mesures (z = {z})",
+    "early_adiposity_rebound": "rebond d'adiposité précoce (l'IMC remonte avant 6 ans, z = {z})",
+}
+
+
+def _comma(x: float, digits: int = 1) -> str:
+    return f"{x:.{digits}f}".replace(".", ",").replace("-0,0", "0,0")
+
+
+def _corrected(r: Reason) -> str:
+    return " (à l'âge corrigé de la prématurité)" if r.get("corrected") else ""
+
+
+def _measures(r: Reason) -> str:
+    lacking = r.get("lacking", ())
+    names = [GROWTH_NAMES[str(m)][0] for m in lacking] if isinstance(lacking, tuple) else []
+    return " et ".join(", ".join(names).rsplit(", ", 1)) if names else ""
+
+
+def growth_line(code: str, value: float, day: dt.date, z: float, pct: float,
+                implausible: bool) -> str:
+    """"poids 8,1 kg le 2025-10-01 : z = -0,4, percentile 34"."""
+    name, unit = GROWTH_NAMES[code]
+    text = (f"{name} {_comma(value)} {unit} le {day.isoformat()} : z = {_comma(z)}, "
+            f"percentile {pct:.0f}")
+    return text + (" (valeur peu plausible : vérifiez la saisie)" if implausible else "")
+
+
+def _growth_lines(r: Reason) -> str:
+    lines = r.get("lines", ())
+    return " ; ".join(growth_line(*line) for line in lines) if isinstance(lines, tuple) else ""
+
+
+def _growth_signals(r: Reason) -> str:
+    signals = r.get("signals", ())
+    if not isinstance(signals, tuple):
+        return ""
+    out = []
+    for kind, indicator, zs in signals:
+        out.append(_GROWTH_SIGNALS[kind].format(
+            name=_INDICATOR_NAMES[indicator], z=" puis ".join(_comma(z) for z in zs)))
+    return " ; ".join(out)
 
 TEXTS: dict[str, Text] = {
     # -- window kind: something to do once inside a dated window ----------------------------
@@ -205,6 +280,47 @@ TEXTS: dict[str, Text] = {
     "window.upcoming": lambda r: f"Prochaine période : {_str(r, 'label')}, {_span(r)}.",
     "window.due": lambda r: f"À faire pendant la période {_str(r, 'label')}, {_span(r)}.",
     "window.overdue": lambda r: f"À faire pendant la période {_str(r, 'label')}, {_span(r)}.",
+    # -- record kind: a test near birth, its result decides what follows ---------------------
+    "record.expected": lambda r: f"À faire {_span(r)} (avant la sortie de maternité).",
+    "record.unknown": lambda r: (
+        f"Aucun résultat enregistré (prévu {_span(r)}) : renseignez si ce dépistage a été fait "
+        "et son résultat ; sans réponse il n'est pas considéré comme non fait."
+    ),
+    "record.no_result": lambda r: (
+        f"Dépistage enregistré le {_date(r, 'date')} sans résultat : renseignez le résultat."
+    ),
+    "record.normal": lambda r: (
+        f"Fait le {_date(r, 'date')} (résultat : {_result(r)})."
+    ),
+    "record.follow_up": lambda r: (
+        f"Dépistage du {_date(r, 'date')} : résultat {_result(r)} ; {_str(r, 'label')}"
+        + (f" (au plus tard le {_date(r, 'deadline')})." if r.get("deadline") else ".")
+    ),
+    # -- growth kind: measurements, z-scores and signals (helpers below TEXTS) ---------------
+    "growth.needs_sex": lambda r: (
+        "Les courbes de croissance sont propres à chaque sexe : renseignez le sexe de l'enfant "
+        "pour situer ses mesures."
+    ),
+    "growth.measured": lambda r: (
+        f"Mesures notées le {_date(r, 'date')} (examen {_str(r, 'label')})."
+    ),
+    "growth.unrecorded": lambda r: (
+        f"Examen du {_date(r, 'date')} ({_str(r, 'label')}) enregistré sans "
+        f"{_measures(r)} : renseignez ces mesures pour suivre la courbe de croissance."
+    ),
+    "growth.to_measure": lambda r: (
+        f"À mesurer lors de l'examen {_str(r, 'label')}, {_span(r)} : {_measures(r)}."
+    ),
+    "growth.signal": lambda r: (
+        f"Courbe de croissance à revoir avec le médecin : {_growth_signals(r)}. "
+        f"Dernières mesures{_corrected(r)} : {_growth_lines(r)}."
+        + (" Si l'enfant est né avant 37 semaines, renseignez le terme de naissance : avant "
+           "2 ans, ses mesures se lisent à l'âge corrigé." if r.get("ask_term") else "")
+    ),
+    "growth.curve": lambda r: (
+        f"Dernières mesures{_corrected(r)} : {_growth_lines(r)}. Pas de signal selon les seuils "
+        "retenus."
+    ),
     # -- campaign kind: one row per running season -------------------------------------------
     "campaign.needs_data": lambda r: (
         f"Pour savoir si la campagne {_str(r, 'season')} vous concerne, renseignez {_facts(r)}."
@@ -263,7 +379,7 @@ TEXTS: dict[str, Text] = {
     "label.booster": lambda r: _BOOSTER_TITLES[_str(r, "state")].format(age=r.get("age")),
     # -- common statuses, decided by the core for every kind (status.py) ---------------------
     "status.declined": lambda r: _DECLINED,
-    "status.declined_over": lambda r: f"{_DECLINED} {_nested(r, 'proposed')}",
+    "status.declined_over": lambda r: f"{_DECLINED} {_nested(r, 'proposed')}".rstrip(),
     "status.needs_data": lambda r: (
         f"Pour savoir si cette recommandation vous concerne, renseignez {_facts(r)}."
     ),

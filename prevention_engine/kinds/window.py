@@ -3,7 +3,9 @@
 Anchors: ``birth`` (check-ups at ages, child exams), ``lmp`` (first day of the last menstrual
 period of the current pregnancy) and ``delivery`` (end date of the latest ended pregnancy).
 A window is ``completed`` by a procedure of the item's targets (optionally of given methods)
-dated inside it. Only the windows that matter now are shown: every window containing the
+dated inside it; with ``exclusive: true`` a procedure counts for one window only (child exams
+whose windows overlap: an exam on day 8 is the 8-day exam, not also the 2nd-week one).
+Only the windows that matter now are shown: every window containing the
 assessment date (``completed``, ``due`` or ``overdue``); if none, the next window
 (``upcoming``); after the last window, that last window (``completed`` or ``missed``).
 """
@@ -42,6 +44,7 @@ class WindowSpec:
     windows: tuple[Window, ...]
     methods: frozenset[str] | None
     past_due_after: Duration | None
+    exclusive: bool = False
 
 
 def parse_window(r: Reader, names: set[str]) -> WindowSpec:
@@ -75,7 +78,8 @@ def parse_window(r: Reader, names: set[str]) -> WindowSpec:
             Window(wid, wr.get_str("label", wid) or wid, start, end, wr.duration("past_due_after"))
         )
     methods = frozenset(r.str_list("methods")) if r.has("methods") else None
-    return WindowSpec(anchor, tuple(windows), methods, r.duration("past_due_after"))
+    return WindowSpec(anchor, tuple(windows), methods, r.duration("past_due_after"),
+                      r.get_bool("exclusive", False))
 
 
 def plan(item: Item[WindowSpec], ctx: Context, cal: Calendar) -> list[Occurrence]:
@@ -91,13 +95,30 @@ def plan(item: Item[WindowSpec], ctx: Context, cal: Calendar) -> list[Occurrence
     ]
     spans = [(w, w.start.add_to(anchor), w.end.add_to(anchor)) for w in spec.windows]
     spans.sort(key=lambda s: (s[1], s[2]))
+    counted = _assigned(spans, procs) if spec.exclusive else None
     return [
-        _occurrence(spec, w, start, end, procs, ctx, cal)
+        _occurrence(spec, w, start, end,
+                    procs if counted is None else counted.get(w.id, []), ctx, cal)
         for w, start, end in _shown(spans, ctx.as_of)
     ]
 
 
 Span = tuple[Window, dt.date, dt.date]
+
+
+def _assigned(spans: list[Span], procs: list[Procedure]) -> dict[str, list[Procedure]]:
+    """Each visit for one window at most: windows by end date each take the earliest unused
+    procedure inside them (the greedy matching that completes the most windows). Two records
+    of the same day are one visit (a duplicate entry never completes two examinations)."""
+    used: set[dt.date] = set()
+    out: dict[str, list[Procedure]] = {}
+    for w, start, end in sorted(spans, key=lambda s: (s[2], s[1])):
+        for p in procs:
+            if p.date not in used and start <= p.date < end:
+                used.add(p.date)
+                out[w.id] = [p]
+                break
+    return out
 
 
 def _shown(spans: list[Span], as_of: dt.date) -> list[Span]:
@@ -158,7 +179,7 @@ def _occurrence(
 register(
     Kind(
         name="window",
-        keys=("anchor", "windows", "methods", "past_due_after"),
+        keys=("anchor", "windows", "methods", "past_due_after", "exclusive"),
         parse=parse_window,
         plan=plan,
     )

@@ -2,8 +2,10 @@
 
 A case gives a profile, an assessment date, the rows the sources imply (``expect``), the
 items that must not appear (``absent``) and, optionally, the rows that must be notified
-(``notifications``: exact set of item ids). Only the fields a case states are compared; rows
-are matched by item id and, when given, ``dose`` or ``season``/``occurrence``.
+(``notifications``: exact set of item ids). A case may name its ``calendar`` (domains made
+of several calendars) and the ``version`` it expects in force on ``as_of``. Only the fields a
+case states are compared; rows are matched by item id and, when given, ``dose`` or
+``season``/``occurrence``.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ FIELDS = (
 )
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CASE_KEYS = {"name", "source", "as_of", "profile", "expect", "absent", "notifications", "note",
-             "review"}
+             "review", "calendar", "version"}
 EXPECT_KEYS = {"item", "dose", "season", "occurrence", "reason_contains", *FIELDS}
 
 
@@ -60,6 +62,7 @@ def _rows(items: list[AgendaItem], exp: dict[str, Any], calendar: str) -> list[A
 
 def check_case(engine: Engine, case: dict[str, Any], calendar: str) -> None:
     assert set(case) <= CASE_KEYS, set(case) - CASE_KEYS
+    calendar = case.get("calendar", calendar)  # a domain of several calendars names one
     as_of = _date(case["as_of"])
     profile = Profile.model_validate(case["profile"])
     agenda = engine.evaluate(profile, as_of)
@@ -69,6 +72,9 @@ def check_case(engine: Engine, case: dict[str, Any], calendar: str) -> None:
         for i in agenda.items
         if i.calendar.id == calendar
     )
+    if "version" in case:  # the calendar version in force on as_of
+        versions = [c.version for c in agenda.calendars if c.id == calendar]
+        assert versions == [str(case["version"])], versions
     for exp in case.get("expect", []):
         assert set(exp) <= EXPECT_KEYS, set(exp) - EXPECT_KEYS
         rows = _rows(agenda.items, exp, calendar)

@@ -82,7 +82,7 @@ def plan(item: Item[SeriesSpec], ctx: Context, cal: Calendar) -> list[Occurrence
     # evaluate once, then again knowing which series are complete.
     results = _evaluate_candidates(spec, relevant, ctx, cal, frozenset())
     completed = frozenset(r.series.name for r in results if r.complete)
-    if completed:
+    if completed and spec.reads_completed_series:
         results = _evaluate_candidates(spec, relevant, ctx, cal, completed)
     if not results:
         return []

@@ -193,6 +193,9 @@ class SeriesSpec:
     #: drop a series that has valid doses, and a series without a valid dose is kept, so with no
     #: valid dose at all the default series is used)
     start_age_basis: str = "first_dose"
+    #: whether a skip depends on which series are complete (only then does the kind evaluate
+    #: the series a second time, knowing them)
+    reads_completed_series: bool = False
 
 
 # --------------------------------------------------------------------------------------------
@@ -476,7 +479,12 @@ def parse_series(r: Reader, names: set[str]) -> SeriesSpec:
     if basis not in ("first_dose", "first_valid_dose"):
         raise r.error("start_age_basis is first_dose or first_valid_dose", "start_age_basis")
     refs = _product_refs(r.children("series"), series_list)
-    return SeriesSpec(tuple(series_list), refs, group, basis)
+    reads = any(
+        c.type == "completed_series"
+        for s in series_list for td in s.doses for skip in td.skips
+        for st in skip.sets for c in st.conditions
+    )
+    return SeriesSpec(tuple(series_list), refs, group, basis, reads)
 
 
 def _series(sr: Reader, names: set[str]) -> Series:
