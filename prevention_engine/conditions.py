@@ -13,6 +13,7 @@ from typing import Any
 from .calendar.reader import Reader
 from .context import Context, Pred, Tri
 from .dates import Duration
+from .gestation import BIRTHS, followed
 from .profile import PREGNANCY_LIMIT
 from .vocabulary import CONDITIONS, OBSERVATIONS, OUTCOMES, SITUATIONS, TARGETS
 
@@ -45,6 +46,11 @@ PREDICATE_KEYS = (
     "perinatal",
     "postpartum",
     "pregnancy_dose",
+    "rhesus",
+    "serology",
+    "family_history_known",
+    "condition_history",
+    "primiparous",
 )
 
 LIFESTYLE_FIELDS = {
@@ -84,6 +90,12 @@ FACT_NAMES = {
         "votre souhait de participer au programme pilote de dépistage du cancer du poumon"
     ),
     "pregnancy.outcome": "l'issue de la grossesse",
+    "pregnancy.parity": "le nombre d'accouchements avant cette grossesse (parité)",
+    "rhesus": "le groupe rhésus (RhD), d'après la carte de groupe sanguin",
+    "immunity.toxoplasmosis": "le résultat de la sérologie de la toxoplasmose (immunisée ou non)",
+    "immunity.rubella": "le résultat de la sérologie de la rubéole (immunisée ou non)",
+    "family_history.diabetes": "les antécédents de diabète chez les parents, frères ou sœurs",
+    "observation.bmi": "l'indice de masse corporelle (IMC) en début de grossesse",
     "immunity.varicella": "l'antécédent de varicelle (ou une sérologie)",
 }
 
@@ -645,6 +657,111 @@ def _b_perinatal(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
     return _all(checks)
 
 
+# -- pregnancy pathway: facts a prenatal rule must ask for rather than assume -------------
+
+
+def _b_rhesus(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    if arg not in ("positive", "negative"):
+        raise r.error(f"rhesus is 'positive' or 'negative', not {arg!r}", key)
+
+    def run(ctx: Context) -> Tri:
+        v = ctx.profile.rhesus
+        if v is None:
+            return (None, ("rhesus",))
+        return TRUE if v == arg else FALSE
+
+    return run
+
+
+def _b_serology(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    """``{target: toxoplasmosis, immune: false}``: the latest immunity record of the target
+    (a serology) says so; no record at all is unknown, never "not immune"."""
+    sub = r.child(key)
+    sub.check_keys(["target", "immune"], required=["target", "immune"])
+    target = sub.req_str("target")
+    if target not in TARGETS:
+        raise sub.error(f"unknown target '{target}'", "target")
+    want = sub.get_bool("immune")
+
+    def run(ctx: Context) -> Tri:
+        records = [i for i in ctx.profile.immunity if i.target == target
+                   and (i.date is None or i.date <= ctx.as_of)]
+        if not records:
+            return (None, (f"immunity.{target}",))
+        if any(i.immune for i in records):  # immunity, once documented, stays
+            return TRUE if want else FALSE
+        return FALSE if want else TRUE
+
+    return run
+
+
+def _b_family_history_known(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    """Like ``family_history``, but a history not recorded at all is unknown (record
+    ``"none"`` for a known absence)."""
+    sub = r.child(key)
+    wanted = {k: frozenset(sub.str_list(k)) for k in sub.data}
+    if not wanted:
+        raise r.error("family_history_known needs at least one history", key)
+
+    def run(ctx: Context) -> Tri:
+        fh, missing = ctx.profile.family_history, []
+        for k, values in wanted.items():
+            v = fh.get(k)
+            if v is None:
+                missing.append(f"family_history.{k}")
+            elif v in values:
+                return TRUE
+        return (None, tuple(missing)) if missing else FALSE
+
+    return run
+
+
+def _b_condition_history(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    """``{any: [gestational_diabetes], when: before_pregnancy | this_pregnancy}``: a record of
+    one of these conditions (ended or not) dated before the current pregnancy's LMP (an
+    undated one counts as before), or from it on. Without a current pregnancy, "before" is
+    any record up to the assessment date and "this" is false."""
+    sub = r.child(key)
+    sub.check_keys(["any", "when"], required=["any", "when"])
+    wanted = frozenset(sub.str_list("any", CONDITIONS))
+    when = sub.req_str("when")
+    if when not in ("before_pregnancy", "this_pregnancy"):
+        raise sub.error("when is 'before_pregnancy' or 'this_pregnancy'", "when")
+
+    def run(ctx: Context) -> Tri:
+        start = ctx.pregnancy.start if ctx.pregnancy is not None else None
+        for c in ctx.profile.conditions:
+            if c.name not in wanted or (c.since is not None and c.since > ctx.as_of):
+                continue
+            before = c.since is None or start is None or c.since < start
+            if before == (when == "before_pregnancy") and (start is not None or before):
+                return TRUE
+        return FALSE
+
+    return run
+
+
+def _b_primiparous(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    """The pregnancy followed (ongoing, else last ended) is the first to end in a birth:
+    its ``parity`` is 0; an earlier recorded birth says no; otherwise unknown."""
+    if not isinstance(arg, bool):
+        raise r.error("primiparous is true or false", key)
+
+    def run(ctx: Context) -> Tri:
+        p = followed(ctx.profile, ctx.as_of)
+        if p is None:
+            return FALSE
+        first: bool | None = None if p.parity is None else p.parity == 0
+        if any(q.end_date is not None and q.end_date < p.start and q.outcome in BIRTHS
+               for q in ctx.profile.pregnancies):
+            first = False
+        if first is None:
+            return (None, ("pregnancy.parity",))
+        return TRUE if first == arg else FALSE
+
+    return run
+
+
 _BUILDERS: dict[str, Callable[[Any, Reader, str, set[str] | None], Pred]] = {
     "all": _b_all,
     "any": _b_any,
@@ -670,6 +787,11 @@ _BUILDERS: dict[str, Callable[[Any, Reader, str, set[str] | None], Pred]] = {
     "contraindicated": _b_contraindicated,
     "mother_vaccinated": _b_mother_vaccinated,
     "perinatal": _b_perinatal,
+    "rhesus": _b_rhesus,
+    "serology": _b_serology,
+    "family_history_known": _b_family_history_known,
+    "condition_history": _b_condition_history,
+    "primiparous": _b_primiparous,
 }
 
 __all__ = ["FALSE", "TRUE", "compile_predicate", "fact_name"]

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from .dates import Duration
+from .gestation import conception, followed
 from .profile import Pregnancy, Procedure, Profile
 
 
@@ -82,10 +83,24 @@ def _onset(ctx: Context, conditions: frozenset[str]) -> dt.date | None:
     return max(onsets) if onsets else None
 
 
+def _conception(ctx: Context, conditions: frozenset[str]) -> dt.date | None:
+    """Start of the current pregnancy (DDG, LMP + 14 days): months of pregnancy count from it."""
+    return conception(ctx.pregnancy) if ctx.pregnancy is not None else None
+
+
+def _maternity(ctx: Context, conditions: frozenset[str]) -> dt.date | None:
+    """Start (DDG) of the pregnancy followed: the ongoing one, else the one that ended last
+    (for windows running from pregnancy into the months after it)."""
+    p = followed(ctx.profile, ctx.as_of)
+    return conception(p) if p is not None else None
+
+
 #: The anchors rules may count from; a new anchor is one function here.
 ANCHORS: dict[str, Callable[[Context, frozenset[str]], dt.date | None]] = {
     "birth": _birth,
     "lmp": _lmp,
     "delivery": _delivery,
     "onset": _onset,
+    "conception": _conception,
+    "maternity": _maternity,
 }

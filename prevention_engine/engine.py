@@ -26,11 +26,12 @@ from .context import Context, Dose
 from .dates import Duration
 from .errors import InputError, PreventionError, ProfileError
 from .findings import Findings
+from .gestation import birth_record
 from .kinds import KINDS, Tables
 from .notifications import plan_notifications
 from .precautions import hold_rows
 from .products import ProductIndex, resolve
-from .profile import Profile
+from .profile import Perinatal, Profile
 from .recommendation_start import not_before
 from .records import Record, parsed, record_id, to_profile
 from .registry import Registry
@@ -342,6 +343,24 @@ class Engine:
             for i, d in enumerate(profile.declined) if d.item not in item_ids
         ]
 
+    def birth_record(
+        self, mother: Profile | Mapping[str, Any], pregnancy: int = -1
+    ) -> Perinatal:
+        """The infant's birth record (``perinatal``) from the mother's profile and one of her
+        ended pregnancies (by index, default the last recorded): the mother's doses are
+        resolved through the product tables, so an Abrysvo recorded by name counts."""
+        if not isinstance(mother, Profile):
+            mother = Profile.model_validate(mother)
+        try:
+            chosen = mother.pregnancies[pregnancy]
+        except IndexError:
+            raise InputError(f"the mother's profile has no pregnancy {pregnancy}") from None
+        if chosen.end_date is None:
+            raise InputError("the pregnancy has no end_date: no birth to record")
+        juris = self.registry.jurisdiction_for(mother.residence.country)[0]
+        doses = self._doses(mother, chosen.end_date, chosen.end_date, juris, [])
+        return birth_record(mother, chosen, ((d.date, d.targets) for d in doses))
+
     def evaluate_many(
         self,
         profiles: Iterable[Record],
@@ -431,6 +450,7 @@ class Engine:
             trace=list(row.trace) if trace and row.trace else None,
             strength="optional" if item.strength == "optional" else None,
         )
+
 
 
 def _sort_key(it: AgendaItem) -> tuple[Any, ...]:

@@ -12,7 +12,8 @@ rules, in order:
 - channels: those ``consent.channels`` switches on; with none switched on, the default ``app``
   unless it is switched off too (``{"sms": false}`` only refuses SMS);
 - recipient: the person, or the first recorded caregiver for a minor or for an adult recorded
-  as ``dependent`` (tutelle, curatelle, dependency);
+  as ``dependent`` (tutelle, curatelle, dependency); a minor who is pregnant or whose
+  pregnancy ended less than a year ago is told herself, never through a parent;
 - the key is a digest of (person, row id (item and dose), calendar version, data request or
   not, channel, and the cycle of a repeating item), so a nightly run never sends one twice:
   ``new_notifications`` keeps those whose key was not sent yet.
@@ -23,9 +24,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from .agenda import Agenda, AgendaItem, Notification
 from .dates import Duration
+from .gestation import in_maternity
 from .profile import Profile
 
 #: Statuses that never call for a notification.
@@ -51,9 +54,16 @@ def person_key(profile: Profile) -> str:
         return profile.id
     # Fields added to the profile after the key was defined are left out while unset, so the
     # keys of existing anonymous profiles do not change (they would be sent again).
-    later = {"dependent"} if profile.dependent is None else None
+    later: dict[str, Any] = {}
+    if profile.dependent is None:
+        later["dependent"] = True
+    if profile.rhesus is None:
+        later["rhesus"] = True
+    added = ("dating_date", "multiple", "parity")
+    if all(getattr(p, f) is None for p in profile.pregnancies for f in added):
+        later["pregnancies"] = {"__all__": set(added)}
     return "anon-" + hashlib.sha256(
-        profile.model_dump_json(exclude=later).encode()
+        profile.model_dump_json(exclude=later or None).encode()
     ).hexdigest()[:16]
 
 
@@ -61,6 +71,8 @@ def recipient(profile: Profile, as_of: dt.date, person: str) -> str:
     """Who receives the notifications: the recorded caregiver of a minor or of a dependent
     adult, else the person (also when no caregiver is recorded)."""
     minor = ADULT_AGE.add_to(profile.birth_date) > as_of
+    if minor and not profile.dependent and in_maternity(profile, as_of):
+        return person  # a pregnant (or recently delivered) minor's follow-up is hers
     if (minor or profile.dependent) and profile.caregivers:
         return profile.caregivers[0].id
     return person

@@ -260,12 +260,25 @@ class Observation(_Model):
 
 
 class Pregnancy(_Model):
-    """A pregnancy, dated by its last menstrual period or its conception date."""
+    """A pregnancy, dated by its last menstrual period, its dating ultrasound or its conception.
+
+    Gestational age (weeks of amenorrhoea, SA) counts from ``start``, computed here and only
+    here: a known conception date (assisted reproduction) wins, then the start of pregnancy
+    fixed by the dating ultrasound (``dating_date``, the start of pregnancy it gives, i.e.
+    LMP + 14 days), then the LMP. ``multiple`` (true: twins or more) and ``parity`` (births
+    before this pregnancy; 0 = first child) are optional facts; missing is unknown.
+    """
 
     lmp: Date | None = None
     conception_date: Date | None = None
+    #: start of pregnancy (DDG) fixed by the dating ultrasound; LMP = dating_date - 14 days
+    dating_date: Date | None = None
     end_date: Date | None = None
     outcome: str | None = None
+    #: True for a multiple pregnancy (twins or more), False for a singleton; None: unknown
+    multiple: bool | None = None
+    #: births (live or stillborn) before this pregnancy; 0 = primiparous; None: unknown
+    parity: Annotated[int, Field(ge=0, le=30)] | None = None
 
     @field_validator("outcome")
     @classmethod
@@ -276,19 +289,25 @@ class Pregnancy(_Model):
 
     @model_validator(mode="after")
     def _dated(self) -> Self:
-        if self.lmp is None and self.conception_date is None:
-            raise ValueError("a pregnancy needs 'lmp' or 'conception_date'")
+        if self.lmp is None and self.conception_date is None and self.dating_date is None:
+            raise ValueError("a pregnancy needs 'lmp', 'dating_date' or 'conception_date'")
         if self.end_date is not None and self.end_date < self.start:
             raise ValueError("the pregnancy ends before it starts")
         return self
 
     @property
     def start(self) -> dt.date:
-        """First day of the last menstrual period (conception date wins, minus 14 days)."""
-        if self.conception_date is not None:
-            return self.conception_date - timedelta(days=14)
+        """First day of the (dated) last menstrual period, from which SA count: conception
+        date, else dating-ultrasound start of pregnancy, each minus 14 days; else the LMP."""
+        known = self.conception_date or self.dating_date
+        if known is not None:
+            return known - timedelta(days=14)
         assert self.lmp is not None
         return self.lmp
+
+    def gestational_age(self, on: dt.date) -> tuple[int, int]:
+        """Completed weeks and days of amenorrhoea on ``on`` (SA + days)."""
+        return divmod((on - self.start).days, 7)
 
 
 class Lifestyle(_Model):
@@ -401,7 +420,10 @@ class MotherDose(_Model):
 
 
 class Perinatal(_Model):
-    """Birth facts a newborn's rules need (prematurity, the mother's vaccinations)."""
+    """The infant's birth record: what a newborn's rules need (prematurity, birth weight, the
+    mother's vaccinations during the pregnancy, e.g. the RSV vaccine that makes nirsevimab
+    unnecessary). ``prevention_engine.gestation.birth_record`` derives it from the mother's
+    profile."""
 
     gestational_age_weeks: Annotated[int, Field(ge=20, le=45)] | None = None
     birth_weight_g: Annotated[int, Field(ge=200, le=7000)] | None = None
@@ -410,7 +432,8 @@ class Perinatal(_Model):
 
 
 class Profile(_Model):
-    """A person's health profile. Only ``birth_date`` is required."""
+    """A person's health profile. Only ``birth_date`` is required. ``rhesus`` (RhD blood
+    group, ``positive`` or ``negative``) is optional; the pregnancy pathway asks for it."""
 
     id: str | None = None
     birth_date: Date
@@ -436,6 +459,8 @@ class Profile(_Model):
     #: situations known NOT to apply (e.g. not breastfeeding), for rules that must not assume it
     situations_absent: tuple[str, ...] = ()
     perinatal: Perinatal = Field(default_factory=Perinatal)
+    #: RhD blood group (from a complete blood-group card); None: unknown
+    rhesus: Literal["positive", "negative"] | None = None
 
     @field_validator("birth_date")
     @classmethod
@@ -468,7 +493,7 @@ class Profile(_Model):
         checks += [(f"conditions[{i}].since", x.since) for i, x in enumerate(self.conditions)]
         checks += [(f"conditions[{i}].until", x.until) for i, x in enumerate(self.conditions)]
         checks += [
-            (f"pregnancies[{i}].{'conception_date' if x.conception_date else 'lmp'}", x.start)
+            (f"pregnancies[{i}].{_dated_by(x)}", x.start)
             for i, x in enumerate(self.pregnancies)
         ]
         checks += [
@@ -531,6 +556,13 @@ class Profile(_Model):
                     continue
                 return p
         return None
+
+
+def _dated_by(p: Pregnancy) -> str:
+    """The field a pregnancy's start comes from (named in errors)."""
+    if p.conception_date:
+        return "conception_date"
+    return "dating_date" if p.dating_date else "lmp"
 
 
 class _PathError(ValueError):

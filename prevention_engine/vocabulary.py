@@ -75,6 +75,12 @@ PREGNANCY_TARGETS = frozenset(
         "gestational_diabetes_screening",
         "gbs_screening",
         "pregnancy_declaration",
+        "blood_group_typing",
+        "irregular_antibodies",
+        "toxoplasmosis",
+        "syphilis",
+        "anaesthesia_consultation",
+        "early_postnatal_interview",
     ]
 )
 CHRONIC_TARGETS = frozenset(
@@ -144,6 +150,7 @@ CONDITIONS = frozenset(
         "zoster_history",
         "pertussis_history",
         "hepatitis_b_carrier",
+        "macrosomia_history",
     ]
 )
 

@@ -46,6 +46,22 @@ def _duration(r: Reason, key: str) -> str:
     return value.french()
 
 
+def _window_deadline(r: Reason) -> str:
+    """A window with a deadline (past-due date) that can still be done after it."""
+    if r.code == "window.overdue":
+        return (f"En retard : à faire {_str(r, 'label')}, c'est-à-dire avant le "
+                f"{_date(r, 'past_due')} ; à faire dès que possible.")
+    return f"À faire {_str(r, 'label')}, c'est-à-dire avant le {_date(r, 'past_due')}."
+
+
+def _window_open(r: Reason) -> str:
+    """A window running on after a pregnancy whose end is not known yet."""
+    until = f", jusqu'à {_duration(r, 'after')} après l'accouchement" if r.get("after") else ""
+    if r.get("status") == "upcoming":
+        return f"Prochaine période : {_str(r, 'label')}, à partir du {_date(r, 'start')}{until}."
+    return f"À faire pendant la période {_str(r, 'label')}, depuis le {_date(r, 'start')}{until}."
+
+
 def _campaign(r: Reason) -> str:
     return f"Campagne {_str(r, 'label')} du {_date(r, 'start')} au {_date(r, 'end')}"
 
@@ -278,8 +294,15 @@ TEXTS: dict[str, Text] = {
         f"Non fait pendant la période {_str(r, 'label')} ({_span(r)}) : période terminée."
     ),
     "window.upcoming": lambda r: f"Prochaine période : {_str(r, 'label')}, {_span(r)}.",
-    "window.due": lambda r: f"À faire pendant la période {_str(r, 'label')}, {_span(r)}.",
-    "window.overdue": lambda r: f"À faire pendant la période {_str(r, 'label')}, {_span(r)}.",
+    "window.due": lambda r: _window_deadline(r) if r.get("past_due") else (
+        f"À faire pendant la période {_str(r, 'label')}, {_span(r)}."),
+    "window.overdue": lambda r: _window_deadline(r) if r.get("past_due") else (
+        f"À faire pendant la période {_str(r, 'label')}, {_span(r)}."),
+    "window.done_open": lambda r: (
+        f"Fait le {_date(r, 'date')} (période {_str(r, 'label')}, à partir du "
+        f"{_date(r, 'start')})."
+    ),
+    "window.open": _window_open,
     # -- record kind: a test near birth, its result decides what follows ---------------------
     "record.expected": lambda r: f"À faire {_span(r)} (avant la sortie de maternité).",
     "record.unknown": lambda r: (

@@ -1,7 +1,11 @@
 """The ``window`` kind: something to do once inside a dated window relative to an anchor.
 
 Anchors: ``birth`` (check-ups at ages, child exams), ``lmp`` (first day of the last menstrual
-period of the current pregnancy) and ``delivery`` (end date of the latest ended pregnancy).
+period of the current pregnancy), ``conception`` (its start, LMP + 14 days: months of
+pregnancy), ``delivery`` (end date of the latest ended pregnancy) and ``maternity`` (start of
+the ongoing pregnancy, else of the last ended one). With ``until_end`` (anchor ``maternity``)
+a window has no ``to``: it stays open while the pregnancy goes on and closes ``until_end``
+after its end (at the end itself when it did not end with a birth).
 A window is ``completed`` by a procedure of the item's targets (optionally of given methods)
 dated inside it; with ``exclusive: true`` a procedure counts for one window only (child exams
 whose windows overlap: an exam on day 8 is the 8-day exam, not also the 2nd-week one).
@@ -21,11 +25,12 @@ from ..calendar.model import Calendar, Item
 from ..calendar.reader import Reader
 from ..context import Context
 from ..dates import ONE_DAY, Duration, french_date
+from ..gestation import ended_by_birth, followed
 from ..profile import Procedure
 from ..schedule import Due, Occurrence, Reason, longer
 from .base import Kind, register
 
-ANCHORS = ("birth", "lmp", "delivery")
+ANCHORS = ("birth", "lmp", "delivery", "conception", "maternity")
 _WID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -34,7 +39,7 @@ class Window:
     id: str
     label: str
     start: Duration
-    end: Duration  # exclusive
+    end: Duration | None  # exclusive; None: closes ``until_end`` after the pregnancy
     past_due_after: Duration | None
 
 
@@ -45,6 +50,7 @@ class WindowSpec:
     methods: frozenset[str] | None
     past_due_after: Duration | None
     exclusive: bool = False
+    until_end: Duration | None = None
 
 
 def parse_window(r: Reader, names: set[str]) -> WindowSpec:
@@ -59,27 +65,29 @@ def parse_window(r: Reader, names: set[str]) -> WindowSpec:
         )
     if not r.children("windows"):
         raise r.error("a window item needs 'windows'", "windows")
+    until_end = r.duration("until_end")
+    if until_end is not None and anchor != "maternity":
+        raise r.error("until_end needs anchor: maternity", "until_end")
     windows: list[Window] = []
     seen: set[str] = set()
     for wr in r.children("windows"):
-        wr.check_keys(
-            ["id", "label", "from", "to", "past_due_after"], required=["id", "from", "to"]
-        )
+        wr.check_keys(["id", "label", "from", "to", "past_due_after"],
+                      required=["id", "from"] if until_end else ["id", "from", "to"])
         wid = wr.req_str("id")
         if not _WID.match(wid):
             raise wr.error(f"window id '{wid}' must be letters, digits, '-', '_' or '.'", "id")
         if wid in seen:
             raise wr.error(f"duplicate window id '{wid}'", "id")
         seen.add(wid)
-        start, end = wr.req_duration("from"), wr.req_duration("to")
-        if not longer(end, start):
+        start, end = wr.req_duration("from"), wr.duration("to")
+        if end is not None and not longer(end, start):
             raise wr.error("window 'to' must be after 'from'", "to")
         windows.append(
             Window(wid, wr.get_str("label", wid) or wid, start, end, wr.duration("past_due_after"))
         )
     methods = frozenset(r.str_list("methods")) if r.has("methods") else None
     return WindowSpec(anchor, tuple(windows), methods, r.duration("past_due_after"),
-                      r.get_bool("exclusive", False))
+                      r.get_bool("exclusive", False), until_end)
 
 
 def plan(item: Item[WindowSpec], ctx: Context, cal: Calendar) -> list[Occurrence]:
@@ -93,7 +101,8 @@ def plan(item: Item[WindowSpec], ctx: Context, cal: Calendar) -> list[Occurrence
         for p in ctx.procedures
         if p.target in targets and (spec.methods is None or p.method in spec.methods)
     ]
-    spans = [(w, w.start.add_to(anchor), w.end.add_to(anchor)) for w in spec.windows]
+    spans = [(w, w.start.add_to(anchor), _end(spec, w, anchor, ctx)) for w in spec.windows]
+    spans = [s for s in spans if s[1] < s[2]]
     spans.sort(key=lambda s: (s[1], s[2]))
     counted = _assigned(spans, procs) if spec.exclusive else None
     return [
@@ -104,6 +113,20 @@ def plan(item: Item[WindowSpec], ctx: Context, cal: Calendar) -> list[Occurrence
 
 
 Span = tuple[Window, dt.date, dt.date]
+#: The end of a window still open (a pregnancy going on): later than any assessment date.
+OPEN = dt.date.max
+
+
+def _end(spec: WindowSpec, w: Window, anchor: dt.date, ctx: Context) -> dt.date:
+    """The exclusive end of a window; for ``until_end``, from the followed pregnancy's end."""
+    if w.end is not None:
+        return w.end.add_to(anchor)
+    p = followed(ctx.profile, ctx.as_of)
+    if p is None or p.end_date is None or p.end_date > ctx.as_of or spec.until_end is None:
+        return OPEN
+    if ended_by_birth(p) is False:
+        return p.end_date  # no delivery: nothing runs on after the end
+    return spec.until_end.add_to(p.end_date)
 
 
 def _assigned(spans: list[Span], procs: list[Procedure]) -> dict[str, list[Procedure]]:
@@ -141,6 +164,8 @@ def _occurrence(
     ctx: Context,
     cal: Calendar,
 ) -> Occurrence:
+    if end == OPEN:
+        return _open(spec, w, start, procs, ctx, cal)
     latest = end - ONE_DAY
     trace = tuple(
         TraceEntry(
@@ -171,15 +196,40 @@ def _occurrence(
         status=status,
         occurrence=w.id,
         due=due,
-        reason=Reason.of(f"window.{status}", label=w.label, start=start, latest=latest),
+        reason=Reason.of(f"window.{status}", label=w.label, start=start, latest=latest,
+                         **({"past_due": due.past_due} if due.past_due is not None else {})),
         trace=trace,
     )
+
+
+def _open(
+    spec: WindowSpec, w: Window, start: dt.date, procs: list[Procedure], ctx: Context,
+    cal: Calendar,
+) -> Occurrence:
+    """A window whose end is not known yet (it closes after the pregnancy)."""
+    done = [p for p in procs if start <= p.date]
+    trace = tuple(
+        TraceEntry(date=p.date, event=p.target + (f" {p.method}" if p.method else ""),
+                   outcome="counted" if p in done else "ignored",
+                   detail=f"fenêtre {w.label} à partir du {french_date(start)}")
+        for p in procs
+    )
+    if done:
+        return Occurrence(status="completed", occurrence=w.id, completed_date=done[0].date,
+                          reason=Reason.of("window.done_open", date=done[0].date,
+                                           label=w.label, start=start),
+                          trace=trace)
+    due = Due.starting(start, w.past_due_after or spec.past_due_after or cal.past_due_after)
+    status = due.status_on(ctx.as_of)
+    return Occurrence(status=status, occurrence=w.id, due=due, trace=trace,
+                      reason=Reason.of("window.open", label=w.label, start=start,
+                                       after=spec.until_end, status=status))
 
 
 register(
     Kind(
         name="window",
-        keys=("anchor", "windows", "methods", "past_due_after", "exclusive"),
+        keys=("anchor", "windows", "methods", "past_due_after", "exclusive", "until_end"),
         parse=parse_window,
         plan=plan,
     )
