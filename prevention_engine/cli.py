@@ -12,13 +12,15 @@ import json
 import os
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import nullcontext
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from .batch import MAX_LINE_BYTES, MAX_WORKERS
 from .engine import Engine, Rejected, bundled_rules_dir
-from .errors import CalendarError, PreventionError, ProfileError
+from .errors import CalendarError, InputError, PreventionError, ProfileError
 
 if TYPE_CHECKING:
     from .agenda import Agenda
@@ -168,13 +170,25 @@ def _read_sent(path: str | None) -> frozenset[str]:
     return frozenset(keys)
 
 
-def _notify_records(path: str) -> list[str]:
-    """The profiles to notify: a JSONL file (``.jsonl``, or ``-`` for stdin) gives one per
-    non-blank line; any other file is one profile JSON."""
-    text = _read_profile(path)
+def _notify_records(path: str, counter: list[int]) -> Iterator[str]:
+    """The profiles to notify, streamed: a JSONL file (``.jsonl``, or ``-`` for stdin) gives
+    one per non-blank line (never all in memory at once); any other file is one profile JSON.
+    ``counter`` holds the records read and the file line of the last one (results come in
+    order, one per record, so a reject is named by its line)."""
     if path == "-" or path.endswith(".jsonl"):
-        return [line for line in text.splitlines() if line.strip()]
-    return [text]
+        try:
+            stream = sys.stdin if path == "-" else open(path, encoding="utf-8-sig")  # noqa: SIM115
+        except OSError as exc:
+            raise ProfileError(f"cannot read the profiles file: {exc.strerror}",
+                               field=path) from None
+        with stream if stream is not sys.stdin else nullcontext(stream):
+            for number, line in enumerate(stream, 1):
+                if line.strip():
+                    counter[0], counter[1] = counter[0] + 1, number
+                    yield line
+        return
+    counter[0], counter[1] = 1, 1
+    yield _read_profile(path)
 
 
 def cmd_notify(args: argparse.Namespace) -> int:
@@ -182,14 +196,15 @@ def cmd_notify(args: argparse.Namespace) -> int:
 
     engine = _engine(args)
     sent = _read_sent(args.sent)
-    records = _notify_records(args.profiles)
+    counter = [0, 0]
+    records = _notify_records(args.profiles, counter)
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
     new = rejected = 0
     try:
         for res in notify_many(engine, records, args.as_of, sent, until=args.until):
             if isinstance(res, Rejected):
                 rejected += 1
-                print(json.dumps({"line": res.index + 1, "id": res.id, "error": res.error},
+                print(json.dumps({"line": counter[1], "id": res.id, "error": res.error},
                                  ensure_ascii=False), file=sys.stderr)
             else:
                 new += 1
@@ -197,7 +212,7 @@ def cmd_notify(args: argparse.Namespace) -> int:
     finally:
         if out is not sys.stdout:
             out.close()
-    print(f"profiles {len(records)}, new notifications {new}, rejected {rejected}",
+    print(f"profiles {counter[0]}, new notifications {new}, rejected {rejected}",
           file=sys.stderr)
     return 1 if args.strict and rejected else 0
 
@@ -246,7 +261,25 @@ def cmd_validate(args: argparse.Namespace) -> int:
         f"({review} marked review: needed), {len(engine.registry.tables)} product tables "
         f"({n_products} products)"
     )
-    return 0
+    return _lint(args, [Path(p) for p in paths])
+
+
+def _lint(args: argparse.Namespace, paths: list[Path]) -> int:
+    """The checks beyond loading, and with ``--review`` the items a clinician must sign off."""
+    from .clinician.lint import lint, review_list
+    from .clinician.render import calendar_files
+
+    files = calendar_files(paths, validate=False)
+    findings = [f for c in files for f in lint(c)]
+    print(f"lint: {len(findings)} finding{'s' if len(findings) != 1 else ''}")
+    for f in findings:
+        print(f"  {f}")
+    if args.review:
+        print("review: items marked review: needed, to sign off")
+        for c in files:
+            for line, item, title, reason in review_list(c):
+                print(f"  {c.file}:{line}: {c.id}@{c.version}: {item} ({title}): {reason}")
+    return 1 if args.strict and findings else 0
 
 
 def cmd_calendars(args: argparse.Namespace) -> int:
@@ -303,6 +336,41 @@ def cmd_conformance(args: argparse.Namespace) -> int:
 
     code: int = run_cdsi_cli(args)
     return code
+
+
+def _rule_paths(args: argparse.Namespace) -> list[Path]:
+    return [Path(p) for p in (getattr(args, "rules", None) or [bundled_rules_dir()])]
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from .clinician.render import calendar_files, render, select, write_all
+
+    files = select(calendar_files(_rule_paths(args)), args.calendar)
+    if args.out:
+        written = write_all(files, Path(args.out), [args.format or "md"])
+        print(f"wrote {len(written)} files in {args.out}", file=sys.stderr)
+        return 0
+    sys.stdout.write("\n".join(render(c, args.format or "md") for c in files))
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .clinician.diff import diff, to_text, uncovered
+    from .clinician.render import calendar_files, select
+
+    files = calendar_files(_rule_paths(args))
+    pair = []
+    for spec in (args.old, args.new):
+        if "@" not in spec:
+            raise InputError(f"name a version as CALENDAR@VERSION, not {spec!r}")
+        pair += select(files, spec)
+    d = diff(pair[0], pair[1])
+    sys.stdout.write(to_text(d))
+    missing = uncovered(d)
+    if missing:
+        print(f"warning: the changes: list of {pair[1].id} {pair[1].version} does not name "
+              + ", ".join(missing), file=sys.stderr)
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -414,6 +482,10 @@ def _add_rule_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
     v = sub.add_parser("validate", help="check rule files")
     v.add_argument("paths", nargs="*", metavar="PATH",
                    help="rule files or folders (default: the bundled rules)")
+    v.add_argument("--review", action="store_true",
+                   help="also list every item marked review: needed, with its reason")
+    v.add_argument("--strict", action="store_true",
+                   help="exit 1 when lint finds anything (overlaps, unreachable doses...)")
     v.set_defaults(func=cmd_validate)
 
     c = sub.add_parser("calendars", help="calendars and versions (in force on a date)")
@@ -421,6 +493,23 @@ def _add_rule_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
                    help="only the versions in force on this date (default: all)")
     common(c)
     c.set_defaults(func=cmd_calendars)
+
+    r = sub.add_parser("render", help="the calendars as documents for clinicians (md, html)")
+    r.add_argument("calendar", nargs="?", metavar="CALENDAR",
+                   help="a calendar id (all its versions) or ID@VERSION (default: all)")
+    r.add_argument("--format", choices=["md", "html"],
+                   help="md (default) or html")
+    r.add_argument("--out", metavar="DIR",
+                   help="write one file per calendar version and a README.md index in DIR "
+                   "(documents of versions no longer present are removed)")
+    common(r)
+    r.set_defaults(func=cmd_render)
+
+    d = sub.add_parser("diff", help="what changed, item by item, between two versions")
+    d.add_argument("old", metavar="CALENDAR@V1", help="e.g. fr-vaccination@2025.1")
+    d.add_argument("new", metavar="CALENDAR@V2", help="e.g. fr-vaccination@2025.2")
+    common(d)
+    d.set_defaults(func=cmd_diff)
 
     cf = sub.add_parser("conformance", help="run a conformance suite")
     cf.add_argument("suite", choices=["cdsi"], help="the suite: cdsi (CDC CDSi test cases)")

@@ -145,13 +145,23 @@ def test_notify_cli_emits_only_new_keys(tmp_path: Path, capsys: pytest.CaptureFi
     lines = [json.loads(x) for x in first.out.splitlines()]
     assert {x["person_id"] for x in lines} == {"w-1", "k-1"}
     assert all(x["title"] and x["status"] in ("due", "overdue", "needs_data") for x in lines)
-    assert '"line": 2' in first.err and "rejected 1" in first.err
+    assert '"line": 3' in first.err and "profiles 3" in first.err and "rejected 1" in first.err
     sent = tmp_path / "sent.txt"
     # a previous output (JSON lines) and bare keys are both read
     sent.write_text(first.out + lines[0]["key"] + "\n", encoding="utf-8")
     assert main(["notify", str(profiles), "--as-of", "2025-11-10", "--sent", str(sent)]) == 0
     assert capsys.readouterr().out == ""
     assert main(["notify", str(profiles), "--as-of", "2025-11-10", "--strict"]) == 1
+
+
+def test_notify_cli_reads_stdin(monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(WOMAN) + "\n"))
+    assert main(["notify", "-", "--as-of", "2025-11-10"]) == 0
+    out = capsys.readouterr()
+    assert out.out.count('"person_id":"w-1"') >= 3 and "profiles 1" in out.err
 
 
 def test_notify_cli_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -167,3 +177,5 @@ def test_notify_cli_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFi
     assert "key" in capsys.readouterr().err
     assert main(["notify", str(one), "--as-of", "2025-11-10", "--until", "2025-11-01"]) == 1
     assert "before" in capsys.readouterr().err
+    assert main(["notify", str(tmp_path / "nobody.jsonl"), "--as-of", "2025-11-10"]) == 1
+    assert "nobody.jsonl" in capsys.readouterr().err

@@ -1,0 +1,185 @@
+"""Checks on valid rule files that the loader cannot make alone: rules that load but cannot
+work as written, and the list of items a clinician must sign off.
+
+Each finding is ``file:line: calendar@version: item: message`` (English, for rule authors):
+
+- ``overlap``: two windows of a ``window`` item overlap (unless it is ``exclusive``, a
+  procedure then counting for one window only), or two seasons of a campaign (or of a
+  series) overlap with the same conditions (a person would get two rows for one need);
+- ``unreachable``: a dose or window that no birth date can reach (its minimum age, or the
+  minimum intervals since the earlier doses, fall after its maximum age; a start age range or
+  a recurring age range that is empty);
+- ``source``: an item source without a ``section`` (the house rule: title, URL and section;
+  the loader already requires the title and URL, and a reason for ``review: needed``);
+- ``vocabulary``: a target named in a predicate that is not in the target vocabulary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ..dates import parse_duration
+from ..errors import InputError
+from ..vocabulary import TARGETS
+from .render import CalendarFile
+
+#: Ages are compared as dates after this birth date (CDSi date arithmetic, so "12 months" and
+#: "1 year" compare equal).
+BIRTH = dt.date(2000, 1, 1)
+
+
+@dataclass(frozen=True)
+class Finding:
+    file: str
+    line: int
+    calendar: str
+    item: str
+    check: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.calendar}: {self.item}: {self.check}: " \
+               f"{self.message}"
+
+
+def _age(text: Any) -> dt.date | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        return parse_duration(text).add_to(BIRTH)
+    except InputError:
+        return None
+
+
+def _line(node: Any, key: str | None = None) -> int:
+    lines = getattr(node, "key_lines", {})
+    return int(lines.get(key, getattr(node, "line", 0)) if key else getattr(node, "line", 0))
+
+
+def lint(cal: CalendarFile) -> list[Finding]:
+    out: list[Finding] = []
+    name = f"{cal.id}@{cal.version}"
+    for item in cal.data.get("items") or []:
+        for line, check, message in _item_findings(item):
+            out.append(Finding(str(cal.file), line, name, item["id"], check, message))
+    return out
+
+
+def _item_findings(item: dict[str, Any]) -> Iterator[tuple[int, str, str]]:
+    yield from _sources(item)
+    yield from _vocabulary(item)
+    kind = item.get("kind", "series")
+    if kind == "window":
+        yield from _windows(item.get("windows") or [], bool(item.get("exclusive")))
+    elif kind == "campaign":
+        yield from _seasons(item.get("seasons") or [])
+    elif kind == "recurring":
+        start, stop = _age(item.get("start_age")), _age(item.get("stop_age"))
+        if start and stop and start >= stop:
+            yield _line(item, "stop_age"), "unreachable", "stop_age is not after start_age"
+    elif kind == "series":
+        for s in item.get("series") or []:
+            yield from _series(s)
+            yield from _seasons(s.get("seasons") or [])
+
+
+def _sources(item: dict[str, Any]) -> Iterator[tuple[int, str, str]]:
+    src = item.get("source")
+    if isinstance(src, dict) and not src.get("section"):
+        yield _line(item, "source"), "source", "the source has no section"
+
+
+def _targets_in(node: Any) -> Iterator[Any]:
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k in ("target", "immune_to", "contraindicated") and isinstance(v, str | list):
+                yield from (v if isinstance(v, list) else [v])
+            else:
+                yield from _targets_in(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _targets_in(v)
+
+
+def _vocabulary(item: dict[str, Any]) -> Iterator[tuple[int, str, str]]:
+    keys = ("applies_when", "mandatory", "contraindicated_when", "not_recommended_when",
+            "exclusions", "precautions")
+    for key in keys:
+        for t in _targets_in(item.get(key)):
+            if isinstance(t, str) and t not in TARGETS:
+                yield _line(item, key), "vocabulary", f"target '{t}' is not in the vocabulary"
+
+
+def _windows(windows: list[Any], exclusive: bool) -> Iterator[tuple[int, str, str]]:
+    """Empty windows; overlapping ones unless the item says ``exclusive: true`` (a procedure
+    then completes one window only, so official windows that overlap are counted apart)."""
+    spans = []
+    for w in windows:
+        lo, hi = _age(w.get("from")), _age(w.get("to"))
+        if lo and hi and lo >= hi:
+            yield _line(w), "unreachable", f"window {w.get('id')}: 'to' is not after 'from'"
+        elif lo and hi:
+            spans.append((lo, hi, w))
+    if exclusive:
+        return
+    spans.sort(key=lambda x: x[0])
+    for (_, hi, a), (lo, _, b) in itertools.pairwise(spans):
+        if lo < hi:
+            yield _line(b), "overlap", f"windows {a.get('id')} and {b.get('id')} overlap"
+
+
+def _seasons(seasons: list[Any]) -> Iterator[tuple[int, str, str]]:
+    """Overlapping seasons with the same conditions (different departments or predicates are
+    different people: not an overlap)."""
+    for i, a in enumerate(seasons):
+        for b in seasons[i + 1:]:
+            same = all(a.get(k) == b.get(k) for k in ("applies_when", "departments"))
+            if same and _dates_overlap(a, b):
+                yield _line(b), "overlap", f"seasons {a.get('id')} and {b.get('id')} overlap"
+
+
+def _dates_overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    days = [a.get("start"), b.get("start"), a.get("end"), b.get("end")]
+    dates = [d for d in days if isinstance(d, dt.date)]
+    if len(dates) < 4:
+        return False
+    return max(dates[0], dates[1]) <= min(dates[2], dates[3])
+
+
+def _series(s: dict[str, Any]) -> Iterator[tuple[int, str, str]]:
+    start = s.get("start_age")
+    if isinstance(start, dict):
+        lo, hi = _age(start.get("min")), _age(start.get("max"))
+        if lo and hi and lo >= hi:
+            yield _line(s, "start_age"), "unreachable", \
+                f"series {s.get('name')}: start_age min is not below max"
+    earliest = BIRTH  # the earliest age (as a date) the previous dose can be given
+    for n, d in enumerate(s.get("doses") or [], 1):
+        ages = d.get("ages") if isinstance(d.get("ages"), dict) else {}
+        floor = [x for x in (_age(ages.get("abs_min")), _age(ages.get("min"))) if x]
+        reach = max([earliest, *floor[:1]])
+        for iv in d.get("intervals") or []:
+            gap = iv.get("abs_min") or iv.get("min")
+            if iv.get("from", "previous") == "previous" and isinstance(gap, str) and n > 1:
+                reach = max(reach, parse_duration(gap).add_to(earliest))
+        limit = _age(ages.get("max"))
+        if limit and reach >= limit:
+            yield _line(d), "unreachable", (
+                f"series {s.get('name')} dose {n}: its minimum age and intervals reach "
+                f"{_years(reach)} but the dose ends at {ages.get('max')}")
+        earliest = reach
+
+
+def _years(day: dt.date) -> str:
+    months = (day.year - BIRTH.year) * 12 + day.month - BIRTH.month
+    return f"{months // 12} years {months % 12} months" if months % 12 else f"{months // 12} years"
+
+
+def review_list(cal: CalendarFile) -> list[tuple[int, str, str, str]]:
+    """(line, item id, title, reason) of every item marked ``review: needed``."""
+    return [(_line(it), it["id"], str(it.get("title", "")), str(it.get("review_reason", "")))
+            for it in cal.data.get("items") or [] if it.get("review") == "needed"]

@@ -1,0 +1,100 @@
+"""French, one-line wording of rule-file values for clinicians: durations, predicates, ages.
+
+Reads the YAML as written (``calendar.yamlsrc``), so the documents show what the file says,
+not what the engine compiled from it. Every word the tools print is in ``WORDS`` or in the
+small functions below, easy to move to the wording module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+UNITS = {"year": ("an", "ans"), "month": ("mois", "mois"), "week": ("semaine", "semaines"),
+         "day": ("jour", "jours")}
+_PART = re.compile(r"(\d+)\s*(year|month|week|day)s?")
+
+#: Predicate and field names shown in French; any other key is shown as written.
+WORDS = {
+    "sex": "sexe", "female": "femme", "male": "homme", "born": "né(e)",
+    "condition": "condition", "situation": "situation", "medication": "traitement",
+    "pregnant": "grossesse en cours", "gestational_age": "terme (SA)",
+    "postpartum": "après un accouchement", "pregnancy_dose": "dose pendant la grossesse",
+    "observation": "mesure", "lifestyle": "mode de vie", "residence": "résidence",
+    "family_history": "antécédents familiaux", "procedure": "examen",
+    "risk_group": "groupe à risque", "immune_to": "immunisé contre",
+    "contraindicated": "contre-indication", "assessed_on": "évalué le", "perinatal": "naissance",
+    "true": "toujours", "false": "jamais", "from": "du", "to": "au",
+    "within": "depuis moins de", "min": "≥", "max": "<",
+}
+
+
+def duration(text: Any) -> str:
+    """``"12 months - 4 days"`` -> ``"12 mois - 4 jours"``."""
+    if not isinstance(text, str):
+        return value(text)
+
+    def one(m: re.Match[str]) -> str:
+        n = int(m.group(1))
+        return f"{n} {UNITS[m.group(2)][0 if n == 1 else 1]}"
+
+    return _PART.sub(one, text)
+
+
+def value(v: Any) -> str:
+    """Any YAML value, compactly: lists joined by commas, mappings as ``key : value``."""
+    if v is None:
+        return "—"
+    if isinstance(v, bool):
+        return "oui" if v else "non"
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, str):
+        return duration(v) if _PART.fullmatch(v.split(" - ")[0].split(" + ")[0].strip()) else v
+    if isinstance(v, list):
+        return ", ".join(value(x) for x in v)
+    if isinstance(v, dict):
+        return "; ".join(f"{WORDS.get(k, k)} : {value(x)}" for k, x in v.items())
+    return str(v)
+
+
+def age_range(spec: Any) -> str:
+    """``{min: "11 years", max: "15 years"}`` -> ``"de 11 ans à 15 ans (exclu)"``."""
+    if not isinstance(spec, dict):
+        return value(spec)
+    lo, hi = spec.get("min"), spec.get("max")
+    if lo is not None and hi is not None:
+        return f"de {duration(lo)} à {duration(hi)} (exclu)"
+    if lo is not None:
+        return f"à partir de {duration(lo)}"
+    if hi is not None:
+        return f"avant {duration(hi)}"
+    return value(spec)
+
+
+def predicate(p: Any) -> str:
+    """A predicate in words: ``all``/``any``/``not`` as et/ou/non, ages as ranges."""
+    if isinstance(p, bool):
+        return WORDS[str(p).lower()]
+    if not isinstance(p, dict):
+        return value(p)
+    if "if_unknown" in p and "test" in p:
+        return f"{predicate(p['test'])} (inconnu : {value(p['if_unknown'])})"
+    parts = []
+    for key, v in p.items():
+        if key in ("all", "any"):
+            joined = (" et " if key == "all" else " ou ").join(predicate(x) for x in v)
+            parts.append(f"({joined})" if len(v) > 1 else joined)
+        elif key == "not":
+            parts.append(f"non ({predicate(v)})")
+        elif key in ("age", "gestational_age"):
+            parts.append(f"{'âge' if key == 'age' else WORDS[key]} {age_range(v)}")
+        elif key in ("born", "assessed_on") and isinstance(v, dict):
+            parts.append(f"{WORDS[key]} " + " ".join(
+                f"{WORDS[k]} {value(v[k])}" for k in ("from", "to") if v.get(k)))
+        elif key in ("pregnant",) and v is True:
+            parts.append(WORDS[key])
+        else:
+            parts.append(f"{WORDS.get(key, key)} : {value(v)}")
+    return " et ".join(parts)
