@@ -21,6 +21,7 @@ import datetime as dt
 import re
 import sys
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -65,41 +66,13 @@ ANTIGEN_TARGETS: dict[str, str] = {
     "Cholera": "cholera",
     "Chikungunya": "chikungunya",
     "Orthopoxvirus": "mpox",
+    "Ebola": "ebola",
 }
 
-#: CDSi observation codes that have an equivalent predicate in our format (profile
-#: conditions, situations, pregnancy). Risk series whose indications have none of these codes
-#: are not imported; codes whose meaning is finer than our vocabulary (e.g. 154/155, HIV with or
-#: without severe immunosuppression) are left out rather than approximated.
-OBSERVATION_PREDICATES: dict[str, Any] = {
-    "007": {"pregnant": True},
-    "010": {"condition": ["csf_leak"]},
-    "011": {"condition": ["cochlear_implant"]},
-    "014": {"condition": ["type_1_diabetes", "type_2_diabetes"]},
-    "015": {"condition": ["chronic_liver_disease"]},
-    "016": {"condition": ["chronic_heart_disease"]},
-    "017": {"condition": ["chronic_respiratory_disease"]},
-    "036": {"situation": ["msm"]},
-    "041": {"situation": ["injecting_drug_use"]},
-    "055": {"situation": ["health_professional"]},
-    "065": {"situation": ["institution_for_disabled"]},
-    "069": {"situation": ["detainee"]},
-    "121": {"situation": ["precarious_housing"]},
-    "157": {"condition": ["organ_transplant"]},
-    "158": {"condition": ["immunosuppressive_therapy"]},
-    "160": {"condition": ["asplenia"]},
-    "161": {"condition": ["chronic_kidney_disease"]},
-    "167": {"condition": ["nephrotic_syndrome"]},
-    "186": {"condition": ["hiv_infection"]},
-    "214": {"condition": ["copd"]},
-    "215": {"condition": ["copd"]},
-    "216": {"condition": ["immunosuppressive_therapy"]},
-    "253": {"condition": ["asthma"]},
-    "259": {"condition": ["sickle_cell_disease"]},
-}
-
-#: CDSi "relevant observation" interval references we can express.
-RELEVANT_OBSERVATIONS: dict[str, str] = {"120": "lmp"}
+#: CDSi "relevant observation" interval references (``fromRelevantObs``): the interval counts
+#: from the date of the coded observation (a therapy start, a transplant, the onset of a
+#: pregnancy), written ``{cdsi: "170"}``; the engine reads the observation's date, or the
+#: anchor the code means (``vocabulary.CDSI_ANCHORS``).
 
 
 # --------------------------------------------------------------------------------------------
@@ -210,9 +183,7 @@ def _interval(iv: ET.Element, allowable: bool = False) -> dict[str, Any] | None:
     elif most_recent:
         ref = "most_recent"
     elif obs_code:
-        if obs_code not in RELEVANT_OBSERVATIONS:
-            return None
-        ref = {"observation": RELEVANT_OBSERVATIONS[obs_code]}
+        ref = {"cdsi": obs_code}
     else:
         return None
     out: dict[str, Any] = {"from": ref}
@@ -353,23 +324,41 @@ def _dose(dose: ET.Element, group_names: dict[str, list[str]]) -> dict[str, Any]
     return _drop_none(out)
 
 
-def _indication(s: ET.Element) -> Any:
-    """A risk series' indications as one predicate, or None when none can be expressed."""
-    options: list[Any] = []
-    for ind in s.findall("indication"):
-        code = _text(ind.find("observationCode"), "code")
-        pred = OBSERVATION_PREDICATES.get(code)
-        if pred is None:
+def _coded(codes: list[str], age: dict[str, Any]) -> Any:
+    """``{cdsi: [codes]}``, within an age range when one is given."""
+    pred = {"cdsi": codes}
+    return {"all": [pred, {"age": age}]} if age else pred
+
+
+def _by_age(
+    entries: list[ET.Element], code_of: Callable[[ET.Element], str], begin: bool = True
+) -> Any:
+    """One predicate for CDSi observation entries (indications, contraindications): their codes
+    grouped by age range, or None when there are none."""
+    groups: dict[tuple[tuple[str, Any], ...], list[str]] = {}
+    for e in entries:
+        code = code_of(e)
+        if not code:
             continue
         age = _drop_none(
-            {"min": _duration(_text(ind, "beginAge")), "max": _duration(_text(ind, "endAge"))}
+            {
+                "min": _duration(_text(e, "beginAge")) if begin else None,
+                "max": _duration(_text(e, "endAge")),
+            }
         )
-        option = {"all": [pred, {"age": age}]} if age else pred
-        if option not in options:
-            options.append(option)
+        codes = groups.setdefault(tuple(age.items()), [])
+        if code not in codes:
+            codes.append(code)
+    options = [_coded(codes, dict(age)) for age, codes in groups.items()]
     if not options:
         return None
     return options[0] if len(options) == 1 else {"any": options}
+
+
+def _indication(s: ET.Element) -> Any:
+    """A risk series' indications as one predicate (``cdsi`` codes), or None."""
+    code = lambda e: _text(e.find("observationCode"), "code")  # noqa: E731
+    return _by_age(s.findall("indication"), code, begin=False)
 
 
 def _series(s: ET.Element, group_names: dict[str, list[str]]) -> dict[str, Any]:
@@ -416,52 +405,44 @@ def _mark_doses_without_interval(doses: list[dict[str, Any]]) -> list[dict[str, 
 
 
 def _contraindications(root: ET.Element) -> tuple[Any, str] | None:
-    """Antigen-level (vaccine group) contraindications that map to our predicates."""
-    preds: list[Any] = []
-    titles: list[str] = []
-    for c in root.findall("contraindications/vaccineGroup/contraindication"):
-        pred = OBSERVATION_PREDICATES.get(_text(c, "observationCode"))
-        if pred is None:
-            continue
-        age = _drop_none(
-            {"min": _duration(_text(c, "beginAge")), "max": _duration(_text(c, "endAge"))}
-        )
-        option = {"all": [pred, {"age": age}]} if age else pred
-        if option not in preds:
-            preds.append(option)
-            titles.append(_text(c, "observationTitle"))
-    if not preds:
+    """Antigen-level (vaccine group) contraindications, as ``cdsi`` codes."""
+    entries = root.findall("contraindications/vaccineGroup/contraindication")
+    pred = _by_age(entries, lambda e: _text(e, "observationCode"))
+    if pred is None:
         return None
-    reason = "situation listée par le CDC (CDSi) : " + ", ".join(titles)
-    return (preds[0] if len(preds) == 1 else {"any": preds}), reason
+    titles = list(dict.fromkeys(_text(c, "observationTitle") for c in entries))
+    return pred, "situation listée par le CDC (CDSi) : " + ", ".join(titles)
 
 
 def _immunity(root: ET.Element) -> dict[str, Any] | None:
     imm = root.find("immunity")
-    dob = imm.find("dateOfBirth") if imm is not None else None
-    if dob is None or not _text(dob, "immunityBirthDate"):
+    if imm is None:
         return None
-    out: dict[str, Any] = {"born_before": _date(_text(dob, "immunityBirthDate")), "evidence": True}
-    country = _text(dob, "birthCountry")
-    if country:
-        out["birth_country"] = "US" if country.upper().replace(".", "") == "US" else country
-    excl = [
-        OBSERVATION_PREDICATES[_text(e, "exclusionCode")]
-        for e in dob.findall("exclusion")
-        if _text(e, "exclusionCode") in OBSERVATION_PREDICATES
-    ]
-    if excl:
-        out["except_when"] = excl[0] if len(excl) == 1 else {"any": excl}
+    out: dict[str, Any] = {}
+    history = [_text(h, "guidelineCode") for h in imm.findall("clinicalHistory")]
+    if any(history):
+        out["when"] = {"cdsi": [c for c in history if c]}
+        out["reason"] = "; ".join(
+            _text(h, "guidelineTitle") for h in imm.findall("clinicalHistory")
+        )
+    dob = imm.find("dateOfBirth")
+    if dob is not None and _text(dob, "immunityBirthDate"):
+        out["born_before"] = _date(_text(dob, "immunityBirthDate"))
+        country = _text(dob, "birthCountry")
+        if country:
+            out["birth_country"] = "US" if country.upper().replace(".", "") == "US" else country
+        excl = [_text(e, "exclusionCode") for e in dob.findall("exclusion")]
+        if any(excl):
+            out["except_when"] = {"cdsi": [c for c in excl if c]}
+    if not out:
+        return None
+    out["evidence"] = True
     return out
 
 
 def antigen_item(path: Path, full_groups: dict[str, bool]) -> dict[str, Any] | None:
     root = ET.parse(path).getroot()
-    series_els = [
-        s
-        for s in root.findall("series")
-        if _text(s, "seriesType").lower() != "risk" or _indication(s) is not None
-    ]
+    series_els = root.findall("series")
     if not series_els:
         return None
     antigen = _text(series_els[0], "targetDisease")
@@ -581,7 +562,9 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _str_repr(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
-    return dumper.represent_scalar("tag:yaml.org,2002:str", data)
+    # codes such as '080' stay quoted: a YAML 1.2 reader would take them for numbers
+    style = "'" if data.isdigit() else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 
 _Dumper.add_representer(str, _str_repr)
@@ -682,8 +665,8 @@ def build(src: Path) -> tuple[dict[str, Any], dict[str, Any]]:
 HEADER = (
     "# GENERATED by `python -m prevention_engine.cdsi_import` from the CDC CDSi supporting data\n"
     "# {version} (https://www.cdc.gov/iis/cdsi/). Do not edit by hand: re-run the importer.\n"
-    "# Risk series are imported when one of their indications maps to our vocabulary\n"
-    "# (OBSERVATION_PREDICATES in the importer); the others are left out.\n"
+    "# Observations are CDSi codes (`cdsi` predicates), read from the profile's coded\n"
+    "# conditions or the facts of our vocabulary they mean (vocabulary.CDSI_MEANINGS).\n"
 )
 
 

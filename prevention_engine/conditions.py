@@ -15,7 +15,14 @@ from .context import Context, Pred, Tri
 from .dates import Duration
 from .gestation import BIRTHS, followed
 from .profile import PREGNANCY_LIMIT
-from .vocabulary import CONDITIONS, OBSERVATIONS, OUTCOMES, SITUATIONS, TARGETS
+from .vocabulary import (
+    CDSI_MEANINGS,
+    CONDITIONS,
+    OBSERVATIONS,
+    OUTCOMES,
+    SITUATIONS,
+    TARGETS,
+)
 
 TRUE: Tri = (True, ())
 FALSE: Tri = (False, ())
@@ -51,6 +58,7 @@ PREDICATE_KEYS = (
     "family_history_known",
     "condition_history",
     "primiparous",
+    "cdsi",
 )
 
 LIFESTYLE_FIELDS = {
@@ -624,6 +632,32 @@ def _b_mother_vaccinated(arg: Any, r: Reader, key: str, names: set[str] | None) 
     return run
 
 
+def _b_cdsi(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    """``{cdsi: ["160", "259"]}``: the person has one of these CDC CDSi observations, coded
+    as such in the profile or stated by the fact the code means in our vocabulary
+    (``CDSI_MEANINGS``: 160 is the condition ``asplenia``)."""
+    codes = r.str_list(key)
+    if not codes or not all(len(c) == 3 and c.isdigit() for c in codes):
+        raise r.error("cdsi takes CDSi observation codes of 3 digits, e.g. '160'", key)
+    meanings = [
+        compile_predicate(CDSI_MEANINGS[c], r, key, names) for c in codes if c in CDSI_MEANINGS
+    ]
+
+    def run(ctx: Context) -> Tri:
+        if not set(codes).isdisjoint(ctx.profile.coded_conditions("cdsi", ctx.as_of)):
+            return TRUE
+        missing: list[str] = []
+        for meaning in meanings:
+            value, miss = meaning(ctx)
+            if value:
+                return TRUE
+            if value is None:
+                missing.extend(miss)
+        return (None, tuple(dict.fromkeys(missing))) if missing else FALSE
+
+    return run
+
+
 _PERINATAL = {"gestational_age_weeks", "birth_weight_g", "mother_hbsag_positive"}
 
 
@@ -792,6 +826,7 @@ _BUILDERS: dict[str, Callable[[Any, Reader, str, set[str] | None], Pred]] = {
     "family_history_known": _b_family_history_known,
     "condition_history": _b_condition_history,
     "primiparous": _b_primiparous,
+    "cdsi": _b_cdsi,
 }
 
 __all__ = ["FALSE", "TRUE", "compile_predicate", "fact_name"]

@@ -24,7 +24,8 @@ from .agenda import Agenda, AgendaItem
 from .engine import Engine
 from .errors import PreventionError
 
-#: Test-case vaccine group -> CDSi vaccine group name (``vaccine_group.name`` of our items).
+#: Abbreviations of the healthy workbook -> CDSi vaccine group name. Other workbooks name the
+#: group as the supporting data does (``group_name`` finds it among our items' groups).
 VACCINE_GROUPS: dict[str, str] = {
     "DTAP": "DTaP/Tdap/Td",
     "MMR": "MMR",
@@ -50,7 +51,8 @@ DOSE_STATUS = {
     "extraneous": "Extraneous",
     "sub_standard": "Sub-standard",
 }
-_STATUS_RANK = {"Not Valid": 3, "Sub-standard": 3, "Extraneous": 2, "Valid": 1}
+#: CDSi chapter 9: when antigens of a group disagree on a dose, "Valid" outranks "Extraneous"
+_STATUS_RANK = {"Not Valid": 3, "Sub-standard": 3, "Valid": 2, "Extraneous": 1}
 
 
 class CasesError(Exception):
@@ -95,6 +97,21 @@ def _date(v: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(v)[:10])
 
 
+def _observations(case: dict[str, Any]) -> list[dict[str, Any]]:
+    """The case's CDSi observations as coded conditions (with their date as ``since``)."""
+    out = []
+    for o in case.get("observations") or []:
+        code = o.get("code") if isinstance(o, dict) else o
+        if not code:
+            continue
+        cond: dict[str, Any] = {"code": {"system": "cdsi", "value": str(code).strip().zfill(3)}}
+        when = _date(o.get("date")) if isinstance(o, dict) else None
+        if when is not None:
+            cond["since"] = when.isoformat()
+        out.append(cond)
+    return out
+
+
 def case_profile(case: dict[str, Any]) -> dict[str, Any]:
     gender = str(case.get("gender") or "").upper()
     profile: dict[str, Any] = {
@@ -111,6 +128,9 @@ def case_profile(case: dict[str, Any]) -> dict[str, Any]:
     }
     if gender in ("F", "M"):
         profile["sex"] = "female" if gender == "F" else "male"
+    conditions = _observations(case)
+    if conditions:
+        profile["conditions"] = conditions
     return profile
 
 
@@ -120,7 +140,8 @@ def _series_status(rows: list[AgendaItem]) -> str:
         return "Not Recommended"
     if statuses == {"immune"}:
         return "Immune"
-    if statuses == {"contraindicated"}:
+    if statuses - {"completed"} == {"contraindicated"}:
+        # no dose may be given: the series stops there whatever doses were given before
         return "Contraindicated"
     if statuses <= {"completed"}:
         return "Complete"
@@ -134,6 +155,19 @@ def _next_row(rows: list[AgendaItem]) -> AgendaItem | None:
     return min(open_rows, key=lambda r: r.dose or 0) if open_rows else None
 
 
+def _group_status(statuses: list[str]) -> str:
+    """The vaccine group's status from its antigens' (CDSi chapter 9)."""
+    if "Contraindicated" in statuses:  # one antigen contraindicated stops the group's vaccine
+        return "Contraindicated"
+    if all(s == "Complete" for s in statuses):
+        return "Complete"
+    if all(s == "Immune" for s in statuses):
+        return "Immune"
+    if all(s in ("Aged Out", "Complete") for s in statuses) and "Aged Out" in statuses:
+        return "Aged Out"
+    return "Not Complete"
+
+
 def group_result(
     agenda: Agenda, group: str, all_antigens: bool | None = None
 ) -> GroupResult | None:
@@ -145,15 +179,7 @@ def group_result(
             items.setdefault(it.item, []).append(it)
     if not items:
         return None
-    statuses = [_series_status(v) for v in items.values()]
-    if all(s == "Complete" for s in statuses):
-        series_status = "Complete"
-    elif all(s == "Immune" for s in statuses):
-        series_status = "Immune"
-    elif all(s in ("Aged Out", "Complete") for s in statuses) and "Aged Out" in statuses:
-        series_status = "Aged Out"
-    else:
-        series_status = "Not Complete"
+    series_status = _group_status([_series_status(v) for v in items.values()])
     dose_status: dict[int, str] = {}
     for rows in items.values():
         for r in rows:
@@ -202,6 +228,8 @@ class _UsRules:
 
     all_antigens: dict[str, bool | None]  # vaccine group -> its all_antigens flag
     rules_from: dt.date | None  # the first day a US calendar is in force
+    group_targets: dict[str, frozenset[str]]  # vaccine group -> the targets of its items
+    cvx_targets: dict[str, frozenset[str]]  # CVX code -> the targets of the product
 
 
 _US_RULES: weakref.WeakKeyDictionary[Engine, _UsRules] = weakref.WeakKeyDictionary()
@@ -214,6 +242,7 @@ def _us_rules(engine: Engine) -> _UsRules:
     from .kinds.series import SeriesSpec
 
     flags: dict[str, bool | None] = {}
+    targets: dict[str, frozenset[str]] = {}
     us = [c for c in engine.registry.calendars if c.jurisdiction == "US"]
     for cal in us:
         for item in cal.items:
@@ -222,9 +251,44 @@ def _us_rules(engine: Engine) -> _UsRules:
                 g = spec.vaccine_group
                 if flags.get(g.name) is None:
                     flags[g.name] = g.all_antigens
-    found = _UsRules(flags, min((c.in_force_from for c in us), default=None))
+                targets[g.name] = targets.get(g.name, frozenset()) | frozenset(item.targets)
+    cvx = {
+        p.cvx: p.targets
+        for t in engine.registry.tables
+        if t.jurisdiction == "US"
+        for p in t.products
+        if p.cvx is not None
+    }
+    found = _UsRules(flags, min((c.in_force_from for c in us), default=None), targets, cvx)
     _US_RULES[engine] = found
     return found
+
+
+def group_name(engine: Engine, case: dict[str, Any]) -> str | None:
+    """The CDSi vaccine group a case is about. Its name as the supporting data spells it
+    (any case), a healthy-workbook abbreviation, the one group whose name starts with it
+    ("Rota"), or else the one group the case's doses belong to (a product name, "IPOL")."""
+    raw = str(case.get("vaccine_group") or "").strip()
+    groups = _us_rules(engine).group_targets
+    by_fold = {g.casefold(): g for g in groups}
+    if raw.casefold() in by_fold:
+        return by_fold[raw.casefold()]
+    if raw.upper() in VACCINE_GROUPS:
+        return VACCINE_GROUPS[raw.upper()]
+    prefixed = [g for g in groups if raw and g.casefold().startswith(raw.casefold())]
+    if len(prefixed) == 1:
+        return prefixed[0]
+    return _group_of_doses(case, _us_rules(engine))
+
+
+def _group_of_doses(case: dict[str, Any], us: _UsRules) -> str | None:
+    """The one vaccine group every dose of the case protects against (CVX product targets)."""
+    found: set[str] | None = None
+    for d in case.get("doses") or []:
+        targets = us.cvx_targets.get(str(d.get("cvx")).strip().zfill(2), frozenset())
+        hit = {g for g, ts in us.group_targets.items() if ts & targets}
+        found = hit if found is None else found & hit
+    return found.pop() if found is not None and len(found) == 1 else None
 
 
 def _norm_status(s: Any) -> str:
@@ -234,7 +298,7 @@ def _norm_status(s: Any) -> str:
 def check_case(engine: Engine, case: dict[str, Any]) -> CaseResult:
     cid = str(case.get("cdc_test_id"))
     vg = str(case.get("vaccine_group") or "")
-    group = VACCINE_GROUPS.get(vg.upper())
+    group = group_name(engine, case)
     if group is None:
         return CaseResult(cid, vg, False, [f"unknown vaccine group {vg!r}"])
     as_of = _date(case.get("assessment_date"))
@@ -299,7 +363,8 @@ def run_cases(engine: Engine, cases: Iterable[dict[str, Any]]) -> list[CaseResul
 
 
 def load_disputed(path: str | Path | None) -> dict[str, str]:
-    """``{case id: reason}`` from a YAML list of ``{id, reason}`` (``disputed:`` or top level)."""
+    """``{case id: reason}`` from YAML lists of ``{id, reason}`` (``disputed:``,
+    ``underlying_disputed:``... or top level)."""
     if path is None:
         return {}
     import yaml
@@ -308,9 +373,14 @@ def load_disputed(path: str | Path | None) -> dict[str, str]:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise CasesError(f"cannot read {path}: {exc}") from None
-    entries = data.get("disputed", []) if isinstance(data, dict) else data
-    if entries is not None and not isinstance(entries, list):
+    lists = (
+        [v for k, v in data.items() if str(k).endswith("disputed")]  # one list per workbook
+        if isinstance(data, dict)
+        else [data]
+    )
+    if any(v is not None and not isinstance(v, list) for v in lists):
         raise CasesError(f"{path}: 'disputed' must be a list of {{id, reason}}")
+    entries = [e for v in lists for e in v or []]
     out: dict[str, str] = {}
     for e in entries or []:
         if isinstance(e, dict) and "id" in e:

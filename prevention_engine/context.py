@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from .dates import Duration
 from .gestation import conception, followed
 from .profile import Pregnancy, Procedure, Profile
+from .vocabulary import CDSI_ANCHORS
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +96,18 @@ def _maternity(ctx: Context, conditions: frozenset[str]) -> dt.date | None:
     return conception(p) if p is not None else None
 
 
+def _cdsi(ctx: Context, codes: frozenset[str]) -> dt.date | None:
+    """The latest date of one of these CDSi observations (a condition coded so, with its
+    ``since``), or the anchor the code means (170, onset of pregnancy: ``lmp``)."""
+    coded = ctx.profile.coded_conditions("cdsi", ctx.as_of)
+    dates = [d for c, d in coded.items() if c in codes and d is not None]
+    if dates:
+        return max(dates)
+    meant = [ANCHORS[CDSI_ANCHORS[c]](ctx, frozenset()) for c in codes if c in CDSI_ANCHORS]
+    found = [d for d in meant if d is not None]
+    return max(found) if found else None
+
+
 #: The anchors rules may count from; a new anchor is one function here.
 ANCHORS: dict[str, Callable[[Context, frozenset[str]], dt.date | None]] = {
     "birth": _birth,
@@ -103,4 +116,5 @@ ANCHORS: dict[str, Callable[[Context, frozenset[str]], dt.date | None]] = {
     "onset": _onset,
     "conception": _conception,
     "maternity": _maternity,
+    "cdsi": _cdsi,
 }

@@ -62,6 +62,8 @@ def _immune(f: Findings) -> Finding | None:
             if i.target in f.item.targets and i.immune:
                 reason = Reason.of("status.immune_evidence", evidence=i.evidence, date=i.date)
                 return Finding("immune", reason)
+    if im.when is not None and im.when(ctx)[0] is True:
+        return Finding("immune", Reason.of("status.immune_history", text=im.when_reason))
     excluded = im.except_when is not None and im.except_when(ctx)[0] is True
     if im.birth_country is not None:
         excluded = True

@@ -38,7 +38,7 @@ def dated_after(profile: Profile, as_of: dt.date) -> list[str]:
     out += [wording.warning("procedure_after", index=i, date=as_of)
             for i, proc in enumerate(profile.procedures) if proc.date > as_of]
     out += [wording.warning("unknown_condition", index=i)
-            for i, c in enumerate(profile.conditions) if c.name is None]
+            for i, c in enumerate(profile.conditions) if c.name is None and not c.cdsi]
     out += [wording.warning("open_pregnancy", index=i)
             for i, preg in enumerate(profile.pregnancies)
             if preg.end_date is None and as_of >= preg.start + PREGNANCY_LIMIT]

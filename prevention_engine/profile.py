@@ -28,6 +28,7 @@ from pydantic import (
 from .errors import ProfileError
 from .jsonin import loads
 from .vocabulary import (
+    CDSI_CONDITIONS,
     CHANNELS,
     CONDITIONS,
     DOMAINS,
@@ -103,9 +104,9 @@ class _Model(BaseModel):
 
 
 class Code(_Model):
-    """A coded value: ``{"system": "cis"|"atc"|"cvx"|"icd10", "value": "..."}``."""
+    """A coded value: ``{"system": "cis"|"atc"|"cvx"|"icd10"|"cdsi", "value": "..."}``."""
 
-    system: Literal["cis", "atc", "cvx", "icd10"]
+    system: Literal["cis", "atc", "cvx", "icd10", "cdsi"]
     value: str = Field(min_length=1)
 
 
@@ -147,7 +148,9 @@ class Procedure(_Model):
 
 
 class Condition(_Model):
-    """A condition from our vocabulary, or an ICD-10 code mapped onto it."""
+    """A condition from our vocabulary, or a coded one: ICD-10 (mapped onto our vocabulary) or
+    a CDC CDSi observation code (``{"system": "cdsi", "value": "160"}``, 3 digits; mapped
+    where the code has a meaning in our vocabulary, and read as such by CDSi rules)."""
 
     code: str | Code
     since: Date | None = None
@@ -157,8 +160,10 @@ class Condition(_Model):
     @classmethod
     def _known(cls, v: str | Code) -> str | Code:
         if isinstance(v, Code):
-            if v.system != "icd10":
-                raise ValueError("a condition code must use the system 'icd10'")
+            if v.system not in ("icd10", "cdsi"):
+                raise ValueError("a condition code must use the system 'icd10' or 'cdsi'")
+            if v.system == "cdsi" and not re.fullmatch(r"\d{3}", v.value):
+                raise ValueError("a CDSi observation code has 3 digits, e.g. '042'")
             return v
         return known("condition", CONDITIONS, v)
 
@@ -169,9 +174,16 @@ class Condition(_Model):
         return self
 
     @property
+    def cdsi(self) -> bool:
+        """Coded in CDSi: read by the rules that name the code even without a meaning here."""
+        return isinstance(self.code, Code) and self.code.system == "cdsi"
+
+    @property
     def name(self) -> str | None:
         """Our vocabulary name (None for an ICD-10 code we do not map)."""
         if isinstance(self.code, Code):
+            if self.code.system == "cdsi":
+                return CDSI_CONDITIONS.get(self.code.value)
             return icd10_to_condition(self.code.value)
         return self.code
 
@@ -542,6 +554,18 @@ class Profile(_Model):
                 continue
             out.add(name)
         return frozenset(out)
+
+    def coded_conditions(self, system: str, on: dt.date) -> dict[str, dt.date | None]:
+        """Codes of ``system`` active on ``on`` (as ``condition_names``), with their ``since``."""
+        out: dict[str, dt.date | None] = {}
+        for c in self.conditions:
+            code = c.code
+            if not isinstance(code, Code) or code.system != system:
+                continue
+            if (c.since is not None and c.since > on) or (c.until is not None and c.until < on):
+                continue
+            out[code.value] = c.since
+        return out
 
     def current_pregnancy(self, on: dt.date) -> Pregnancy | None:
         """The pregnancy ongoing on ``on`` (started, not ended), latest first.

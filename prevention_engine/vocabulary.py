@@ -44,6 +44,7 @@ VACCINE_TARGETS = frozenset(
         "cholera",
         "chikungunya",
         "mpox",
+        "ebola",
     ]
 )
 SCREENING_TARGETS = frozenset(
@@ -291,6 +292,55 @@ SITUATIONS = frozenset(
         "breastfeeding",
     ]
 )
+
+#: CDSi observation codes (ScheduleSupportingData ``observations``) that have a meaning in our
+#: vocabulary, as the predicate they mean. A profile may state a fact either way (a condition
+#: coded ``{"system": "cdsi", "value": "160"}`` or the condition ``asplenia``); the ``cdsi``
+#: predicate of a rule accepts both. Codes finer than our vocabulary (154/155, HIV with or
+#: without severe immunosuppression) are left out rather than approximated.
+CDSI_MEANINGS: dict[str, dict[str, object]] = {
+    "007": {"pregnant": True},
+    "010": {"condition": ["csf_leak"]},
+    "011": {"condition": ["cochlear_implant"]},
+    "014": {"condition": ["type_1_diabetes", "type_2_diabetes"]},
+    "015": {"condition": ["chronic_liver_disease"]},
+    "016": {"condition": ["chronic_heart_disease"]},
+    "017": {"condition": ["chronic_respiratory_disease"]},
+    "036": {"situation": ["msm"]},
+    "041": {"situation": ["injecting_drug_use"]},
+    "048": {"situation": ["traveller"]},
+    "055": {"situation": ["health_professional"]},
+    "065": {"situation": ["institution_for_disabled"]},
+    "069": {"situation": ["detainee"]},
+    "121": {"situation": ["precarious_housing"]},
+    "157": {"condition": ["organ_transplant"]},
+    "158": {"condition": ["immunosuppressive_therapy"]},
+    "160": {"condition": ["asplenia"]},
+    "161": {"condition": ["chronic_kidney_disease"]},
+    "167": {"condition": ["nephrotic_syndrome"]},
+    "186": {"condition": ["hiv_infection"]},
+    "200": {"condition": ["cystic_fibrosis"]},
+    "202": {"condition": ["dementia"]},
+    "203": {"condition": ["trisomy_21"]},
+    "214": {"condition": ["copd"]},
+    "215": {"condition": ["copd"]},
+    "216": {"condition": ["immunosuppressive_therapy"]},
+    "253": {"condition": ["asthma"]},
+    "259": {"condition": ["sickle_cell_disease"]},
+}
+
+#: CDSi codes that name one condition of our vocabulary: a condition coded so in a profile
+#: counts as that condition for every rule (French calendars included).
+CDSI_CONDITIONS: dict[str, str] = {
+    code: str(names[0])
+    for code, pred in CDSI_MEANINGS.items()
+    if isinstance(names := pred.get("condition"), list) and len(names) == 1
+}
+
+#: CDSi observation codes that date something our anchors know (interval references):
+#: 170 "Onset of pregnancy" is the start of the current pregnancy.
+CDSI_ANCHORS: dict[str, str] = {"170": "lmp"}
+
 
 #: Overseas departments (and collectivities with a department code) by ISO 3166-1 code: a
 #: residence given by one of these country codes means France with this department.

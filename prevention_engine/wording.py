@@ -411,6 +411,10 @@ TEXTS: dict[str, Text] = {
         f"Immunité documentée ({_str(r, 'evidence')})"
         + (f" le {_date(r, 'date')}" if r.get("date") else "") + "."
     ),
+    "status.immune_history": lambda r: (
+        f"Immunité attestée par l'histoire clinique ({_str(r, 'text')})."
+        if r.get("text") else "Immunité attestée par l'histoire clinique."
+    ),
     "status.immune_born_before": lambda r: (
         f"Personne née avant le {_date(r, 'date')} : considérée comme immunisée."
     ),

@@ -215,13 +215,17 @@ def _immunity(r: Reader, names: set[str]) -> Immunity | None:
     if not r.has("immunity"):
         return None
     im = r.child("immunity")
-    im.check_keys(["born_before", "evidence", "except_when", "birth_country", "ask"])
+    im.check_keys(
+        ["born_before", "evidence", "except_when", "birth_country", "ask", "when", "reason"]
+    )
     return Immunity(
         im.get_date("born_before"),
         im.get_bool("evidence", True),
         _pred(im, "except_when", names),
         im.get_str("birth_country"),
         im.get_bool("ask", False),
+        _pred(im, "when", names),
+        im.get_str("reason"),
     )
 
 

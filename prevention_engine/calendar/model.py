@@ -32,6 +32,10 @@ class Immunity:
     #: record at all for the targets (neither immune nor a checked negative), the item asks
     #: for it (needs_data) instead of assuming "not immune"
     ask: bool = False
+    #: a recorded history that is evidence of immunity (CDSi clinical history: a laboratory
+    #: confirmation, a verified diagnosis), with the rule's words for it
+    when: Pred | None = None
+    when_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

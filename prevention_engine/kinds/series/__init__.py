@@ -104,6 +104,10 @@ def _evaluate_candidates(
     for s in spec.series:
         if s.applies_when is not None and s.applies_when(ctx)[0] is not True:
             continue
+        if s.type == "risk" and s.start_min is not None and ctx.as_of < s.start_min.add_to(
+            ctx.birth
+        ):
+            continue  # a risk series is relevant from its minimum start age
         if s.sex is not None and ctx.profile.sex != s.sex:
             continue
         doses = relevant
@@ -121,6 +125,7 @@ def _evaluate_candidates(
             first_valid = min(d.date for d in res.satisfied.values())
             if s.start_max is not None and first_valid >= s.start_max.add_to(ctx.birth):
                 continue
+
         results.append(res)
     return results
 

@@ -172,6 +172,8 @@ def _interval_ref(
         if iv.ref_observation == "delivery":
             return ctx.anchor("delivery")
         return ctx.birth
+    if iv.ref == "cdsi" and iv.ref_observation is not None:
+        return ctx.anchor("cdsi", frozenset([iv.ref_observation]))
     if iv.ref == "condition":
         onsets = [
             c.since

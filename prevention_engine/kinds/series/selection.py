@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from ...context import Context
@@ -55,22 +56,70 @@ def _aged_out(r: SeriesResult, ctx: Context) -> bool:
 
 def select_across_groups(results: list[SeriesResult], ctx: Context) -> SeriesResult:
     """The best series of each series ``group``, then the best group (CDSi 8.8): a complete
-    one, else one in process, else one that can still start; ties go to the first group."""
+    one, else one in process, else one that can still start; ties go to the first group.
+    With a risk series among them, several series may be best at once (``_with_risk``)."""
     groups: dict[str, list[SeriesResult]] = {}
     for r in results:
         groups.setdefault(r.series.group or "", []).append(r)
     if len(groups) == 1:
         return select_series(results)
-    bests = [select_series(rs) for rs in groups.values()]
+    if any(r.series.type == "risk" for r in results):
+        bests = {g: select_series(_top_priority(rs)) for g, rs in groups.items()}
+        return _with_risk(bests, ctx)
+    bests = {g: select_series(rs) for g, rs in groups.items()}
+    return min(bests.values(), key=lambda r: _rank(r, ctx))
 
-    def rank(r: SeriesResult) -> int:
-        if r.complete:
-            return 0
-        if _aged_out(r, ctx):
-            return 3
-        return 1 if r.satisfied else 2
 
-    return min(bests, key=rank)
+def _top_priority(results: list[SeriesResult]) -> list[SeriesResult]:
+    """CDSi 8 pre-filter: within a series group, only the series of the highest priority
+    (``A`` before ``B``) among those that apply compete."""
+    top = min((r.series.priority or "") for r in results)
+    return [r for r in results if (r.series.priority or "") == top]
+
+
+def _rank(r: SeriesResult, ctx: Context) -> int:
+    if r.complete:
+        return 0
+    if _aged_out(r, ctx):
+        return 3
+    return 1 if r.satisfied else 2
+
+
+def _with_risk(bests: dict[str, SeriesResult], ctx: Context) -> SeriesResult:
+    """CDSi 8.8 with risk series: a group is done when a group it names as equivalent is
+    complete; between equivalent groups a risk series outranks a standard one; the groups
+    left are all best series at once: the one still needing a dose leads, and a dose valid
+    in any best series stays valid."""
+    done = {g for g, r in bests.items() if r.complete}
+    left = {
+        g: r for g, r in bests.items() if r.complete or not (r.series.equivalent_groups & done)
+    }
+    risky = {g for g, r in left.items() if r.series.type == "risk" and not r.complete}
+
+    def outranked(g: str, r: SeriesResult) -> bool:
+        return r.series.type != "risk" and any(
+            g in left[k].series.equivalent_groups or k in r.series.equivalent_groups
+            for k in risky
+        )
+
+    kept = {g: r for g, r in left.items() if not outranked(g, r)} or left
+    open_ = [r for r in kept.values() if not r.complete and not _aged_out(r, ctx)]
+    lead = min(
+        open_ or list(kept.values()),
+        key=lambda r: (_rank(r, ctx), r.series.type != "risk"),  # the risk series first
+    )
+    return _merge_valid(lead, list(bests.values()))
+
+
+def _merge_valid(lead: SeriesResult, others: list[SeriesResult]) -> SeriesResult:
+    """``lead`` with each of its doses read as valid when another best series counts it."""
+    valid = {
+        e.dose.index: e for r in others if r is not lead for e in r.evals if e.status == "valid"
+    }
+    if not any(e.status != "valid" and e.dose.index in valid for e in lead.evals):
+        return lead
+    evals = [valid.get(e.dose.index, e) if e.status != "valid" else e for e in lead.evals]
+    return dataclasses.replace(lead, evals=evals)
 
 
 def select_series(results: list[SeriesResult]) -> SeriesResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -171,6 +172,8 @@ class Series:
     sex: str | None = None  # female | male: the series applies only to that sex
     group_name: str | None = None
     seasons: tuple[Season, ...] = ()  # if set, a dose is only given inside one of them
+    #: CDSi equivalentSeriesGroups: series groups whose completion completes this one
+    equivalent_groups: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,45 +267,7 @@ def _interval(r: Reader) -> Interval:
         ],
         required=["from"],
     )
-    ref_conditions: tuple[str, ...] = ()
-    ref = r.raw("from")
-    ref_dose = None
-    ref_obs = None
-    products: frozenset[str] = frozenset()
-    if ref == "previous":
-        kind = "previous"
-    elif isinstance(ref, dict) and len(ref) == 1 and "dose" in ref:
-        kind = "dose"
-        ref_dose = ref["dose"]
-        if not isinstance(ref_dose, int) or ref_dose < 1:
-            raise r.error("from: {dose: N} takes a dose number >= 1", "from")
-    elif isinstance(ref, dict) and len(ref) == 1 and "observation" in ref:
-        kind = "observation"
-        ref_obs = str(ref["observation"])
-        if ref_obs not in ("lmp", "birth", "delivery"):
-            raise r.error(
-                "from: {observation: ...} supports 'lmp' (pregnancy start), 'delivery' (end of "
-                "the latest ended pregnancy) and 'birth'",
-                "from",
-            )
-    elif isinstance(ref, dict) and len(ref) == 1 and "condition" in ref:
-        # From the day a risk was recorded ("dès que le risque est identifié"): the earliest
-        # `since` of these conditions; without a date the interval does not apply.
-        kind = "condition"
-        ref_conditions = r.child("from").str_list("condition", CONDITIONS)
-        if not ref_conditions:
-            raise r.error("from: {condition: [...]} needs at least one condition", "from")
-    elif ref == "most_recent":
-        kind = "most_recent"
-        products = frozenset(product_key(p) for p in r.str_list("products"))
-        if not products:
-            raise r.error("from: most_recent needs 'products'", "products")
-    else:
-        raise r.error(
-            "from is 'previous', {dose: N}, {observation: lmp}, {condition: [...]} or "
-            "'most_recent'",
-            "from",
-        )
+    kind, ref_dose, ref_obs, ref_conditions, products = _interval_from(r)
     return Interval(
         kind,
         ref_dose,
@@ -318,6 +283,55 @@ def _interval(r: Reader) -> Interval:
         r.duration("max"),
         frozenset(ref_conditions),
         frozenset(product_key(p) for p in r.str_list("preceded_by")),
+    )
+
+
+_FromRef = tuple[str, int | None, str | None, tuple[str, ...], frozenset[str]]
+
+
+def _interval_from(r: Reader) -> _FromRef:
+    """What an interval counts from: (kind, dose, observation, conditions, products)."""
+    ref = r.raw("from")
+    one = isinstance(ref, dict) and len(ref) == 1
+    if ref == "previous":
+        return "previous", None, None, (), frozenset()
+    if one and "dose" in ref:
+        ref_dose = ref["dose"]
+        if not isinstance(ref_dose, int) or ref_dose < 1:
+            raise r.error("from: {dose: N} takes a dose number >= 1", "from")
+        return "dose", ref_dose, None, (), frozenset()
+    if one and "observation" in ref:
+        ref_obs = str(ref["observation"])
+        if ref_obs not in ("lmp", "birth", "delivery"):
+            raise r.error(
+                "from: {observation: ...} supports 'lmp' (pregnancy start), 'delivery' (end of "
+                "the latest ended pregnancy) and 'birth'",
+                "from",
+            )
+        return "observation", None, ref_obs, (), frozenset()
+    if one and "cdsi" in ref:
+        # From the date of a coded CDSi observation (a therapy start, a transplant, the onset
+        # of a pregnancy); without a date the interval does not apply.
+        code = str(ref["cdsi"])
+        if not (len(code) == 3 and code.isdigit()):
+            raise r.error("from: {cdsi: NNN} takes a CDSi observation code of 3 digits", "from")
+        return "cdsi", None, code, (), frozenset()
+    if one and "condition" in ref:
+        # From the day a risk was recorded ("dès que le risque est identifié"): the earliest
+        # `since` of these conditions; without a date the interval does not apply.
+        ref_conditions = r.child("from").str_list("condition", CONDITIONS)
+        if not ref_conditions:
+            raise r.error("from: {condition: [...]} needs at least one condition", "from")
+        return "condition", None, None, ref_conditions, frozenset()
+    if ref == "most_recent":
+        products = frozenset(product_key(p) for p in r.str_list("products"))
+        if not products:
+            raise r.error("from: most_recent needs 'products'", "products")
+        return "most_recent", None, None, (), products
+    raise r.error(
+        "from is 'previous', {dose: N}, {observation: lmp}, {cdsi: NNN}, {condition: [...]} "
+        "or 'most_recent'",
+        "from",
     )
 
 
@@ -524,6 +538,9 @@ def _series(sr: Reader, names: set[str]) -> Series:
         sex=_series_sex(sr),
         group_name=sr.get_str("group_name"),
         seasons=parse_seasons(sr, names) if sr.has("seasons") else (),
+        equivalent_groups=frozenset(
+            g for g in re.split(r"[;,\s]+", str(sr.raw("equivalent_groups") or "")) if g
+        ),
     )
 
 

@@ -1,0 +1,83 @@
+"""CDSi observation codes in the profile (issue 14): a condition coded in CDSi, ICD-10 or our
+vocabulary means the same to every rule, and CDSi rules read the codes themselves."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from prevention_engine import Engine, Profile
+from prevention_engine.errors import ProfileError
+
+AS_OF = dt.date(2025, 11, 10)
+
+
+def _rows(engine: Engine, profile: dict[str, Any], **kw: Any) -> list[tuple[str, str]]:
+    agenda = engine.evaluate(profile, as_of=AS_OF, **kw)
+    return [
+        (i.item, f"{i.status} {i.dose} {i.earliest_date} {i.recommended_date}")
+        for i in agenda.items
+    ]
+
+
+def test_cdsi_code_maps_to_our_condition() -> None:
+    p = Profile.model_validate(
+        {"birth_date": "1990-01-01", "conditions": [{"code": {"system": "cdsi", "value": "160"}}]}
+    )
+    assert p.condition_names(AS_OF) == frozenset({"asplenia"})
+    assert p.coded_conditions("cdsi", AS_OF) == {"160": None}
+
+
+def test_cdsi_code_without_meaning_is_kept_as_code() -> None:
+    p = Profile.model_validate(
+        {
+            "birth_date": "1990-01-01",
+            "conditions": [{"code": {"system": "cdsi", "value": "042"}, "since": "2020-01-01"}],
+        }
+    )
+    assert p.condition_names(AS_OF) == frozenset()
+    assert p.coded_conditions("cdsi", AS_OF) == {"042": dt.date(2020, 1, 1)}
+
+
+@pytest.mark.parametrize("value", ["16", "1600", "abc"])
+def test_malformed_cdsi_code_names_the_field(value: str) -> None:
+    with pytest.raises((ProfileError, ValueError)) as exc:
+        code = {"system": "cdsi", "value": value}
+        Profile.model_validate({"birth_date": "1990-01-01", "conditions": [{"code": code}]})
+    assert "conditions" in str(exc.value)
+
+
+def test_french_calendar_reads_a_cdsi_coded_condition(engine: Engine) -> None:
+    base = {"birth_date": "1990-01-01", "sex": "female"}
+    coded = _rows(engine, {**base, "conditions": [{"code": {"system": "cdsi", "value": "160"}}]})
+    ours = _rows(engine, {**base, "conditions": [{"code": "asplenia"}]})
+    none = _rows(engine, base)
+    assert coded == ours
+    assert coded != none
+
+
+def test_cdsi_rule_reads_the_code_or_its_meaning(engine: Engine) -> None:
+    """A CDSi risk series indicated by code 160 applies to the coded observation and to the
+    condition it means, and to neither when absent."""
+    base = {"birth_date": "2019-01-01", "residence": {"country": "US"}}
+    coded = _rows(
+        engine, {**base, "conditions": [{"code": {"system": "cdsi", "value": "160"}}]},
+        jurisdiction="US",
+    )
+    ours = _rows(engine, {**base, "conditions": [{"code": "asplenia"}]}, jurisdiction="US")
+    none = _rows(engine, base, jurisdiction="US")
+    assert coded == ours
+    assert coded != none
+
+
+def test_clinical_history_code_is_evidence_of_immunity(engine: Engine) -> None:
+    """CDSi 024, a provider-verified varicella history, makes the person immune."""
+    base = {"birth_date": "2015-01-01", "residence": {"country": "US"}}
+    rows = _rows(
+        engine, {**base, "conditions": [{"code": {"system": "cdsi", "value": "024"}}]},
+        jurisdiction="US",
+    )
+    assert dict(rows)["varicella"].startswith("immune")
+    assert not dict(_rows(engine, base, jurisdiction="US"))["varicella"].startswith("immune")
