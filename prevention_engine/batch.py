@@ -1,27 +1,33 @@
 """JSONL batch: one agenda per input line, bad lines to a rejects file, never a lost record.
 
-Guarantee: lines read = agendas written + records rejected. Workers are separate processes,
-each with its own compiled ``Engine``; output order follows input order.
+Guarantee: lines read = agendas written + records rejected (checked at the end of each run).
+Workers are separate processes: forked ones share the parent's compiled ``Engine``, others
+compile their own; output order follows input order, and only a bounded window of chunks is in
+flight, so memory does not grow with the input.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
+import multiprocessing as mp
 import os
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from .compact import CompactWriter
 from .engine import Engine
 from .errors import InputError, PreventionError
 from .jsonin import loads
 from .profile import Profile
+from .progress import Progress
 
 #: The longest input line accepted (4 MiB, newline excluded): a profile is a few kilobytes; a line
 #: beyond this is rejected without being loaded into memory.
@@ -43,6 +49,15 @@ class BatchSummary:
     rejected: int
     duplicate_ids: tuple[str, ...] = ()
     ids_checked: int = 0
+
+    def line(self) -> str:
+        """The summary line of the CLI (CONTRACT.md section 2; English, for the operator)."""
+        return f"read {self.read}, written {self.written}, rejected {self.rejected}"
+
+    def duplicates_line(self) -> str:
+        """How many ids appear more than once (among the first ``ids_checked`` records)."""
+        scope = f" among the first {self.ids_checked}" if self.ids_checked < self.read else ""
+        return f"duplicate ids: {len(self.duplicate_ids)}{scope}"
 
     def warnings(self) -> list[str]:
         """Lines for stderr (English: for the operator), empty when all is well."""
@@ -84,9 +99,22 @@ def _evaluate_line(
 _WORKER_ENGINE: Engine | None = None
 
 
-def _init_worker(paths: list[str] | None) -> None:
+def _init_worker(paths: list[str] | None, engine: Engine | None = None) -> None:
     global _WORKER_ENGINE
-    _WORKER_ENGINE = Engine.from_paths(paths) if paths else Engine.default()
+    if engine is not None:  # inherited from the parent by fork: nothing to build or copy
+        _WORKER_ENGINE = engine
+    else:
+        _WORKER_ENGINE = Engine.from_paths(paths) if paths else Engine.default()
+
+
+def _pool(workers: int, rule_paths: list[str] | None, engine: Engine | None) -> Executor:
+    """Workers that share the parent's compiled engine where processes are forked (its pages
+    are shared until written: memory per worker stays small); elsewhere each worker compiles
+    its own from ``rule_paths``."""
+    if engine is not None and "fork" in mp.get_all_start_methods():
+        return ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"),
+                                   initializer=_init_worker, initargs=(rule_paths, engine))
+    return ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(rule_paths,))
 
 
 def _work(args: tuple[list[tuple[int, str | None]], dt.date]) -> list[Result]:
@@ -151,11 +179,11 @@ def _chunks(items: Iterator[tuple[int, str | None]]) -> Iterator[list[tuple[int,
 
 def _parallel(
     lines: Iterator[tuple[int, str | None]], as_of: dt.date, workers: int,
-    rule_paths: list[str] | None,
+    rule_paths: list[str] | None, engine: Engine | None = None,
 ) -> Iterator[Result]:
     """Results in input order, with at most ``workers * IN_FLIGHT_PER_WORKER`` chunks submitted
     and not yet written: memory stays flat whatever the input size."""
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(rule_paths,)) as pool:
+    with _pool(workers, rule_paths, engine) as pool:
         pending: deque[Future[list[Result]]] = deque()
         for chunk in _chunks(lines):
             pending.append(pool.submit(_work, (chunk, as_of)))
@@ -163,6 +191,51 @@ def _parallel(
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
+
+
+class _Tally:
+    """Counts of a run and the ids seen (the first ``MAX_IDS_TRACKED``), record by record."""
+
+    def __init__(self) -> None:
+        self.read = self.written = self.rejected = 0
+        self.seen: set[str] = set()
+        self.dups: dict[str, None] = {}
+
+    def count(self, ok: bool, pid: str | None) -> None:
+        self.read += 1
+        if ok:
+            self.written += 1
+        else:
+            self.rejected += 1
+        if pid is not None and self.read <= MAX_IDS_TRACKED:
+            if pid in self.seen:
+                self.dups[pid] = None
+            self.seen.add(pid)
+
+    def summary(self) -> BatchSummary:
+        if self.read != self.written + self.rejected:  # the guarantee of the module
+            raise RuntimeError(f"batch accounting: read {self.read} != written {self.written} "
+                               f"+ rejected {self.rejected}")
+        return BatchSummary(self.read, self.written, self.rejected, tuple(self.dups),
+                            min(self.read, MAX_IDS_TRACKED))
+
+
+def _results(
+    infile: Iterable[str] | Iterable[bytes] | IO[str] | IO[bytes], as_of: dt.date,
+    engine: Engine | None, workers: int, rule_paths: list[str] | None,
+) -> Iterator[Result]:
+    if not 1 <= workers <= MAX_WORKERS:
+        raise InputError(f"workers must be between 1 and {MAX_WORKERS}, not {workers}")
+    source: Iterable[str | bytes]
+    if hasattr(infile, "readline") and not isinstance(infile, io.TextIOBase):
+        source = _stream_lines(infile)  # type: ignore[arg-type]
+    else:
+        source = infile
+    lines = _numbered(source)
+    if workers == 1:
+        eng = engine or (Engine.from_paths(rule_paths) if rule_paths else Engine.default())
+        return (_evaluate_line(eng, n, line, as_of) for n, line in lines)
+    return _parallel(lines, as_of, workers, rule_paths, engine)
 
 
 def run_batch(
@@ -174,42 +247,60 @@ def run_batch(
     engine: Engine | None = None,
     workers: int = 1,
     rule_paths: list[str] | None = None,
-    progress: bool = False,
+    progress: bool | Progress = False,
+    output: str = "full",
+    catalogue: IO[str] | None = None,
 ) -> BatchSummary:
-    """Evaluate every JSONL line of ``infile``; write agendas to ``out``, rejects to ``rejects``."""
-    read = written = rejected = 0
-    seen: set[str] = set()
-    dups: dict[str, None] = {}
-    if not 1 <= workers <= MAX_WORKERS:
-        raise InputError(f"workers must be between 1 and {MAX_WORKERS}, not {workers}")
-    source: Iterable[str | bytes]
-    if hasattr(infile, "readline") and not isinstance(infile, io.TextIOBase):
-        source = _stream_lines(infile)  # type: ignore[arg-type]
-    else:
-        source = infile
-    lines = _numbered(source)
-    if workers == 1:
-        eng = engine or (Engine.from_paths(rule_paths) if rule_paths else Engine.default())
-        results: Iterator[Result] = (_evaluate_line(eng, n, line, as_of) for n, line in lines)
-    else:
-        results = _parallel(lines, as_of, workers, rule_paths)
-    for ok, text, pid in results:
-        read += 1
+    """Evaluate every JSONL line of ``infile``; write agendas to ``out``, rejects to ``rejects``.
+
+    ``output="compact"`` writes each agenda without its fixed texts, which go once to
+    ``catalogue`` (``prevention_engine.compact``); ``output="parquet"`` writes one table row
+    per agenda row (``out`` a text file opened on a binary one; extra ``[parquet]``);
+    ``progress`` draws a progress line on stderr
+    (``True``: records and rate; a ``Progress``: with the share of the input read and an ETA).
+    """
+    write, close = _writer(out, output, catalogue)
+    bar = Progress(sys.stderr) if progress is True else progress or None
+    tally = _Tally()
+    for ok, text, pid in _results(infile, as_of, engine, workers, rule_paths):
         if ok:
-            out.write(text + "\n")
-            written += 1
+            write(text)
         else:
             rejects.write(text + "\n")
-            rejected += 1
-        if pid is not None and read <= MAX_IDS_TRACKED:
-            if pid in seen:
-                dups[pid] = None
-            seen.add(pid)
-        if progress and read % 1000 == 0:
-            print(f"\r{read} read", end="", file=sys.stderr, flush=True)
-    if progress:
-        print("", file=sys.stderr)
-    return BatchSummary(read, written, rejected, tuple(dups), min(read, MAX_IDS_TRACKED))
+        tally.count(ok, pid)
+        if bar is not None:
+            bar.update(tally.read)
+    close()
+    if bar is not None:
+        bar.close(tally.read)
+    return tally.summary()
+
+
+def _writer(
+    out: IO[str], output: str, catalogue: IO[str] | None
+) -> tuple[Callable[[str], None], Callable[[], None]]:
+    """How one agenda (its JSON text) is written, and what ends the output: as is, compact
+    with its catalogue, or Parquet (extra ``[parquet]``) with its catalogue."""
+    if output == "full":
+        def full(text: str) -> None:
+            out.write(text + "\n")
+        return full, lambda: None
+    if output not in ("compact", "parquet"):
+        raise InputError(f"unknown output {output!r}: full, compact or parquet")
+    if catalogue is None:
+        raise InputError(f"the {output} output needs a catalogue file")
+    if output == "compact":
+        return CompactWriter(out, catalogue).write, lambda: None
+    try:
+        from .extra.parquet import ParquetAgendaWriter
+    except ImportError:
+        raise InputError("the parquet output needs pyarrow: pip install "
+                         "'prevention-engine[parquet]'") from None
+    binary = getattr(out, "buffer", None)
+    if binary is None:
+        raise InputError("the parquet output needs a binary file")
+    writer = ParquetAgendaWriter(binary, catalogue)
+    return writer.write, writer.close
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -220,41 +311,50 @@ def _same_file(a: Path, b: Path) -> bool:
         return a.resolve() == b.resolve()
 
 
-def _check_paths(inpath: Path | None, outpath: Path, rejpath: Path) -> None:
+def _check_paths(
+    inpath: Path | None, outpath: Path, rejpath: Path, catalogue: Path | None = None
+) -> None:
     if inpath is not None and not inpath.is_file():
         raise InputError(f"{inpath}: no such input file")
-    for target in (outpath, rejpath):
+    targets = [t for t in (outpath, rejpath, catalogue) if t is not None]
+    for target in targets:
         if inpath is not None and target.exists() and _same_file(target, inpath):
             raise InputError(f"{target}: would overwrite the input file")
         if not target.parent.is_dir():
             raise InputError(f"{target}: the folder {target.parent} does not exist")
         if target.is_dir():
             raise InputError(f"{target}: is a folder, not a file")
-    if _same_file(outpath, rejpath):
-        raise InputError("--out and --rejects must be two different files")
+    for i, a in enumerate(targets):
+        if any(_same_file(a, b) for b in targets[i + 1:]):
+            raise InputError("--out, --rejects and --catalogue must be different files")
 
 
 def run_batch_files(
-    inpath: Path, outpath: Path, rejpath: Path, as_of: dt.date, **kwargs: Any
+    inpath: Path, outpath: Path, rejpath: Path, as_of: dt.date, *,
+    catalogue_path: Path | None = None, **kwargs: Any
 ) -> BatchSummary:
     """Files in and out (``-`` as input reads standard input); unusable paths are an
-    ``InputError`` before anything is written. Both outputs are opened before either is
-    truncated, so a refused second output never leaves the first one emptied."""
+    ``InputError`` before anything is written. The outputs are opened before any is
+    truncated, so a refused output never leaves another one emptied. ``progress=True`` on a
+    regular input file shows the share read and an ETA."""
     stdin = str(inpath) == "-"
-    _check_paths(None if stdin else inpath, outpath, rejpath)
+    _check_paths(None if stdin else inpath, outpath, rejpath, catalogue_path)
     try:
-        with (
-            outpath.open("a", encoding="utf-8") as fout,
-            rejpath.open("a", encoding="utf-8") as frej,
-        ):
-            for f in (fout, frej):
+        with contextlib.ExitStack() as stack:
+            files = [stack.enter_context(p.open("a", encoding="utf-8"))
+                     for p in (outpath, rejpath, catalogue_path) if p is not None]
+            for f in files:
                 if f.seekable():  # a regular file; a pipe or /dev/stdout has nothing to empty
                     f.truncate(0)
+            if catalogue_path is not None:
+                kwargs["catalogue"] = files[2]
             if stdin:
                 stream = getattr(sys.stdin, "buffer", sys.stdin)
-                return run_batch(stream, fout, frej, as_of, **kwargs)
-            with inpath.open("rb") as fin:
-                return run_batch(fin, fout, frej, as_of, **kwargs)
+                return run_batch(stream, files[0], files[1], as_of, **kwargs)
+            fin = stack.enter_context(inpath.open("rb"))
+            if kwargs.get("progress") is True:
+                kwargs["progress"] = Progress(sys.stderr, inpath.stat().st_size, fin.tell)
+            return run_batch(fin, files[0], files[1], as_of, **kwargs)
     except BrokenPipeError:
         raise  # the reader went away (--out /dev/stdout | head): the CLI ends quietly
     except OSError as exc:

@@ -308,6 +308,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
         engine = Engine.default()  # validates the rules before any record is read
     else:
         engine = Engine.from_paths(rules)
+    catalogue = None
+    if args.output in ("compact", "parquet"):
+        catalogue = Path(args.catalogue or f"{args.out}.catalogue.jsonl")
     summary = run_batch_files(
         Path(args.infile),
         Path(args.out),
@@ -317,10 +320,12 @@ def cmd_batch(args: argparse.Namespace) -> int:
         workers=args.workers,
         rule_paths=rules,
         progress=sys.stderr.isatty(),
+        output=args.output,
+        catalogue_path=catalogue,
     )
-    for line in summary.warnings():
+    for line in [summary.duplicates_line(), *summary.warnings()]:
         print(line, file=sys.stderr)
-    print(f"read {summary.read}, written {summary.written}, rejected {summary.rejected}")
+    print(summary.line())
     if args.strict and summary.rejected:
         return 1
     return 0
@@ -437,7 +442,18 @@ def _add_profile_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
     common(n)
     n.set_defaults(func=cmd_notify)
 
-    b = sub.add_parser("batch", help="one agenda per JSONL line")
+    _add_batch_command(sub)
+
+
+def _add_batch_command(sub: argparse._SubParsersAction[_Parser]) -> None:
+    b = sub.add_parser(
+        "batch", help="one agenda per JSONL line",
+        description="One agenda per JSONL line; bad lines go to --rejects and the run goes on. "
+        "On a terminal, a progress line on stderr (records, records/s, ETA on a file). "
+        "At the end, stdout: 'read N, written W, rejected R' (N = W + R, checked); stderr: "
+        "'duplicate ids: D'. Exit codes: 0 every record written or rejected (with --strict: "
+        "only if none was rejected), 1 a record rejected under --strict or an unusable file "
+        "or rule, 2 usage error.")
     b.add_argument("infile", help=f"JSONL profiles, one per line ('-' for stdin; lines over "
                    f"{MAX_LINE_BYTES // (1024 * 1024)} MiB are rejected)")
     b.add_argument("--out", required=True, help="JSONL agendas to write (replaced)")
@@ -447,8 +463,17 @@ def _add_profile_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
                    help="assessment date for every profile")
     b.add_argument("--workers", type=_workers, default=1, metavar="N",
                    help=f"worker processes, 1 to {MAX_WORKERS} (default 1)")
-    b.add_argument("--strict", action="store_true", help="exit 1 if any record is rejected")
-    common(b)
+    b.add_argument("--output", choices=["full", "compact", "parquet"], default="full",
+                   help="full (default: one agenda JSON per line), compact (per person only "
+                   "ids, statuses, dates, doses and versions; fixed texts once in --catalogue) "
+                   "or parquet (one table row per agenda row; extra [parquet])")
+    b.add_argument("--catalogue", metavar="FILE",
+                   help="catalogue of the compact or parquet output "
+                   "(default: OUT.catalogue.jsonl)")
+    b.add_argument("--strict", action="store_true",
+                   help="exit 1 if any record is rejected (default: exit 0 once every record "
+                   "is written or rejected; the summary says how many were rejected)")
+    _common(b)
     b.set_defaults(func=cmd_batch)
 
 

@@ -1,0 +1,63 @@
+"""Evaluation inside Spark (extra ``[spark]``): run on a local Spark session, the agendas are
+byte-identical to the engine's; skipped, saying why, without pyspark or without Java."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+
+import pytest
+
+pytest.importorskip("pyarrow", reason="optional extra [spark] not installed "
+                    "(pip install '.[spark]')")
+pytest.importorskip("pandas", reason="optional extra [spark] not installed "
+                    "(pip install '.[spark]')")
+pytest.importorskip("pyspark", reason="optional extra [spark] not installed "
+                    "(pip install '.[spark]')")
+
+
+def _java() -> bool:
+    if shutil.which("java") is None:
+        return False
+    return subprocess.run(["java", "-version"], capture_output=True).returncode == 0
+
+
+pytestmark = pytest.mark.skipif(not _java(), reason="Spark needs Java: install a JDK "
+                                "(e.g. apt-get install openjdk-17-jre-headless)")
+
+from prevention_engine import Engine  # noqa: E402
+from prevention_engine.extra.spark import agendas_of_batches, evaluate_dataframe  # noqa: E402
+
+AS_OF = dt.date(2025, 11, 10)
+PROFILES = [json.dumps({"id": f"s-{i}", "birth_date": f"{1950 + 7 * i}-0{1 + i}-15"})
+            for i in range(6)] + ["{}", "not json"]
+
+
+def test_batches_give_the_engines_agendas(engine: Engine) -> None:
+    import pyarrow as pa
+
+    batch = pa.RecordBatch.from_pydict({"profile": PROFILES})
+    out = pa.Table.from_batches(list(agendas_of_batches(iter([batch]), AS_OF))).to_pylist()
+    assert [r["agenda"] for r in out[:6]] == [
+        engine.evaluate(json.loads(p), AS_OF).to_json() for p in PROFILES[:6]]
+    assert all(r["agenda"] is None and r["error"] for r in out[6:])
+
+
+def test_on_a_local_spark_session(engine: Engine) -> None:
+    from pyspark.sql import SparkSession
+
+    spark = (SparkSession.builder.master("local[1]").appName("prevention-engine-test")
+             .config("spark.ui.enabled", "false").getOrCreate())
+    try:
+        df = spark.createDataFrame([(p,) for p in PROFILES], ["profile"])
+        full = {r["person_id"]: r for r in evaluate_dataframe(df, AS_OF).collect()}
+        for p in PROFILES[:6]:
+            pid = json.loads(p)["id"]
+            assert full[pid]["agenda"] == engine.evaluate(json.loads(p), AS_OF).to_json()
+        rows = evaluate_dataframe(df, AS_OF, output="rows").collect()
+        expected = sum(len(engine.evaluate(json.loads(p), AS_OF).items) for p in PROFILES[:6])
+        assert len(rows) == expected
+    finally:
+        spark.stop()
