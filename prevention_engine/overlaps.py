@@ -44,6 +44,8 @@ def _next(rows: list[Occurrence]) -> Occurrence | None:
 
 
 def _urgency(rows: list[Occurrence], order: int) -> tuple[dt.date, dt.date, int]:
-    row = _next(rows)
-    assert row is not None  # only items with a next dose are grouped
-    return (row.due.latest or dt.date.max, row.due.recommended or dt.date.max, order)
+    row = _next(rows)  # only items with a next dose are grouped
+    due = row.due if row is not None else None
+    if due is None:
+        return (dt.date.max, dt.date.max, order)
+    return (due.latest or dt.date.max, due.recommended or dt.date.max, order)

@@ -19,6 +19,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -252,8 +253,13 @@ class Observation(_Model):
             raise ValueError(f"position is given for a height only, not for {self.code}")
         return self
 
-    @model_validator(mode="after")
-    def _convert(self) -> Self:
+    @model_validator(mode="wrap")
+    @classmethod
+    def _canonical(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        """The measurement in its canonical unit (a copy: the model is frozen)."""
+        return handler(data)._converted()
+
+    def _converted(self) -> Self:
         unit = (self.unit or "").strip().lower().replace(" ", "")
         value = self.value
         if self.code in _CHOLESTEROL and unit in {"mg/dl", "mg/dl."}:
@@ -268,9 +274,7 @@ class Observation(_Model):
             value, unit = round(value / 10.929 + 2.15, 3), "%"
         if self.code == "hba1c" and unit in {"", "%"} and value > 25:
             raise ValueError(f"HbA1c of {value}% is impossible (mmol/mol? give the unit)")
-        object.__setattr__(self, "value", value)
-        object.__setattr__(self, "unit", unit or self.unit)
-        return self
+        return self.model_copy(update={"value": value, "unit": unit or self.unit})
 
 
 class Pregnancy(_Model):
@@ -316,7 +320,8 @@ class Pregnancy(_Model):
         known = self.conception_date or self.dating_date
         if known is not None:
             return known - timedelta(days=14)
-        assert self.lmp is not None
+        if self.lmp is None:  # the model refuses a pregnancy with no date at all
+            raise ValueError("a pregnancy needs 'lmp', 'dating_date' or 'conception_date'")
         return self.lmp
 
     def gestational_age(self, on: dt.date) -> tuple[int, int]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -51,19 +51,10 @@ class GrowthReference:
     tables: tuple[LmsTable, ...]
     restricted_tails: frozenset[Indicator] = frozenset()
     stature_rule: StatureRule | None = None
-    _index: dict[tuple[Indicator, Sex], tuple[LmsTable, ...]] = field(
-        init=False, repr=False, compare=False
-    )
-
-    def __post_init__(self) -> None:
-        index: dict[tuple[Indicator, Sex], list[LmsTable]] = {}
-        for table in self.tables:
-            index.setdefault((table.indicator, table.sex), []).append(table)
-        object.__setattr__(self, "_index", {key: tuple(val) for key, val in index.items()})
 
     def table_for(self, indicator: Indicator, sex: Sex, age_days: float) -> LmsTable:
         """The table covering this age, or a `GrowthInputError` saying what is covered."""
-        candidates = self._index.get((indicator, sex), ())
+        candidates = [t for t in self.tables if t.indicator == indicator and t.sex == sex]
         for table in candidates:
             if table.covers(age_days):
                 return table

@@ -98,8 +98,7 @@ def parse_growth(r: Reader, names: set[str]) -> GrowthSpec:
     default = r.str_list("measures", MEASURES) or ("weight", "height")
     for wr in r.children("measure_at"):
         wr.check_keys(["id", "label", "from", "to", "measures"], required=["id", "from", "to"])
-        start, end = wr.duration("from", required=True), wr.duration("to", required=True)
-        assert start is not None and end is not None
+        start, end = wr.req_duration("from"), wr.req_duration("to")
         if not longer(end, start):
             raise wr.error("window 'to' must be after 'from'", "to")
         wid = wr.req_str("id")

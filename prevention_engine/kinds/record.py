@@ -41,8 +41,7 @@ def parse_record(r: Reader, names: set[str]) -> RecordSpec:
         raise r.error(f"anchor is 'birth' or 'delivery', not {anchor!r}", "anchor")
     e = r.child("expected")
     e.check_keys(["from", "to"], required=["from", "to"])
-    start, end = e.duration("from", required=True), e.duration("to", required=True)
-    assert start is not None and end is not None
+    start, end = e.req_duration("from"), e.req_duration("to")
     if not longer(end, start):
         raise e.error("expected 'to' must be after 'from'", "to")
     f = r.child("follow_up")

@@ -181,8 +181,9 @@ def in_scope(item: Item[ScoreSpec], ctx: Context) -> bool:
     return _model(spec, ctx) is not None
 
 
-def _cardio(spec: ScoreSpec, ctx: Context, name: str) -> tuple[_Inputs, ScoreResult | None]:
-    assert spec.family is not None
+def _cardio(
+    spec: ScoreSpec, family: Score2Family, ctx: Context, name: str
+) -> tuple[_Inputs, ScoreResult | None]:
     got = _new(ctx, spec)
     sex = got.fact("sex", ctx.profile.sex)
     smoker = got.fact("lifestyle.smoker", ctx.profile.lifestyle.smoker)
@@ -202,14 +203,14 @@ def _cardio(spec: ScoreSpec, ctx: Context, name: str) -> tuple[_Inputs, ScoreRes
         return got, None
     common: dict[str, Any] = {"sex": sex, "age": _age(ctx), "smoker": smoker, "systolic_bp": sbp,
                               "total_cholesterol": tc, "hdl_cholesterol": hdl,
-                              "region": spec.family.region_of(ctx.profile.residence.country)}
+                              "region": family.region_of(ctx.profile.residence.country)}
     if name == "SCORE2":
-        return got, score2(spec.family, **common)
+        return got, score2(family, **common)
     if name == "SCORE2-OP":
         diabetes = bool(DIABETES & ctx.conditions)
         got.values["diabetes"] = diabetes
-        return got, score2_op(spec.family, diabetes=diabetes, **common)
-    return got, score2_diabetes(spec.family, **common, **extra)
+        return got, score2_op(family, diabetes=diabetes, **common)
+    return got, score2_diabetes(family, **common, **extra)
 
 
 def _bmi(got: _Inputs) -> float | None:
@@ -260,14 +261,15 @@ _NO_POINT: dict[str, Any] = {
 }
 
 
-def _findrisc(spec: ScoreSpec, ctx: Context) -> tuple[_Inputs, ScoreResult | None, float | None]:
-    assert spec.table is not None
+def _findrisc(
+    spec: ScoreSpec, table: FindriscTable, ctx: Context
+) -> tuple[_Inputs, ScoreResult | None, float | None]:
     got = _new(ctx, spec)
     answers = _findrisc_answers(got)
     if not got.missing:
-        return got, findrisc(spec.table, **answers), None
+        return got, findrisc(table, **answers), None
     floor = {k: (_NO_POINT[k] if v is None else v) for k, v in answers.items()}
-    return got, None, findrisc(spec.table, **floor).value
+    return got, None, findrisc(table, **floor).value
 
 
 # -- plan -----------------------------------------------------------------------------------
@@ -314,12 +316,14 @@ def plan(item: Item[ScoreSpec], ctx: Context, cal: Calendar) -> list[Occurrence]
     if not in_scope(item, ctx):
         return []
     floor = None
-    if spec.score == "findrisc":
+    if spec.score == "findrisc" and spec.table is not None:
         name = "FINDRISC"
-        got, result, floor = _findrisc(spec, ctx)
-    else:
+        got, result, floor = _findrisc(spec, spec.table, ctx)
+    elif spec.family is not None:
         name = _model(spec, ctx) or ""
-        got, result = _cardio(spec, ctx, name)
+        got, result = _cardio(spec, spec.family, ctx, name)
+    else:
+        return []  # the loader gives every score its coefficients
     if result is None:
         missing = tuple(dict.fromkeys(got.missing))
         reason = Reason.of("score.needs_data", name=name, missing=missing,
