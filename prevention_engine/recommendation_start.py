@@ -42,11 +42,11 @@ def not_before(
     anchor: dt.timedelta | None = None  # how far the next dose of a series moved
     for row in rows:
         due = row.due
+        if row.status in OPEN and due.latest is not None and due.latest < start.date:
+            continue  # the window closed before the recommendation existed
         if row.status not in OPEN or due.recommended is None:
             out.append(row)
             continue
-        if due.latest is not None and due.latest < start.date:
-            continue  # the window closed before the recommendation existed
         shift = max(start.date - due.recommended, dt.timedelta(0))
         if row.dose is not None:
             # Later doses of a series are projected from the next one (or from as_of when it

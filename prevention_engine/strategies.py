@@ -168,8 +168,8 @@ def _pregnancies(draw: st.DrawFn, birth: dt.date, as_of: dt.date) -> list[dict[s
     if draw(st.booleans()):
         lmp = as_of - dt.timedelta(days=draw(st.integers(0, 290)))
         out.append({"lmp": lmp.isoformat()})
-    if draw(st.booleans()):
-        start = birth + dt.timedelta(days=15 * 365)
+    start = birth + dt.timedelta(days=15 * 365)
+    if start <= as_of - dt.timedelta(days=300) and draw(st.booleans()):
         lmp = draw(st.dates(min_value=start, max_value=as_of - dt.timedelta(days=300)))
         end = lmp + dt.timedelta(days=draw(st.integers(40, 290)))
         outcome = "live_birth" if (end - lmp).days > 180 else draw(

@@ -497,9 +497,9 @@ def age(birth: dt.date, as_of: dt.date) -> str:
 
 def title(base: str, dose: int | None, occurrence: str | None, label: Reason | None) -> str:
     """"Rougeole-oreillons-rubéole (2e dose)", "… (rappel de 45 ans)", "… (2025-2026)"."""
+    if label is not None:
+        return f"{base} ({render(label)})"
     if dose is not None:
-        if label is not None:
-            return f"{base} ({render(label)})"
         return f"{base} ({'1re' if dose == 1 else str(dose) + 'e'} dose)"
     return f"{base} ({occurrence})" if occurrence is not None else base
 

@@ -51,6 +51,8 @@ class WindowSpec:
     past_due_after: Duration | None
     exclusive: bool = False
     until_end: Duration | None = None
+    #: the last window that closed undone stays shown as missed while later ones open
+    show_missed: bool = False
 
 
 def parse_window(r: Reader, names: set[str]) -> WindowSpec:
@@ -87,7 +89,7 @@ def parse_window(r: Reader, names: set[str]) -> WindowSpec:
         )
     methods = frozenset(r.str_list("methods")) if r.has("methods") else None
     return WindowSpec(anchor, tuple(windows), methods, r.duration("past_due_after"),
-                      r.get_bool("exclusive", False), until_end)
+                      r.get_bool("exclusive", False), until_end, r.get_bool("show_missed", False))
 
 
 def plan(item: Item[WindowSpec], ctx: Context, cal: Calendar) -> list[Occurrence]:
@@ -105,11 +107,22 @@ def plan(item: Item[WindowSpec], ctx: Context, cal: Calendar) -> list[Occurrence
     spans = [s for s in spans if s[1] < s[2]]
     spans.sort(key=lambda s: (s[1], s[2]))
     counted = _assigned(spans, procs) if spec.exclusive else None
-    return [
-        _occurrence(spec, w, start, end,
-                    procs if counted is None else counted.get(w.id, []), ctx, cal)
-        for w, start, end in _shown(spans, ctx.as_of)
-    ]
+
+    def occurrence(span: Span) -> Occurrence:
+        w, start, end = span
+        done = procs if counted is None else counted.get(w.id, [])
+        return _occurrence(spec, w, start, end, done, ctx, cal)
+
+    shown = _shown(spans, ctx.as_of)
+    out = [occurrence(s) for s in shown]
+    # The last window that closed without being done stays visible as missed (an exam or a
+    # test not done is said, never silently dropped when the next window opens).
+    closed = [s for s in spans if spec.show_missed and s[2] <= ctx.as_of and s not in shown]
+    if closed:
+        last = occurrence(max(closed, key=lambda s: (s[2], s[1])))
+        if last.status == "missed":
+            out.insert(0, last)
+    return out
 
 
 Span = tuple[Window, dt.date, dt.date]
@@ -181,6 +194,7 @@ def _occurrence(
         return Occurrence(
             status="completed",
             occurrence=w.id,
+            label=_label(w),
             completed_date=done[0].date,
             reason=Reason.of(
                 "window.done", date=done[0].date, label=w.label, start=start, latest=latest
@@ -192,14 +206,22 @@ def _occurrence(
     if due.past_due is not None and due.past_due > latest:
         due = replace(due, past_due=None)
     status = due.status_on(ctx.as_of)
+    if status == "missed":  # a missed row keeps only its limit (the contract's convention)
+        due = Due(latest=latest)
     return Occurrence(
         status=status,
         occurrence=w.id,
+        label=_label(w),
         due=due,
         reason=Reason.of(f"window.{status}", label=w.label, start=start, latest=latest,
                          **({"past_due": due.past_due} if due.past_due is not None else {})),
         trace=trace,
     )
+
+
+def _label(w: Window) -> Reason | None:
+    """The window's label names it in the title ("au cours du 9e mois"), not its id."""
+    return Reason.of("label.rule", text=w.label) if w.label != w.id else None
 
 
 def _open(
@@ -215,13 +237,14 @@ def _open(
         for p in procs
     )
     if done:
-        return Occurrence(status="completed", occurrence=w.id, completed_date=done[0].date,
+        return Occurrence(status="completed", occurrence=w.id, label=_label(w),
+                          completed_date=done[0].date,
                           reason=Reason.of("window.done_open", date=done[0].date,
                                            label=w.label, start=start),
                           trace=trace)
     due = Due.starting(start, w.past_due_after or spec.past_due_after or cal.past_due_after)
     status = due.status_on(ctx.as_of)
-    return Occurrence(status=status, occurrence=w.id, due=due, trace=trace,
+    return Occurrence(status=status, occurrence=w.id, label=_label(w), due=due, trace=trace,
                       reason=Reason.of("window.open", label=w.label, start=start,
                                        after=spec.until_end, status=status))
 
@@ -229,7 +252,8 @@ def _open(
 register(
     Kind(
         name="window",
-        keys=("anchor", "windows", "methods", "past_due_after", "exclusive", "until_end"),
+        keys=("anchor", "windows", "methods", "past_due_after", "exclusive", "until_end",
+              "show_missed"),
         parse=parse_window,
         plan=plan,
     )

@@ -60,6 +60,9 @@ def test_nothing_before_the_recommendation(case: tuple[dict[str, object], dt.dat
         start = STARTS.get((it.calendar.id, it.calendar.version, it.item))
         if start is None or it.status not in OPEN:
             continue
+        if it.status == "missed":  # a missed row keeps only its limit date
+            assert it.latest_date is not None and it.latest_date >= start, it
+            continue
         assert it.recommended_date is not None and it.recommended_date >= start, it
         assert it.earliest_date is None or it.earliest_date >= start, it
         assert it.latest_date is None or it.latest_date >= start, it
