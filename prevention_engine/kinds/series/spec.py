@@ -13,7 +13,7 @@ from ...context import Pred
 from ...dates import Duration
 from ...products import product_key
 from ...schedule import Season, parse_seasons
-from ...vocabulary import CONDITIONS
+from ...vocabulary import CONDITIONS, suggest
 
 AGE_KEYS = ("abs_min", "min", "earliest_rec", "latest_rec", "max")
 
@@ -355,96 +355,56 @@ def _skip(r: Reader) -> Skip:
         logic = (sr.get_str("logic", "and") or "and").lower()
         if logic not in ("and", "or"):
             raise sr.error("logic is 'and' or 'or'", "logic")
-        conds = []
-        for cr in sr.children("conditions"):
-            cr.check_keys(
-                [
-                    "type",
-                    "begin",
-                    "end",
-                    "interval",
-                    "count",
-                    "op",
-                    "dose_type",
-                    "begin_age",
-                    "end_age",
-                    "start_date",
-                    "end_date",
-                    "products",
-                    "series",
-                ],
-                required=["type"],
-            )
-            ctype = cr.req_str("type")
-            if ctype not in _COND_TYPES:
-                from ...vocabulary import suggest
-
-                raise cr.error(
-                    f"unknown condition type '{ctype}'", "type", suggest(ctype, _COND_TYPES)
-                )
-            op = cr.get_str("op", ">=") or ">="
-            if op not in (">=", ">", "==", "<", "<="):
-                raise cr.error("op is one of >=, >, ==, <, <=", "op")
-            dose_type = (cr.get_str("dose_type", "valid") or "valid").lower()
-            if dose_type not in ("valid", "total"):
-                raise cr.error("dose_type is 'valid' or 'total'", "dose_type")
-            conds.append(
-                SkipCondition(
-                    type=ctype,
-                    begin_age=cr.duration("begin") or cr.duration("begin_age"),
-                    end_age=cr.duration("end") or cr.duration("end_age"),
-                    interval=cr.duration("interval"),
-                    count=cr.get_int("count"),
-                    op=op,
-                    dose_type=dose_type,
-                    start_date=cr.get_date("start_date"),
-                    end_date=cr.get_date("end_date"),
-                    products=frozenset(product_key(p) for p in cr.str_list("products")),
-                    series=cr.str_list("series"),
-                )
-            )
-        sets.append(SkipSet(logic, tuple(conds)))
+        sets.append(SkipSet(logic, tuple(_skip_condition(cr) for cr in sr.children("conditions"))))
     return Skip(context, set_logic, tuple(sets))
 
 
-def _target_dose(r: Reader, number: int) -> TargetDose:
-    r.check_keys(
-        [
-            "ages",
-            "intervals",
-            "products",
-            "preferred_products",
-            "inadvertent_products",
-            "skip",
-            "recurring",
-            "season_start",
-            "season",
-            "allowable_intervals",
-            "label",
-            "no_interval_reason",
-            "title",
-        ]
+_SKIP_CONDITION_KEYS = (
+    "type", "begin", "end", "interval", "count", "op", "dose_type", "begin_age", "end_age",
+    "start_date", "end_date", "products", "series",
+)
+
+
+def _skip_condition(cr: Reader) -> SkipCondition:
+    cr.check_keys(_SKIP_CONDITION_KEYS, required=["type"])
+    ctype = cr.req_str("type")
+    if ctype not in _COND_TYPES:
+        raise cr.error(f"unknown condition type '{ctype}'", "type", suggest(ctype, _COND_TYPES))
+    op = cr.get_str("op", ">=") or ">="
+    if op not in (">=", ">", "==", "<", "<="):
+        raise cr.error("op is one of >=, >, ==, <, <=", "op")
+    dose_type = (cr.get_str("dose_type", "valid") or "valid").lower()
+    if dose_type not in ("valid", "total"):
+        raise cr.error("dose_type is 'valid' or 'total'", "dose_type")
+    return SkipCondition(
+        type=ctype,
+        begin_age=cr.duration("begin") or cr.duration("begin_age"),
+        end_age=cr.duration("end") or cr.duration("end_age"),
+        interval=cr.duration("interval"),
+        count=cr.get_int("count"),
+        op=op,
+        dose_type=dose_type,
+        start_date=cr.get_date("start_date"),
+        end_date=cr.get_date("end_date"),
+        products=frozenset(product_key(p) for p in cr.str_list("products")),
+        series=cr.str_list("series"),
     )
-    recurring_raw = r.raw("recurring")
+
+
+_DOSE_KEYS = (
+    "ages", "intervals", "products", "preferred_products", "inadvertent_products", "skip",
+    "recurring", "season_start", "season", "allowable_intervals", "label", "no_interval_reason",
+    "title",
+)
+
+
+def _target_dose(r: Reader, number: int) -> TargetDose:
+    r.check_keys(_DOSE_KEYS)
     intervals = [_interval(ir) for ir in r.children("intervals")]
-    recurring = False
-    if isinstance(recurring_raw, bool):
-        recurring = recurring_raw
-    elif isinstance(recurring_raw, str):
-        every = r.duration("recurring", positive=True)
-        recurring = True
+    recurring, every = _recurring(r)
+    if every is not None:
         intervals.append(Interval("previous", None, None, None, every, every, None))
-    elif recurring_raw is not None:
-        raise r.error("recurring is true or a duration such as '10 years'", "recurring")
-    season = None
-    if r.has("season_start"):
-        text = r.req_str("season_start")
-        try:
-            month, day = (int(x) for x in text.split("-"))
-            dt.date(2001, month, day)
-        except ValueError:
-            raise r.error("season_start is MM-DD, e.g. '08-01'", "season_start") from None
-        season = (month, day)
+    season = _season_start(r) if r.has("season_start") else None
     dated_season = None
     if r.has("season"):
         sr = r.child("season")
@@ -468,6 +428,26 @@ def _target_dose(r: Reader, number: int) -> TargetDose:
         recurring=recurring,
         season_start=season,
     )
+
+
+def _recurring(r: Reader) -> tuple[bool, Duration | None]:
+    """``recurring: true`` (a dose repeated as the series says) or a repeat period."""
+    raw = r.raw("recurring")
+    if raw is None or isinstance(raw, bool):
+        return bool(raw), None
+    if isinstance(raw, str):
+        return True, r.duration("recurring", positive=True)
+    raise r.error("recurring is true or a duration such as '10 years'", "recurring")
+
+
+def _season_start(r: Reader) -> tuple[int, int]:
+    text = r.req_str("season_start")
+    try:
+        month, day = (int(x) for x in text.split("-"))
+        dt.date(2001, month, day)
+    except ValueError:
+        raise r.error("season_start is MM-DD, e.g. '08-01'", "season_start") from None
+    return month, day
 
 
 _SERIES_KEYS = (
