@@ -456,13 +456,15 @@ def parse_jurisdictions(data: LocDict, file: str) -> tuple[Jurisdiction, ...]:
     r.check_keys(["jurisdictions"], required=["jurisdictions"])
     out: list[Jurisdiction] = []
     for jr in r.children("jurisdictions"):
-        jr.check_keys(["code", "title", "countries", "default"], required=["code", "countries"])
+        jr.check_keys(["code", "title", "countries", "default", "source", "review",
+                       "review_reason"], required=["code", "countries", "source"])
         countries = frozenset(jr.str_list("countries"))
         taken = [j.code for j in out if j.countries & countries]
         if taken:
             raise jr.error(f"a country is already listed by jurisdiction {taken[0]}", "countries")
+        review, reason = _review(jr)
         out.append(Jurisdiction(jr.req_str("code"), countries, jr.get_bool("default", False),
-                                file))
+                                file, req_source(jr), review, reason))
     if sum(j.default for j in out) != 1:
         raise r.error("exactly one jurisdiction is the default", "jurisdictions")
     return tuple(out)

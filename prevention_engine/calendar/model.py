@@ -187,3 +187,7 @@ class Jurisdiction:
     countries: frozenset[str]
     default: bool
     file: str
+    #: the official text saying which territories these calendars apply to
+    source: SourceInfo | None = None
+    review: bool = False
+    review_reason: str | None = None
