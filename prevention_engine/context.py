@@ -47,7 +47,6 @@ class Context:
     pregnancy: Pregnancy | None
     procedures: tuple[Procedure, ...]
     risk_groups: Mapping[str, Pred] = field(default_factory=dict)
-    live_items: frozenset[str] = frozenset()
     age_text: str = ""  # " Âge le … : …." appended to reasons, computed once
     #: observations by code, dated up to the assessment date, oldest first: built on first use
     #: (one pass, however many readings a connected sensor sent) and dropped with the context

@@ -8,18 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from . import notices, wording
 from .agenda import (
-    STATUS_ORDER,
     Agenda,
     AgendaItem,
-    CalendarRef,
-    SourceRef,
-    Status,
 )
 from .calendar.model import Calendar, Item, ProductTable
 from .context import Context, Dose
@@ -36,6 +32,7 @@ from .profile import Perinatal, Profile
 from .recommendation_start import not_before
 from .records import Record, parsed, record_id, to_profile
 from .registry import Registry
+from .rows import RowWriter, sort_key
 from .schedule import Occurrence
 from .status import decide
 from .vocabulary import suggest
@@ -74,6 +71,23 @@ def _check_arguments(
         raise InputError(f"horizon must be a Duration from 0 days to 10 years, not {horizon!r}")
     if jurisdiction is not None and not isinstance(jurisdiction, str):
         raise InputError(f"jurisdiction must be a code such as 'FR', not {jurisdiction!r}")
+
+
+def _bound(registry: Registry) -> Registry:
+    """Each item bound by its kind to the product tables of its calendar's jurisdiction
+    (load-time checks, and what a kind learns from the tables), once per engine."""
+    calendars = []
+    for cal in registry.calendars:
+        products = tuple(p for t in registry.tables if t.jurisdiction == cal.jurisdiction
+                         for p in t.products)
+        tables = Tables(cal.file, cal.jurisdiction, products)
+        items = tuple(
+            replace(item, spec=bind(item, tables))
+            if (bind := KINDS[item.kind].bind) is not None else item
+            for item in cal.items
+        )
+        calendars.append(replace(cal, items=items))
+    return replace(registry, calendars=tuple(calendars))
 
 
 def _check_as_of(as_of: object) -> None:
@@ -135,12 +149,10 @@ class Engine:
     """Compiled calendars and product tables; thread- and process-safe (read-only)."""
 
     def __init__(self, registry: Registry) -> None:
-        self.registry = registry
+        self.registry = registry = _bound(registry)
         self._indexes: dict[tuple[str, str], ProductIndex] = {
             (t.id, t.version): ProductIndex.build(t) for t in registry.tables
         }
-        self._check_product_refs()
-        self._live_items = self._compute_live_items()
         self._item_ids = {
             (c.id, c.version): frozenset(i.id for i in c.items) for c in registry.calendars
         }
@@ -153,22 +165,12 @@ class Engine:
             for c in registry.calendars
         }
         # Output pieces that never change, built once and shared (frozen models).
-        self._calendar_refs = {
-            (c.id, c.version): CalendarRef(id=c.id, version=c.version)
-            for c in registry.calendars
-        }
+        self._rows = RowWriter.build(registry)
         # needs_data rows of these items are never notified (notify_needs_data: false)
         self._quiet_needs_data = frozenset(
             (c.id, c.version, i.id) for c in registry.calendars for i in c.items
             if not i.notify_needs_data
         )
-        self._source_refs = {
-            (c.id, c.version, i.id): SourceRef(
-                title=i.source.title, url=i.source.url, section=i.source.section
-            )
-            for c in registry.calendars
-            for i in c.items
-        }
 
     # -- construction ----------------------------------------------------------------------
     @classmethod
@@ -182,34 +184,6 @@ class Engine:
 
     def _tables_for(self, jurisdiction: str) -> list[ProductTable]:
         return [t for t in self.registry.tables if t.jurisdiction == jurisdiction]
-
-    def _check_product_refs(self) -> None:
-        """Each kind's load-time checks against the tables of the calendar's jurisdiction."""
-        for cal in self.registry.calendars:
-            products = tuple(p for t in self._tables_for(cal.jurisdiction) for p in t.products)
-            tables = Tables(cal.file, cal.jurisdiction, products)
-            for item in cal.items:
-                check = KINDS[item.kind].check
-                if check is not None:
-                    check(item, tables)
-
-    def _compute_live_items(self) -> dict[tuple[str, str], frozenset[str]]:
-        """Per calendar version, the items whose every marketed product is a live vaccine."""
-        out: dict[tuple[str, str], frozenset[str]] = {}
-        for cal in self.registry.calendars:
-            tables = self._tables_for(cal.jurisdiction)
-            live: set[str] = set()
-            for item in cal.items:
-                covering = [
-                    p
-                    for t in tables
-                    for p in t.products
-                    if frozenset(item.targets) <= p.targets and p.status == "marketed"
-                ]
-                if covering and all(p.live for p in covering):
-                    live.add(item.id)
-            out[(cal.id, cal.version)] = frozenset(live)
-        return out
 
     # -- queries ---------------------------------------------------------------------------
     def calendars(self, as_of: dt.date | None = None) -> list[Calendar]:
@@ -256,17 +230,16 @@ class Engine:
         items: list[AgendaItem] = []
         for cal in cals:
             ctx.risk_groups = cal.risk_groups
-            ctx.live_items = self._live_items[(cal.id, cal.version)]
             planned = [(item, self._evaluate_item(item, ctx, cal)) for item in cal.items]
             for item, rows in one_dose_per_targets(planned):
                 for row in rows:
-                    items.append(self._to_agenda_item(row, item, cal, ctx, trace))
-        items.sort(key=_sort_key)
+                    items.append(self._rows.write(row, item, cal, ctx, trace))
+        items.sort(key=sort_key)
         warnings += self._seasons_ended(cals, ctx)
         return Agenda(
             person_id=profile.id,
             as_of=as_of,
-            calendars=[self._calendar_refs[(c.id, c.version)] for c in cals],
+            calendars=[self._rows.calendar_refs[(c.id, c.version)] for c in cals],
             items=items,
             notifications=plan_notifications(items, profile, as_of, horizon,
                                              self._quiet_needs_data),
@@ -400,61 +373,4 @@ class Engine:
             applies is True,
         )
 
-    def _to_agenda_item(
-        self, row: Occurrence, item: Item[object], cal: Calendar, ctx: Context, trace: bool
-    ) -> AgendaItem:
-        mandatory = item.mandatory is not None and item.mandatory(ctx)[0] is True
-        limit = item.mandatory_before_age
-        if mandatory and limit is not None and row.nominal_age is not None:
-            # e.g. the 11 infant obligations cover the doses of the first 18 months only
-            mandatory = row.nominal_age.add_to(ctx.birth) < limit.add_to(ctx.birth)
-        key = str(row.dose) if row.dose is not None else (row.occurrence or "")
-        optional = item.strength == "optional" and row.status in ("due", "overdue", "upcoming")
-        # A shared decision has no deadline: never overdue (and never notified).
-        status = "due" if optional and row.status == "overdue" else row.status
-        reason = wording.item_reason(
-            row.reason,
-            optional=optional,
-            age=ctx.age_text if row.status != "completed" else "",
-            mandatory=("vaccination" if item.domain == "vaccination" else "other")
-            if mandatory else None,
-            note=item.note if row.status != "not_recommended" else None,
-            review=item.review,
-        )
-        kind = KINDS[item.kind]
-        return AgendaItem.model_construct(
-            id=f"{cal.id}/{item.id}" + (f"/{key}" if key else ""),
-            item=item.id,
-            domain=item.domain,
-            targets=list(item.targets),
-            dose=row.dose,
-            status=cast(Status, status),
-            earliest_date=row.due.earliest,
-            recommended_date=row.due.recommended,
-            past_due_date=None if optional else row.due.past_due,
-            latest_date=row.due.latest,
-            mandatory=mandatory,
-            title=wording.title(item.title, row.dose, row.occurrence, row.label),
-            reason=reason,
-            source=self._source_refs[(cal.id, cal.version, item.id)]
-            if row.source is None
-            else SourceRef(title=row.source.title, url=row.source.url, section=row.source.section),
-            calendar=self._calendar_refs[(cal.id, cal.version)],
-            review=item.review,
-            review_reason=item.review_reason if item.review else None,
-            occurrence=row.occurrence,
-            completed_date=row.completed_date,
-            series=row.series,
-            missing_data=list(row.missing) or None,
-            score=row.score,
-            method=row.method,
-            vaccine_group=kind.group(item.spec) if kind.group is not None else None,
-            trace=list(row.trace) if trace and row.trace else None,
-            strength="optional" if item.strength == "optional" else None,
-        )
 
-
-
-def _sort_key(it: AgendaItem) -> tuple[Any, ...]:
-    d = it.recommended_date or it.completed_date or dt.date.max
-    return (STATUS_ORDER[it.status], d, it.calendar.id, it.item, it.dose or 0, it.occurrence or "")

@@ -462,7 +462,8 @@ _OPTIONAL_WORDS = (
     (", à faire dès que possible", ""),
     ("à faire à partir du", "possible à partir du"),
 )
-_MANDATORY = {"vaccination": " Vaccination obligatoire.", "other": " Obligatoire."}
+#: The obligation said by domain (any other domain: " Obligatoire.").
+_MANDATORY = {"vaccination": " Vaccination obligatoire."}
 
 
 def item_reason(
@@ -474,7 +475,8 @@ def item_reason(
     note: str | None,
     review: bool,
 ) -> str:
-    """The whole reason of an agenda row: why, the age, the obligation, the rule's note."""
+    """The whole reason of an agenda row: why, the age, the obligation (``mandatory`` is the
+    domain of a mandatory item, None otherwise), the rule's note."""
     text = render(reason)
     if optional:
         for old, new in _OPTIONAL_WORDS:
@@ -482,7 +484,7 @@ def item_reason(
         text = f"{OPTIONAL_TEXT} {text}"
     text += age
     if mandatory is not None:
-        text += _MANDATORY[mandatory]
+        text += _MANDATORY.get(mandatory, " Obligatoire.")
     if note:
         text += " " + note
     if review:

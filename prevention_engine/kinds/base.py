@@ -1,8 +1,9 @@
-"""The contract every rule kind fulfils: parse its YAML keys, check them at load time, plan.
+"""The contract every rule kind fulfils: parse its YAML keys, bind them at load time, plan.
 
-A kind reads its own keys into a frozen spec (``parse``), checks what needs the product tables
-(``check``, at load time, so a rule mistake is a ``CalendarError`` with file and line, never an
-evaluation crash), and plans the occurrences of an item for one person (``plan``): which dose,
+A kind reads its own keys into a frozen spec (``parse``), checks and completes what needs the
+product tables (``bind``, at load time, so a rule mistake is a ``CalendarError`` with file and
+line, never an evaluation crash, and a series knows once whether its vaccine is live), and
+plans the occurrences of an item for one person (``plan``): which dose,
 window, season or score, with its dates, its evidence of completion and a ``Reason`` code. The
 core decides the final status (``status.py``) and writes the words (``wording.py``); a kind
 writes no sentence. Adding a kind is a new module and one ``register`` call.
@@ -25,7 +26,7 @@ S = TypeVar("S")
 
 @dataclass(frozen=True, slots=True)
 class Tables:
-    """What a load-time check may consult: the products of the calendar's jurisdiction."""
+    """What a load-time binding may consult: the products of the calendar's jurisdiction."""
 
     file: str
     jurisdiction: str
@@ -40,8 +41,9 @@ class Kind(Generic[S]):
     parse: Callable[[Reader, set[str]], S]
     #: the occurrences of one item for one person (``ctx.as_of`` is the assessment date)
     plan: Callable[[Item[S], Context, Calendar], list[Occurrence]]
-    #: load-time checks against the tables; raises ``CalendarError`` naming file and line
-    check: Callable[[Item[S], Tables], None] | None = None
+    #: load time: the spec checked against the tables and completed with what they say
+    #: (raises ``CalendarError`` naming file and line)
+    bind: Callable[[Item[S], Tables], S] | None = None
     #: False when the person is outside the rule's scope (programme ages, a season not
     #: running): checked before ``applies_when``, so nobody is asked for data about a programme
     #: that cannot concern them on the assessment date

@@ -88,7 +88,7 @@ def plan(item: Item[SeriesSpec], ctx: Context, cal: Calendar) -> list[Occurrence
         return []
     best = select_across_groups(results, ctx)
     live_doses = [d for d in ctx.doses if d.live]
-    ev = _Evaluation(ctx, cal, trace, live_doses, item.id in ctx.live_items, completed)
+    ev = _Evaluation(ctx, cal, trace, live_doses, spec.live, completed)
     return _rows(item, best, ev)
 
 
@@ -452,8 +452,17 @@ def _last_season_day(spec: SeriesSpec) -> dt.date | None:
     return max(season.end for s in spec.series for season in s.seasons)
 
 
-def check(item: Item[SeriesSpec], tables: Tables) -> None:
-    """Every product a series names exists in the product table of its jurisdiction."""
+def bind(item: Item[SeriesSpec], tables: Tables) -> SeriesSpec:
+    """Every product a series names exists in the product table of its jurisdiction, and the
+    spec learns whether the item's vaccine is live (every marketed product covering its
+    targets is live: live-vaccine spacing then applies to the doses it proposes)."""
+    _check_products(item, tables)
+    targets = frozenset(item.targets)
+    covering = [p for p in tables.products if targets <= p.targets and p.status == "marketed"]
+    return replace(item.spec, live=bool(covering) and all(p.live for p in covering))
+
+
+def _check_products(item: Item[SeriesSpec], tables: Tables) -> None:
     names = {normalise_name(n) for p in tables.products for n in (p.name, *p.aliases)}
     cvx = {(p.cvx or "").lstrip("0") or "0" for p in tables.products if p.cvx}
     for ref, field, line in item.spec.product_refs:
@@ -475,7 +484,7 @@ register(
         keys=("series", "vaccine_group", "start_age_basis"),
         parse=parse_series,
         plan=plan,
-        check=check,
+        bind=bind,
         group=lambda spec: spec.vaccine_group.name if spec.vaccine_group else None,
         last_day=_last_season_day,
     )

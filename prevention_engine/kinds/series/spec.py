@@ -202,6 +202,8 @@ class SeriesSpec:
     #: whether a skip depends on which series are complete (only then does the kind evaluate
     #: the series a second time, knowing them)
     reads_completed_series: bool = False
+    #: set at load time (``bind``): every marketed product for the item's targets is live
+    live: bool = False
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,100 @@
+"""The agenda row of an occurrence: what the person reads, once the core has decided.
+
+The obligation (limited to the doses of the first months when the rule says so), the
+presentation of a shared decision (never overdue), the words (``wording``), the source cited
+(the rule's, or a precaution's own) and the calendar version. The output pieces that never
+change (source and calendar references) are built once per engine and shared.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, cast
+
+from . import wording
+from .agenda import STATUS_ORDER, AgendaItem, CalendarRef, SourceRef, Status
+from .calendar.model import Calendar, Item
+from .context import Context
+from .kinds import KINDS
+from .registry import Registry
+from .schedule import Occurrence
+
+
+@dataclass(frozen=True, slots=True)
+class RowWriter:
+    calendar_refs: dict[tuple[str, str], CalendarRef]
+    source_refs: dict[tuple[str, str, str], SourceRef]
+
+    @classmethod
+    def build(cls, registry: Registry) -> RowWriter:
+        return cls(
+            {(c.id, c.version): CalendarRef(id=c.id, version=c.version)
+             for c in registry.calendars},
+            {(c.id, c.version, i.id): SourceRef(title=i.source.title, url=i.source.url,
+                                                section=i.source.section)
+             for c in registry.calendars for i in c.items},
+        )
+
+    def write(
+        self, row: Occurrence, item: Item[object], cal: Calendar, ctx: Context, trace: bool
+    ) -> AgendaItem:
+        mandatory = _mandatory(row, item, ctx)
+        key = str(row.dose) if row.dose is not None else (row.occurrence or "")
+        optional = item.strength == "optional" and row.status in ("due", "overdue", "upcoming")
+        # A shared decision has no deadline: never overdue (and never notified).
+        status = "due" if optional and row.status == "overdue" else row.status
+        reason = wording.item_reason(
+            row.reason,
+            optional=optional,
+            age=ctx.age_text if row.status != "completed" else "",
+            mandatory=item.domain if mandatory else None,
+            note=item.note if row.status != "not_recommended" else None,
+            review=item.review,
+        )
+        kind = KINDS[item.kind]
+        return AgendaItem.model_construct(
+            id=f"{cal.id}/{item.id}" + (f"/{key}" if key else ""),
+            item=item.id,
+            domain=item.domain,
+            targets=list(item.targets),
+            dose=row.dose,
+            status=cast(Status, status),
+            earliest_date=row.due.earliest,
+            recommended_date=row.due.recommended,
+            past_due_date=None if optional else row.due.past_due,
+            latest_date=row.due.latest,
+            mandatory=mandatory,
+            title=wording.title(item.title, row.dose, row.occurrence, row.label),
+            reason=reason,
+            source=self.source_refs[(cal.id, cal.version, item.id)]
+            if row.source is None
+            else SourceRef(title=row.source.title, url=row.source.url, section=row.source.section),
+            calendar=self.calendar_refs[(cal.id, cal.version)],
+            review=item.review,
+            review_reason=item.review_reason if item.review else None,
+            occurrence=row.occurrence,
+            completed_date=row.completed_date,
+            series=row.series,
+            missing_data=list(row.missing) or None,
+            score=row.score,
+            method=row.method,
+            vaccine_group=kind.group(item.spec) if kind.group is not None else None,
+            trace=list(row.trace) if trace and row.trace else None,
+            strength="optional" if item.strength == "optional" else None,
+        )
+
+
+def _mandatory(row: Occurrence, item: Item[object], ctx: Context) -> bool:
+    mandatory = item.mandatory is not None and item.mandatory(ctx)[0] is True
+    limit = item.mandatory_before_age
+    if mandatory and limit is not None and row.nominal_age is not None:
+        # e.g. the 11 infant obligations cover the doses of the first 18 months only
+        mandatory = row.nominal_age.add_to(ctx.birth) < limit.add_to(ctx.birth)
+    return mandatory
+
+
+def sort_key(it: AgendaItem) -> tuple[Any, ...]:
+    """Agenda order: status, then date, then calendar, item, dose, occurrence."""
+    d = it.recommended_date or it.completed_date or dt.date.max
+    return (STATUS_ORDER[it.status], d, it.calendar.id, it.item, it.dose or 0, it.occurrence or "")
