@@ -25,9 +25,8 @@ from typing import IO, Any
 from .compact import CompactWriter
 from .engine import Engine
 from .errors import InputError, PreventionError
-from .jsonin import loads
-from .profile import Profile
 from .progress import Progress
+from .records import parsed, record_id, to_profile
 
 #: The longest input line accepted (4 MiB, newline excluded): a profile is a few kilobytes; a line
 #: beyond this is rejected without being loaded into memory.
@@ -83,10 +82,9 @@ def _evaluate_line(
             raise PreventionError("the line is not UTF-8 text")
         if line == _TOO_LONG:
             raise PreventionError(f"the line is longer than {MAX_LINE_BYTES} bytes")
-        raw = loads(line)
-        if isinstance(raw, dict):
-            pid = raw.get("id")
-        profile = Profile.model_validate(raw)
+        data = parsed(line)
+        pid = record_id(data)
+        profile = to_profile(data)
         agenda = engine.evaluate(profile, as_of)
         return True, agenda.to_json(), profile.id
     except (PreventionError, ValueError, OverflowError, RecursionError) as exc:
