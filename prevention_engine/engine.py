@@ -288,8 +288,8 @@ class Engine:
             if imm.date > as_of:
                 continue  # said by notices.dated_after
             dose, warn = resolve(i, imm, tables)
-            if warn:
-                warnings.append(warn)
+            if warn is not None:
+                warnings.append(wording.warning(warn.code, **dict(warn.params)))
             if dose is not None:
                 doses.append(dose)
         return tuple(sorted(doses, key=lambda d: (d.date, d.index)))

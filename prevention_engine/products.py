@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from .calendar.model import Product, ProductTable
 from .context import Dose
 from .profile import Immunization
+from .schedule import Reason
 from .vocabulary import normalise_name, suggest
 from .vocabulary_fr import target_name
 
@@ -55,19 +56,16 @@ class ProductIndex:
 
 def resolve(
     index: int, imm: Immunization, tables: Iterable[ProductIndex]
-) -> tuple[Dose | None, str | None]:
-    """A ``Dose`` for the immunization, or ``None`` and a warning saying why it counts for nothing.
-    """
+) -> tuple[Dose | None, Reason | None]:
+    """A ``Dose`` for the immunization, or ``None`` and the warning (a code for ``wording``)
+    saying why it counts for nothing."""
     tables = list(tables)
     if imm.product:
         found = _by_name(imm.product, tables)
         if found is None and not imm.targets:
             hint = suggest(imm.product, [p.name for t in tables for p in t.table.products])
-            return None, (
-                f"immunizations[{index}]: produit inconnu « {imm.product} »"
-                + (f" (vouliez-vous dire « {hint} » ?)" if hint else "")
-                + " : dose non comptée"
-            )
+            return None, Reason.of("unknown_product", index=index, product=imm.product,
+                                   hint=hint)
         return _dose(index, imm, found, imm.product, tables), None
     if imm.code is not None:
         label = f"{imm.code.system.upper()} {imm.code.value.strip()}"
@@ -76,7 +74,7 @@ def resolve(
             return Dose(index, imm.date, label, atc_targets, False, None, None,
                         imm.sub_standard), None
         if product is None and not imm.targets:
-            return None, f"immunizations[{index}]: code {label} inconnu : dose non comptée"
+            return None, Reason.of("unknown_code", index=index, code_label=label)
         if product is not None:
             label = f"{product.name} ({label})"
         return _dose(index, imm, product, label, tables), None

@@ -80,7 +80,7 @@ class RowWriter:
             score=row.score,
             method=row.method,
             vaccine_group=kind.group(item.spec) if kind.group is not None else None,
-            trace=list(row.trace) if trace and row.trace else None,
+            trace=[wording.trace_entry(s) for s in row.trace] if trace and row.trace else None,
             strength="optional" if item.strength == "optional" else None,
         )
 

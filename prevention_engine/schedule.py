@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .agenda import Score, TraceEntry
+from .agenda import Score
 from .calendar.model import SourceInfo
 from .calendar.reader import Reader, read_source
 from .conditions import compile_predicate
@@ -133,6 +133,25 @@ NO_DATES = Due()
 
 
 @dataclass(frozen=True, slots=True)
+class Step:
+    """One event of the person's history a rule read, and what it made of it (a ``--trace``
+    line): codes and values only, ``prevention_engine.wording`` writes the words."""
+
+    date: dt.date | None
+    #: what was read: a dose's label as recorded, or a ``trace.*`` reason naming a test
+    event: str | Reason
+    #: counted, ignored, last, or a dose evaluation status (valid, not_valid, extraneous...)
+    outcome: str
+    #: what the rule made of it (a ``trace.*`` reason)
+    why: Reason
+    #: for a recorded dose: its index in the profile's immunizations, its CDSi evaluation
+    #: reason code and the target dose it satisfied
+    immunization: int | None = None
+    reason: str | None = None
+    target_dose: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Occurrence:
     """One thing to do (a dose, a window, a season, a score) as a kind plans it: its key, its
     dates, its evidence of completion and why. The core decides the final status and words.
@@ -148,7 +167,7 @@ class Occurrence:
     missing: tuple[str, ...] = ()
     score: Score | None = None
     method: str | None = None
-    trace: tuple[TraceEntry, ...] = ()
+    trace: tuple[Step, ...] = ()
     #: the calendar age of a dose (an obligation may cover only the doses of the first months)
     nominal_age: Duration | None = None
     #: replaces "(2e dose)" in the title, e.g. "rappel de 45 ans"

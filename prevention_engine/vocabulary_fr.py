@@ -172,3 +172,76 @@ EVIDENCE_NAMES = {
 
 def evidence_name(code: str) -> str:
     return EVIDENCE_NAMES.get(code, code.replace("_", " "))
+
+
+# French names of facts, used in "renseignez ..." messages.
+FACT_NAMES = {
+    "sex": "le sexe",
+    "residence.department": "le département de résidence",
+    "pregnancy.gestational_age": "l'âge gestationnel",
+    "perinatal.gestational_age_weeks": "le terme de naissance (semaines)",
+    "perinatal.birth_weight_g": "le poids de naissance",
+    "perinatal.mother_vaccinations": "les vaccinations de la mère pendant la grossesse",
+    "perinatal.mother_hbsag_positive": "le statut AgHBs de la mère",
+    "lifestyle.smoker": "le tabagisme (fumeur ou non)",
+    "lifestyle.former_smoker": "l'ancien tabagisme",
+    "lifestyle.years_since_quit": "le nombre d'années depuis l'arrêt du tabac",
+    "lifestyle.pack_years": "la consommation cumulée de tabac (paquets-années)",
+    "lifestyle.daily_physical_activity": "l'activité physique quotidienne",
+    "lifestyle.daily_fruit_vegetables": "la consommation quotidienne de fruits et légumes",
+    "lifestyle.alcohol_units_per_week": "la consommation d'alcool",
+    "lifestyle.sexually_active": "l'activité sexuelle (rapports sexuels ou non)",
+    "procedure.method": "le type du dernier test",
+    "procedure.result": "le résultat du dernier test",
+    "situation.breastfeeding": "l'allaitement (allaitez-vous ?)",
+    "situation.lung_screening_volunteer": (
+        "votre souhait de participer au programme pilote de dépistage du cancer du poumon"
+    ),
+    "pregnancy.outcome": "l'issue de la grossesse",
+    "pregnancy.parity": "le nombre d'accouchements avant cette grossesse (parité)",
+    "rhesus": "le groupe rhésus (RhD), d'après la carte de groupe sanguin",
+    "immunity.toxoplasmosis": "le résultat de la sérologie de la toxoplasmose (immunisée ou non)",
+    "immunity.rubella": "le résultat de la sérologie de la rubéole (immunisée ou non)",
+    "family_history.diabetes": "les antécédents de diabète chez les parents, frères ou sœurs",
+    "observation.bmi": "l'indice de masse corporelle (IMC) en début de grossesse",
+    "immunity.varicella": "l'antécédent de varicelle (ou une sérologie)",
+    "medication.insulin": "le traitement par insuline (oui ou non)",
+    "medication.antihypertensive": "la prise régulière d'un traitement contre l'hypertension "
+    "(actuelle ou passée)",
+    "condition.diabetic_retinopathy": "le résultat du dernier examen des yeux (rétinopathie "
+    "ou non)",
+    "condition.history_of_high_glucose": "un antécédent de glycémie élevée (bilan, maladie, "
+    "grossesse)",
+    "observation.hba1c": "l'HbA1c (hémoglobine glyquée, prise de sang)",
+    "observation.systolic_bp": "la pression artérielle systolique (mesurée au cabinet)",
+    "observation.diastolic_bp": "la pression artérielle diastolique",
+    "observation.total_cholesterol": "le cholestérol total (bilan lipidique, prise de sang)",
+    "observation.hdl_cholesterol": "le cholestérol HDL (bilan lipidique, prise de sang)",
+    "observation.egfr": "le débit de filtration glomérulaire estimé (DFG, créatinine)",
+    "observation.uacr": "le rapport albuminurie/créatininurie (analyse d'urine)",
+    "observation.waist_circumference": "le tour de taille (au niveau du nombril)",
+    "observation.foot_risk_grade": "le grade de risque podologique (examen des pieds)",
+    "condition.type_2_diabetes.since": "la date du diagnostic du diabète de type 2",
+    "lifestyle.sleep_hours": "la durée habituelle de sommeil",
+    "lifestyle.screen_hours_per_day": "le temps d'écran quotidien",
+}
+
+
+def fact_name(code: str) -> str:
+    """The French name of a missing fact code (never the raw vocabulary code)."""
+    if code in FACT_NAMES:
+        return FACT_NAMES[code]
+    kind, _, rest = code.partition(".")
+    if kind == "observation":
+        return "la mesure « " + observation_name(rest) + " »"
+    if kind == "family_history":
+        return "les antécédents familiaux (" + condition_name(rest) + ")"
+    if kind == "situation":
+        return "la situation « " + situation_name(rest) + " »"
+    if kind == "immunity":
+        return "l'immunité contre " + target_name(rest) + " (antécédent ou sérologie)"
+    if kind == "condition" and rest.endswith(".since"):
+        return "la date de début (" + condition_name(rest.removesuffix(".since")) + ")"
+    if kind == "lifestyle" or kind == "perinatal":
+        return rest.replace("_", " ")
+    return code.replace("_", " ")

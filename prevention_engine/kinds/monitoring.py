@@ -16,14 +16,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..agenda import TraceEntry
 from ..calendar.model import Calendar, Item
 from ..calendar.reader import Reader
 from ..conditions import compile_predicate
 from ..context import Context, Pred
 from ..dates import Duration
 from ..profile import Observation
-from ..schedule import Due, Occurrence, Reason, longer
+from ..schedule import Due, Occurrence, Reason, Step, longer
 from ..vocabulary import CONDITIONS, OBSERVATIONS
 from .base import Kind, register
 
@@ -144,10 +143,10 @@ def plan(item: Item[MonitoringSpec], ctx: Context, cal: Calendar) -> list[Occurr
         ask=ask, target=spec.target,
     )
     trace = tuple(
-        [TraceEntry(date=d, event=f"{item.targets[0]} (examen)", outcome="counted",
-                    detail="examen enregistré") for d in sorted(set(procs))[-1:]]
-        + [TraceEntry(date=o.date, event=f"{o.code} {o.value:g}", outcome="counted",
-                      detail="dernière mesure") for o in observed]
+        [Step(date=d, event=Reason.of("trace.exam", target=item.targets[0]), outcome="counted",
+              why=Reason.of("trace.exam_recorded")) for d in sorted(set(procs))[-1:]]
+        + [Step(date=o.date, event=Reason.of("trace.measure", observation=o.code, value=o.value),
+                outcome="counted", why=Reason.of("trace.last_measure")) for o in observed]
     )
     return [Occurrence(status=status, reason=reason, due=due, completed_date=last,
                        missing=ask, trace=trace)]

@@ -20,14 +20,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from ..agenda import TraceEntry
 from ..calendar.model import Calendar, Item
 from ..calendar.reader import Reader
 from ..context import Context
-from ..dates import ONE_DAY, Duration, french_date
+from ..dates import ONE_DAY, Duration
 from ..profile import Procedure
-from ..schedule import Due, Occurrence, Reason, longer
-from ..wording import RESULT_FR
+from ..schedule import Due, Occurrence, Reason, Step, longer
 from .base import Kind, register
 
 UNKNOWN = "unknown"
@@ -232,8 +230,8 @@ def in_scope(item: Item[RecurringSpec], ctx: Context) -> bool:
 
 def _events(
     spec: RecurringSpec, targets: frozenset[str], procedures: tuple[Procedure, ...]
-) -> tuple[list[Event], list[TraceEntry]]:
-    trace: list[TraceEntry] = []
+) -> tuple[list[Event], list[Step]]:
+    trace: list[Step] = []
     kept: list[tuple[dt.date, str | None, str | None]] = []
     for p in procedures:
         if p.target not in targets:
@@ -241,11 +239,11 @@ def _events(
         method = p.method or spec.default_method
         if spec.methods is not None and method is not None and method not in spec.methods:
             trace.append(
-                TraceEntry(
+                Step(
                     date=p.date,
                     event=f"{p.target} {p.method}",
                     outcome="ignored",
-                    detail="méthode hors programme (" + ", ".join(sorted(spec.methods)) + ")",
+                    why=Reason.of("trace.method_outside", methods=tuple(sorted(spec.methods))),
                 )
             )
             continue
@@ -300,22 +298,22 @@ def _test(spec: RecurringSpec, ev: Event) -> dict[str, object]:
 
 def _trace_events(
     spec: RecurringSpec, events: list[Event], decisions: list[tuple[Event, Rule | None]]
-) -> list[TraceEntry]:
-    def described(ev: Event) -> str:
-        text = f"{_title(spec, ev.method)} le {french_date(ev.date)}"
-        return text + (f" (résultat : {RESULT_FR.get(ev.result, ev.result)})" if ev.result else "")
+) -> list[Step]:
+    def described(ev: Event) -> Reason:
+        return Reason.of("trace.test", **_test(spec, ev))
 
     trace = [
-        TraceEntry(date=ev.date, event=described(ev), outcome="counted",
-                   detail="antérieur au dernier test")
+        Step(date=ev.date, event=described(ev), outcome="counted",
+             why=Reason.of("trace.before_last"))
         for ev in events[: -len(decisions)]
     ]
     trace += [
-        TraceEntry(
+        Step(
             date=ev.date,
             event=described(ev),
             outcome="last",
-            detail=f"règle ligne {rule.line}" if rule and rule.line else "intervalle habituel",
+            why=Reason.of("trace.rule_line", line=rule.line) if rule and rule.line
+            else Reason.of("trace.usual_interval"),
         )
         for ev, rule in decisions
     ]
@@ -339,7 +337,7 @@ def plan(item: Item[RecurringSpec], ctx: Context, cal: Calendar) -> list[Occurre
 
 
 def _after_last(
-    plan: _Plan, decisions: list[tuple[Event, Rule | None]], trace: tuple[TraceEntry, ...]
+    plan: _Plan, decisions: list[tuple[Event, Rule | None]], trace: tuple[Step, ...]
 ) -> Occurrence:
     """What follows the tests of the last day: an exit, a question, or the next test."""
     spec = plan.spec
@@ -412,7 +410,7 @@ class _Plan:
     def forecast(
         self,
         recommended: dt.date,
-        trace: tuple[TraceEntry, ...],
+        trace: tuple[Step, ...],
         why: Reason,
         method: str | None = None,
         last: dt.date | None = None,

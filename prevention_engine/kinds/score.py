@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..agenda import Score, TraceEntry
+from ..agenda import Score
 from ..calendar.model import Calendar, Item
 from ..calendar.reader import Reader, read_source
 from ..context import Context
@@ -33,13 +33,12 @@ from ..risk import (
     score2_op,
 )
 from ..risk.bundled import DATA_DIR, load_findrisc, load_score2_family
-from ..schedule import Due, Occurrence, Reason
+from ..schedule import Due, Occurrence, Reason, Step
 from ..vocabulary import OBSERVATIONS
 from .base import Kind, register
 
 SCORES = ("cardiovascular", "findrisc")
 DIABETES = frozenset({"type_1_diabetes", "type_2_diabetes"})
-LABELS = {"fasting_glucose": "glycémie à jeun", "hba1c": "HbA1c"}
 UNITS = {"systolic_bp": "mmHg", "total_cholesterol": "mmol/L", "hdl_cholesterol": "mmol/L",
          "hba1c": "%", "egfr": "mL/min/1,73 m²", "bmi": "kg/m²", "waist_circumference": "cm",
          "weight": "kg", "height": "cm"}
@@ -122,7 +121,7 @@ class _Inputs:
     dates: dict[str, dt.date]
     missing: list[str]
     stale: list[tuple[str, dt.date, Duration]]
-    trace: list[TraceEntry] = field(default_factory=list)
+    trace: list[Step] = field(default_factory=list)
 
     def measure(self, code: str) -> float | None:
         seen = self.ctx.observations(code)
@@ -134,12 +133,12 @@ class _Inputs:
         if valid is not None and valid.add_to(last.date) <= self.ctx.as_of:
             self.missing.append(f"observation.{code}")
             self.stale.append((f"observation.{code}", last.date, valid))
-            self.trace.append(TraceEntry(date=last.date, event=f"{code} {last.value:g}",
-                                         outcome="ignored",
-                                         detail=f"trop ancienne (validité {valid.french()})"))
+            self.trace.append(Step(date=last.date, event=_measured(code, last.value),
+                                   outcome="ignored",
+                                   why=Reason.of("trace.measure_too_old", validity=valid)))
             return None
-        self.trace.append(TraceEntry(date=last.date, event=f"{code} {last.value:g}",
-                                     outcome="counted", detail="dernière mesure"))
+        self.trace.append(Step(date=last.date, event=_measured(code, last.value),
+                               outcome="counted", why=Reason.of("trace.last_measure")))
         self.values[code] = {"value": last.value, "unit": UNITS.get(code), "date": last.date}
         self.dates[code] = last.date
         return last.value
@@ -287,13 +286,17 @@ def _score_obj(result: ScoreResult, got: _Inputs) -> Score:
                                  band=result.band, inputs=inputs)
 
 
+def _measured(code: str, value: float) -> Reason:
+    return Reason.of("trace.measure", observation=code, value=value)
+
+
 def _follow_up(fu: FollowUp, name: str, band: str, on: dt.date, ctx: Context,
                cal: Calendar) -> Occurrence:
     done = [o for c in fu.observations for o in ctx.observations(c)
             if fu.within is None or fu.within.add_to(o.date) > ctx.as_of]
     if done:
         last = max(done, key=lambda o: o.date)
-        values = ((LABELS.get(last.code, last.code), last.value, last.unit, last.date,
+        values = ((None, last.value, last.unit, last.date,
                    last.code),)
         reason = Reason.of("score.follow_up", name=name, band=band, text=fu.text,
                            done=last.date, values=values)

@@ -20,14 +20,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
-from ..agenda import TraceEntry
 from ..calendar.model import Calendar, Item
 from ..calendar.reader import Reader
 from ..context import Context
-from ..dates import ONE_DAY, Duration, french_date
+from ..dates import ONE_DAY, Duration
 from ..gestation import ended_by_birth, followed
 from ..profile import Procedure
-from ..schedule import Due, Occurrence, Reason, longer
+from ..schedule import Due, Occurrence, Reason, Step, longer
 from .base import Kind, register
 
 ANCHORS = ("birth", "lmp", "delivery", "conception", "maternity")
@@ -181,11 +180,11 @@ def _occurrence(
         return _open(spec, w, start, procs, ctx, cal)
     latest = end - ONE_DAY
     trace = tuple(
-        TraceEntry(
+        Step(
             date=p.date,
-            event=p.target + (f" {p.method}" if p.method else ""),
+            event=Reason.of("trace.procedure", target=p.target, method=p.method),
             outcome="counted" if start <= p.date < end else "ignored",
-            detail=f"fenêtre {w.label} du {french_date(start)} au {french_date(latest)}",
+            why=Reason.of("trace.window", label=w.label, start=start, latest=latest),
         )
         for p in procs
     )
@@ -231,9 +230,9 @@ def _open(
     """A window whose end is not known yet (it closes after the pregnancy)."""
     done = [p for p in procs if start <= p.date]
     trace = tuple(
-        TraceEntry(date=p.date, event=p.target + (f" {p.method}" if p.method else ""),
-                   outcome="counted" if p in done else "ignored",
-                   detail=f"fenêtre {w.label} à partir du {french_date(start)}")
+        Step(date=p.date, event=Reason.of("trace.procedure", target=p.target, method=p.method),
+             outcome="counted" if p in done else "ignored",
+             why=Reason.of("trace.window_open", label=w.label, start=start))
         for p in procs
     )
     if done:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from prevention_engine import CalendarError, Engine, Profile, ProfileError
-from prevention_engine.conditions import fact_name
+from prevention_engine.vocabulary_fr import fact_name
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -13,13 +13,14 @@ import pytest
 import yaml
 
 from prevention_engine import Engine, Profile
-from prevention_engine.conditions import FACT_NAMES, fact_name
 from prevention_engine.vocabulary import CONDITIONS, OBSERVATIONS, SITUATIONS, VACCINE_TARGETS
 from prevention_engine.vocabulary_fr import (
     CONDITION_NAMES,
+    FACT_NAMES,
     OBSERVATION_NAMES,
     SITUATION_NAMES,
     TARGET_NAMES,
+    fact_name,
 )
 
 GOLDEN = Path(__file__).resolve().parents[1] / "calendars" / "golden"

@@ -12,13 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from ...agenda import TraceEntry
 from ...calendar.model import Calendar, Item
 from ...context import Context, Dose
 from ...dates import ONE_DAY, Duration, completed_years
 from ...errors import CalendarError
 from ...products import product_key
-from ...schedule import Due, Occurrence, Reason, Season
+from ...schedule import Due, Occurrence, Reason, Season, Step
 from ...vocabulary import normalise_name, suggest
 from ..base import Kind, Tables, register
 from .evaluation import (
@@ -53,7 +52,7 @@ class _Evaluation:
 
     ctx: Context
     cal: Calendar
-    trace: list[TraceEntry]
+    trace: list[Step]
     live_doses: list[Dose]
     item_live: bool
     completed: frozenset[str]
@@ -63,17 +62,17 @@ def plan(item: Item[SeriesSpec], ctx: Context, cal: Calendar) -> list[Occurrence
     spec = item.spec
     targets = frozenset(item.targets)
     relevant: list[Dose] = []
-    trace: list[TraceEntry] = []
+    trace: list[Step] = []
     for d in ctx.doses:
         if targets <= d.targets:
             relevant.append(d)
         elif targets & d.targets:
             trace.append(
-                TraceEntry(
+                Step(
                     date=d.date,
                     event=d.label,
                     outcome="ignored",
-                    detail="ne couvre qu'une partie des maladies visées",
+                    why=Reason.of("trace.partial_targets"),
                     immunization=d.index,
                     reason="partial_targets",
                 )
@@ -130,17 +129,17 @@ def _evaluate_candidates(
     return results
 
 
-def _trace(res: SeriesResult, trace: list[TraceEntry]) -> tuple[TraceEntry, ...]:
+def _trace(res: SeriesResult, trace: list[Step]) -> tuple[Step, ...]:
     """How each recorded dose was read (the ignored partial doses first)."""
     return (*trace, *(
-        TraceEntry(
+        Step(
             date=e.dose.date,
             event=e.dose.label,
             outcome=e.status,
-            detail=(
-                e.detail or ("compte pour la dose " + str((e.target or 0) + 1))
+            why=e.detail or (
+                Reason.of("trace.counts_for", dose=(e.target or 0) + 1)
                 if e.status == "valid"
-                else e.detail or e.reason
+                else Reason.of("trace.code", value=e.reason)
             ),
             immunization=e.dose.index,
             reason=e.reason,
@@ -154,7 +153,7 @@ def _label(td: TargetDose) -> Reason | None:
     return Reason.of("label.rule", text=td.title) if td.title else None
 
 
-def _done_rows(res: SeriesResult, trace: tuple[TraceEntry, ...]) -> list[Occurrence]:
+def _done_rows(res: SeriesResult, trace: tuple[Step, ...]) -> list[Occurrence]:
     """The target doses already satisfied (or skipped before the next one)."""
     rows: list[Occurrence] = []
     for i, td in enumerate(res.series.doses):
@@ -232,7 +231,7 @@ def _project(
     ctx = ev.ctx
     recommended = due.recommended or ctx.as_of  # an open dose always has one
     when = max(recommended, ctx.as_of) if state.first_open else recommended
-    planned = Dose(-1 - idx, when, "dose prévue", frozenset(item.targets), ev.item_live,
+    planned = Dose(-1 - idx, when, "(projected)", frozenset(item.targets), ev.item_live,
                    None, None, False)
     state.history = [*state.history, (planned, True)]
     state.satisfied[idx] = planned

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from ...calendar.model import Calendar
 from ...conditions import COMPARISONS
 from ...context import Context, Dose
-from ...dates import ONE_DAY, french_date
+from ...dates import ONE_DAY
+from ...schedule import Reason
 from ...schedule import past_due as schedule_past_due
 from .spec import (
     Interval,
@@ -28,7 +29,8 @@ class DoseEval:
     status: str  # valid | not_valid | extraneous | sub_standard
     reason: str  # code
     target: int | None  # index of the target dose satisfied (0-based)
-    detail: str = ""
+    #: why, for the trace (a ``trace.*`` reason); None: the status and code say it
+    detail: Reason | None = None
 
 
 @dataclass(slots=True)
@@ -66,14 +68,14 @@ def _product_allowed(dose: Dose, rules: tuple[ProductRule, ...], birth: dt.date)
     return False
 
 
-def _outside_product_ages(dose: Dose, birth: dt.date) -> str | None:
+def _outside_product_ages(dose: Dose, birth: dt.date) -> Reason | None:
     """Why the dose was given outside its product's authorised ages, or None."""
     low, high = dose.product_ages
     name = dose.product or dose.label
     if low is not None and dose.date < low.add_to(birth):
-        return f"{name} n'est pas utilisé avant l'âge de {low.french()} : dose non comptée"
+        return Reason.of("trace.product_too_young", product=name, age=low)
     if high is not None and dose.date >= high.add_to(birth):
-        return f"{name} n'est pas utilisé à partir de l'âge de {high.french()} : dose non comptée"
+        return Reason.of("trace.product_too_old", product=name, age=high)
     return None
 
 
@@ -232,7 +234,7 @@ def _interval_failure(
     satisfied: dict[int, Dose],
     ctx: Context,
     history: list[tuple[Dose, bool]],
-) -> str | None:
+) -> Reason | None:
     """Why ``dose`` is too soon for one of ``intervals`` (all must hold), or None."""
     for iv, ref in _resolved_intervals(
         intervals, dose.date, prev, satisfied, ctx, history, dose.date
@@ -241,7 +243,7 @@ def _interval_failure(
         if ref is None or lim is None:
             continue
         if dose.date < lim.add_to(ref):
-            return f"intervalle trop court ({lim.french()} minimum depuis le {french_date(ref)})"
+            return Reason.of("trace.too_soon", interval=lim, since=ref)
     return None
 
 
@@ -350,7 +352,7 @@ def _outside_series(walk: _Walk, dose: Dose) -> bool:
     if dose.sub_standard:
         # Expired or sub-potent: never counts, not even as an adult booster (CDSi 6.1).
         walk.record(DoseEval(dose, "sub_standard", "sub_standard", None,
-                             "dose non conforme (périmée ou sous-dosée)"),
+                             Reason.of("trace.sub_standard")),
                     counts=False, is_prev=False, in_history=False)
         return True
     outside = _outside_product_ages(dose, walk.ctx.birth)
@@ -364,16 +366,18 @@ def _outside_series(walk: _Walk, dose: Dose) -> bool:
     if walk.idx >= len(tds):
         if walk.series.boosters is not None:
             walk.boosters_done.append(dose)
-            walk.record(DoseEval(dose, "valid", "booster", None, "rappel"), counts=True,
+            walk.record(DoseEval(dose, "valid", "booster", None, Reason.of("trace.booster")),
+                        counts=True,
                         is_prev=True)
         else:
             walk.record(DoseEval(dose, "extraneous", "series_complete", None,
-                                 "schéma déjà complet"), counts=False, is_prev=False)
+                                 Reason.of("trace.series_complete")), counts=False,
+                        is_prev=False)
         return True
     td = tds[walk.idx]
     if td.inadvertent and any(_dose_ref_matches(dose, p) for p in td.inadvertent):
         walk.record(DoseEval(dose, "not_valid", "wrong_product", None,
-                             "vaccin inadapté pour cette dose"),
+                             Reason.of("trace.inadvertent")),
                     counts=False, is_prev=False, in_history=False)
         return True
     return False
@@ -396,19 +400,19 @@ def _against_target(walk: _Walk, dose: Dose, all_doses: list[Dose], cal: Calenda
 
 def _judge(
     td: TargetDose, dose: Dose, walk: _Walk, all_doses: list[Dose], cal: Calendar
-) -> tuple[str, str, str]:
+) -> tuple[str, str, Reason | None]:
     """Status, reason code and detail of a dose against one target dose: ages, intervals
     (an allowable interval rescues a dose too soon), live-vaccine spacing, product."""
     birth, ctx = walk.ctx.birth, walk.ctx
     ages = td.ages_on(dose.date)
     abs_min = ages.abs_min or ages.min
     if abs_min is not None and dose.date < abs_min.add_to(birth):
-        return "not_valid", "too_young", f"faite avant l'âge minimal ({abs_min.french()})"
+        return "not_valid", "too_young", Reason.of("trace.too_young", age=abs_min)
     if ages.max is not None and dose.date >= ages.max.add_to(birth):
-        return "extraneous", "too_old", f"faite après l'âge maximal ({ages.max.french()})"
-    reason = detail = ""
+        return "extraneous", "too_old", Reason.of("trace.too_old", age=ages.max)
+    reason, detail = "", None
     if ages.abs_min is not None and ages.min is not None and dose.date < ages.min.add_to(birth):
-        reason, detail = "grace_period", "dans la période de tolérance d'âge"
+        reason, detail = "grace_period", Reason.of("trace.grace_period")
     args = (dose, walk.prev, walk.satisfied, ctx, walk.history)
     too_soon = _interval_failure(td.intervals, *args)
     # CDSi 6.6: an allowable interval rescues a dose given too soon
@@ -418,12 +422,11 @@ def _judge(
         return "not_valid", "too_soon", too_soon
     conflict = _live_conflict(dose, all_doses, cal, walk.history)
     if conflict is not None:
-        return ("not_valid", "live_conflict", "vaccin vivant trop proche d'un autre vaccin "
-                f"vivant ({french_date(conflict.date)})")
+        return "not_valid", "live_conflict", Reason.of("trace.live_conflict", date=conflict.date)
     if (td.products or td.preferred) and not _product_allowed(
         dose, td.products + td.preferred, birth
     ):
-        return "not_valid", "wrong_product", "produit non autorisé pour cette dose"
+        return "not_valid", "wrong_product", Reason.of("trace.wrong_product")
     return "valid", reason, detail
 
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from .conditions import fact_name
-from .dates import Duration, french_age, french_date
-from .schedule import Reason
-from .vocabulary_fr import evidence_name
-from .wording_chronic import TEXTS as CHRONIC_TEXTS
+from ..agenda import TraceEntry
+from ..dates import Duration, french_age, french_date
+from ..schedule import Reason, Step
+from ..vocabulary_fr import evidence_name, fact_name
+from .chronic import TEXTS as CHRONIC_TEXTS
+from .trace import RESULT_FR
+from .trace import TEXTS as TRACE_TEXTS
 
 Text = Callable[[Reason], str]
 
@@ -73,18 +75,6 @@ def _interval(r: Reason) -> str:
         return ""
     return (f" Dernière dose le {_date(r, 'last')} : délai de {_duration(r, 'interval')} "
             "à respecter.")
-
-
-#: Screening results as a person reads them.
-RESULT_FR = {
-    "normal": "normal",
-    "negative": "négatif",
-    "abnormal": "anormal",
-    "positive": "positif",
-    "inconclusive": "non interprétable",
-    "not_done": "non fait",
-    "refer": "à contrôler",
-}
 
 
 def _result(r: Reason) -> str:
@@ -442,12 +432,26 @@ TEXTS: dict[str, Text] = {
 }
 
 
-TEXTS.update(CHRONIC_TEXTS)  # the chronic domain's sentences, kept in wording_chronic.py
+TEXTS.update(CHRONIC_TEXTS)  # the chronic domain's sentences (wording/chronic.py)
+TEXTS.update(TRACE_TEXTS)  # the --trace lines (wording/trace.py)
 
 
 def render(reason: Reason) -> str:
     """The French sentence of ``reason`` (an unknown code is a programming error)."""
     return TEXTS[reason.code](reason)
+
+
+def trace_entry(step: Step) -> TraceEntry:
+    """A ``--trace`` line of the agenda, in words."""
+    return TraceEntry(
+        date=step.date,
+        event=step.event if isinstance(step.event, str) else render(step.event),
+        outcome=step.outcome,
+        detail=render(step.why),
+        immunization=step.immunization,
+        reason=step.reason,
+        target_dose=step.target_dose,
+    )
 
 
 #: How an optional item (strength: optional, a shared decision) is presented.
@@ -529,6 +533,9 @@ WARNINGS = {
     "(vérifiez si une campagne est en cours)",
     "unknown_declined": "declined[{index}]: recommandation « {item} » inconnue{hint} : refus "
     "non appliqué",
+    "unknown_product": "immunizations[{index}]: produit inconnu « {product} »{hint} : dose non "
+    "comptée",
+    "unknown_code": "immunizations[{index}]: code {code_label} inconnu : dose non comptée",
 }
 
 
@@ -541,6 +548,6 @@ def warning(code: str, **params: object) -> str:
     if code == "no_calendar_for_country":
         values["jurisdiction_name"] = _JURISDICTION_NAMES.get(str(params["jurisdiction"]),
                                                               str(params["jurisdiction"]))
-    if code == "unknown_declined":
+    if "hint" in params:
         values["hint"] = f" (vouliez-vous dire « {params['hint']} » ?)" if params["hint"] else ""
     return WARNINGS[code].format(**values)

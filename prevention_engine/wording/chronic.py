@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from .conditions import fact_name
-from .dates import Duration, french_date
-from .schedule import Reason
+from ..dates import Duration, french_date
+from ..schedule import Reason
+from ..vocabulary_fr import fact_name
 
 Text = Callable[[Reason], str]
 
@@ -85,14 +85,20 @@ def _facts(r: Reason, key: str = "missing") -> str:
     return ", ".join(_fact(str(m)) for m in missing) if isinstance(missing, tuple) else ""
 
 
+#: Names of the follow-up measurements a score's row cites without a label of its own.
+MEASURE_NAMES = {"fasting_glucose": "glycémie à jeun", "hba1c": "HbA1c"}
+
+
 def _values(r: Reason) -> str:
-    """"HbA1c 7,4 % le 1er octobre 2025" for each (label, value, unit, date) of ``values``."""
+    """"HbA1c 7,4 % le 1er octobre 2025" for each (label, value, unit, date, code) of
+    ``values`` (no label: the code's name)."""
     values = r.get("values", ())
     if not isinstance(values, tuple):
         return ""
     parts = []
     for label, value, unit, on, *code in values:
         unit = unit or (DEFAULT_UNITS.get(code[0]) if code else None)
+        label = label or (MEASURE_NAMES.get(code[0], code[0]) if code else "")
         u = UNITS_FR.get(str(unit or "").lower(), str(unit or ""))
         parts.append(f"{label} {number(value)}{(' ' + u) if u else ''} le {french_date(on)}")
     return " ; ".join(parts)
