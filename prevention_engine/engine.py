@@ -74,15 +74,17 @@ def _check_arguments(
 
 
 def _bound(registry: Registry) -> Registry:
-    """Each item bound by its kind to the product tables of its calendar's jurisdiction
-    (load-time checks, and what a kind learns from the tables), once per engine."""
+    """Each item bound by its kind to the product tables of its calendar's jurisdiction and
+    to what it needs of its calendar (load-time checks, what a kind learns from the tables,
+    the calendar's defaults and the kind's calendar-level settings), once per engine."""
     calendars = []
     for cal in registry.calendars:
         products = tuple(p for t in registry.tables if t.jurisdiction == cal.jurisdiction
                          for p in t.products)
-        tables = Tables(cal.file, cal.jurisdiction, products)
         items = tuple(
-            replace(item, spec=bind(item, tables))
+            replace(item, spec=bind(item, Tables(cal.file, cal.jurisdiction, products,
+                                                 cal.past_due_after,
+                                                 cal.settings.get(item.kind))))
             if (bind := KINDS[item.kind].bind) is not None else item
             for item in cal.items
         )
@@ -230,7 +232,7 @@ class Engine:
         items: list[AgendaItem] = []
         for cal in cals:
             ctx.risk_groups = cal.risk_groups
-            planned = [(item, self._evaluate_item(item, ctx, cal)) for item in cal.items]
+            planned = [(item, self._evaluate_item(item, ctx)) for item in cal.items]
             for item, rows in one_dose_per_targets(planned):
                 for row in rows:
                     items.append(self._rows.write(row, item, cal, ctx, trace))
@@ -358,7 +360,7 @@ class Engine:
                                f"cannot evaluate this profile: {type(exc).__name__}: {exc}")
 
     # -- internals -------------------------------------------------------------------------
-    def _evaluate_item(self, item: Item[object], ctx: Context, cal: Calendar) -> list[Occurrence]:
+    def _evaluate_item(self, item: Item[object], ctx: Context) -> list[Occurrence]:
         kind = KINDS[item.kind]
         if kind.in_scope is not None and not kind.in_scope(item, ctx):
             return []
@@ -368,7 +370,7 @@ class Engine:
         findings = Findings(item, ctx, applies is None, tuple(missing))
         return decide(
             findings.find,
-            lambda: not_before(kind.plan(item, ctx, cal), item, ctx),
+            lambda: not_before(kind.plan(item, ctx), item, ctx),
             lambda rows: hold_rows(item, ctx, rows),
             applies is True,
         )

@@ -14,14 +14,12 @@ from ..context import Pred
 from ..dates import Duration
 from ..errors import CalendarError
 from ..kinds import KINDS, Kind
-from ..products import product_key
 from ..vocabulary import CONDITIONS, DOMAINS, TARGETS, normalise_name, suggest
 from .model import (
     Calendar,
     Immunity,
     Item,
     Jurisdiction,
-    LiveConflict,
     Precaution,
     Product,
     ProductTable,
@@ -39,8 +37,6 @@ CALENDAR_KEYS = (
     "source",
     "changes",
     "defaults",
-    "live_spacing",
-    "live_conflicts",
     "risk_groups",
     "items",
     "review",
@@ -289,7 +285,9 @@ def _in_force(r: Reader) -> tuple[Any, Any]:
 
 def parse_calendar(data: Any, file: str) -> Calendar:
     r = Reader(data, file)
-    r.check_keys(CALENDAR_KEYS, required=["calendar", "version", "in_force", "source", "items"])
+    owned = tuple(k for kind in KINDS.values() for k in kind.calendar_keys)
+    r.check_keys((*CALENDAR_KEYS, *owned),
+                 required=["calendar", "version", "in_force", "source", "items"])
     if not isinstance(r.raw("version"), str):
         raise r.error(
             "quote the version (version: \"2025.10\"): unquoted, YAML reads it as a number",
@@ -320,12 +318,11 @@ def parse_calendar(data: Any, file: str) -> Calendar:
         source=source,
         changes=r.str_list("changes"),
         past_due_after=past_due_after,
-        live_spacing=r.duration("live_spacing"),
         risk_groups=risk_groups,
         items=items,
         file=file,
         review=review,
-        live_conflicts=_live_conflicts(r),
+        settings=_kind_settings(r),
     )
 
 
@@ -342,22 +339,14 @@ def _risk_groups(r: Reader) -> dict[str, Pred]:
     }
 
 
-def _live_conflicts(r: Reader) -> tuple[LiveConflict, ...]:
-    conflicts = []
-    for cr in r.children("live_conflicts"):
-        cr.check_keys(["previous", "current", "begin", "min_end", "end"],
-                      required=["previous", "current", "end"])
-        conflict_end = cr.req_duration("end")
-        conflicts.append(
-            LiveConflict(
-                previous=frozenset(product_key(p) for p in cr.str_list("previous")),
-                current=frozenset(product_key(p) for p in cr.str_list("current")),
-                begin=cr.duration("begin") or Duration(),
-                min_end=cr.duration("min_end") or conflict_end,
-                end=conflict_end,
-            )
-        )
-    return tuple(conflicts)
+def _kind_settings(r: Reader) -> dict[str, object]:
+    """The calendar-level keys each kind owns, read by that kind (e.g. the series kind's
+    live-vaccine rules)."""
+    return {
+        kind.name: kind.settings(r)
+        for kind in KINDS.values()
+        if kind.settings is not None and any(r.has(k) for k in kind.calendar_keys)
+    }
 
 
 _PRODUCT_KEYS = (

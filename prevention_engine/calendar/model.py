@@ -110,18 +110,6 @@ class Item(Generic[S_co]):
 
 
 @dataclass(frozen=True, slots=True)
-class LiveConflict:
-    """A live-vaccine conflict window (CDSi 6.7): ``current`` given in [prev + begin, prev + end)
-    of a ``previous`` product is not valid (``min_end`` replaces ``end`` after a valid dose)."""
-
-    previous: frozenset[str]
-    current: frozenset[str]
-    begin: Duration
-    min_end: Duration
-    end: Duration
-
-
-@dataclass(frozen=True, slots=True)
 class Calendar:
     """One published version of one calendar."""
 
@@ -134,13 +122,14 @@ class Calendar:
     source: SourceInfo
     changes: tuple[str, ...]
     past_due_after: Duration | None
-    live_spacing: Duration | None
     risk_groups: dict[str, Pred]
     items: tuple[Item[object], ...]
     file: str
     review: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
-    live_conflicts: tuple[LiveConflict, ...] = ()
+    #: what each kind read from the calendar-level keys it owns (``Kind.calendar_keys``), by
+    #: kind name: the generic calendar knows no kind's settings
+    settings: dict[str, object] = field(default_factory=dict)
 
     def in_force(self, on: dt.date) -> bool:
         return self.in_force_from <= on and (self.in_force_to is None or on <= self.in_force_to)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..calendar.model import Calendar, Item
+from ..calendar.model import Item
 from ..calendar.reader import Reader
 from ..context import Context
 from ..dates import Duration
@@ -33,7 +33,7 @@ def parse_advice(r: Reader, names: set[str]) -> AdviceSpec:
     return AdviceSpec(text, r.duration("renew_after", positive=True))
 
 
-def plan(item: Item[AdviceSpec], ctx: Context, cal: Calendar) -> list[Occurrence]:
+def plan(item: Item[AdviceSpec], ctx: Context) -> list[Occurrence]:
     spec = item.spec
     done = [p.date for p in ctx.procedures if p.target in item.targets
             and (spec.renew_after is None or spec.renew_after.add_to(p.date) > ctx.as_of)]

@@ -5,7 +5,7 @@ product tables (``bind``, at load time, so a rule mistake is a ``CalendarError``
 line, never an evaluation crash, and a series knows once whether its vaccine is live), and
 plans the occurrences of an item for one person (``plan``): which dose,
 window, season or score, with its dates, its evidence of completion and a ``Reason`` code. The
-core decides the final status (``status.py``) and writes the words (``wording.py``); a kind
+core decides the final status (``status.py``) and writes the words (``wording``); a kind
 writes no sentence. Adding a kind is a new module and one ``register`` call.
 """
 
@@ -16,9 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from ..calendar.model import Calendar, Item, Product
+from ..calendar.model import Item, Product
 from ..calendar.reader import Reader
 from ..context import Context
+from ..dates import Duration
 from ..schedule import Occurrence
 
 S = TypeVar("S")
@@ -31,6 +32,10 @@ class Tables:
     file: str
     jurisdiction: str
     products: tuple[Product, ...]
+    #: the calendar's default past-due period (``defaults.past_due_after``)
+    past_due_after: Duration | None = None
+    #: what the kind read from the calendar's own keys (``Kind.settings``), or None
+    settings: object = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,11 +44,16 @@ class Kind(Generic[S]):
     #: the item keys this kind reads, beyond the common ones
     keys: tuple[str, ...]
     parse: Callable[[Reader, set[str]], S]
-    #: the occurrences of one item for one person (``ctx.as_of`` is the assessment date)
-    plan: Callable[[Item[S], Context, Calendar], list[Occurrence]]
-    #: load time: the spec checked against the tables and completed with what they say
-    #: (raises ``CalendarError`` naming file and line)
+    #: the occurrences of one item for one person (``ctx.as_of`` is the assessment date);
+    #: the item carries its bound spec and common keys, never the calendar
+    plan: Callable[[Item[S], Context], list[Occurrence]]
+    #: load time: the spec checked against the tables and completed with what they say and
+    #: with what it needs of its calendar (raises ``CalendarError`` naming file and line)
     bind: Callable[[Item[S], Tables], S] | None = None
+    #: calendar-level keys this kind owns (e.g. the series kind's live-vaccine rules), read
+    #: once per calendar by ``settings`` and handed to ``bind`` as ``Tables.settings``
+    calendar_keys: tuple[str, ...] = ()
+    settings: Callable[[Reader], object] | None = None
     #: False when the person is outside the rule's scope (programme ages, a season not
     #: running): checked before ``applies_when``, so nobody is asked for data about a programme
     #: that cannot concern them on the assessment date

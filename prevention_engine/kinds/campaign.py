@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..calendar.model import Calendar, Item
+from ..calendar.model import Item
 from ..calendar.reader import Reader
 from ..context import Context
 from ..dates import Duration
@@ -48,7 +48,7 @@ def in_scope(item: Item[CampaignSpec], ctx: Context) -> bool:
     return any(_opens(spec, s) <= ctx.as_of <= s.end for s in spec.seasons)
 
 
-def plan(item: Item[CampaignSpec], ctx: Context, cal: Calendar) -> list[Occurrence]:
+def plan(item: Item[CampaignSpec], ctx: Context) -> list[Occurrence]:
     spec = item.spec
     targets = frozenset(item.targets)
     out: list[Occurrence] = []

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..agenda import Score
-from ..calendar.model import Calendar, Item
+from ..calendar.model import Item
 from ..calendar.reader import Reader
 from ..context import Context
 from ..dates import ONE_DAY, Duration
@@ -121,7 +121,7 @@ def _reference(r: Reader) -> GrowthReference:
         raise ref.error(str(exc), "tables") from None
 
 
-def plan(item: Item[GrowthSpec], ctx: Context, cal: Calendar) -> list[Occurrence]:
+def plan(item: Item[GrowthSpec], ctx: Context) -> list[Occurrence]:
     sex = ctx.profile.sex
     if sex is None:
         return [Occurrence(status="needs_data", missing=("sex",),

@@ -14,9 +14,9 @@ missing facts are named, never read as "no".
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from ..calendar.model import Calendar, Item
+from ..calendar.model import Item
 from ..calendar.reader import Reader
 from ..conditions import compile_predicate
 from ..context import Context, Pred
@@ -24,7 +24,7 @@ from ..dates import Duration
 from ..profile import Observation
 from ..schedule import Due, Occurrence, Reason, Step, longer
 from ..vocabulary import CONDITIONS, OBSERVATIONS
-from .base import Kind, register
+from .base import Kind, Tables, register
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +117,7 @@ def _latest(spec: MonitoringSpec, ctx: Context) -> tuple[list[Observation], tupl
     return [newest], ()
 
 
-def plan(item: Item[MonitoringSpec], ctx: Context, cal: Calendar) -> list[Occurrence]:
+def plan(item: Item[MonitoringSpec], ctx: Context) -> list[Occurrence]:
     spec = item.spec
     if not in_scope(item, ctx):
         return []
@@ -131,7 +131,7 @@ def plan(item: Item[MonitoringSpec], ctx: Context, cal: Calendar) -> list[Occurr
     last = max(dates) if dates else None
     every, why, ask = _interval(spec, ctx)
     recommended = every.add_to(last) if last is not None else _first_due(spec, ctx, onset)
-    due = Due.starting(recommended, spec.past_due_after or cal.past_due_after)
+    due = Due.starting(recommended, spec.past_due_after)
     status = due.status_on(ctx.as_of)
     values = tuple((spec.labels.get(o.code, o.code), o.value, o.unit, o.date, o.code)
                    for o in observed)
@@ -160,6 +160,11 @@ def _first_due(spec: MonitoringSpec, ctx: Context, onset: dt.date | None) -> dt.
     return max(first, spec.from_age.add_to(ctx.birth)) if spec.from_age else first
 
 
+def bind(item: Item[MonitoringSpec], tables: Tables) -> MonitoringSpec:
+    """The calendar's default past-due period, when the rule gives none of its own."""
+    return replace(item.spec, past_due_after=item.spec.past_due_after or tables.past_due_after)
+
+
 register(
     Kind(
         name="monitoring",
@@ -168,6 +173,7 @@ register(
               "due_from_observations", "from_age"),
         parse=parse_monitoring,
         plan=plan,
+        bind=bind,
         in_scope=in_scope,
     )
 )

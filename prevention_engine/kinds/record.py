@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..calendar.model import Calendar, Item
+from ..calendar.model import Item
 from ..calendar.reader import Reader
 from ..context import Context
 from ..dates import ONE_DAY, Duration
@@ -53,7 +53,7 @@ def parse_record(r: Reader, names: set[str]) -> RecordSpec:
                       f.req_str("label"), r.duration("ask_until"))
 
 
-def plan(item: Item[RecordSpec], ctx: Context, cal: Calendar) -> list[Occurrence]:
+def plan(item: Item[RecordSpec], ctx: Context) -> list[Occurrence]:
     spec = item.spec
     anchor = ctx.anchor(spec.anchor)
     if anchor is None:

@@ -20,13 +20,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from ..calendar.model import Calendar, Item
+from ..calendar.model import Item
 from ..calendar.reader import Reader
 from ..context import Context
 from ..dates import ONE_DAY, Duration
 from ..profile import Procedure
 from ..schedule import Due, Occurrence, Reason, Step, longer
-from .base import Kind, register
+from .base import Kind, Tables, register
 
 UNKNOWN = "unknown"
 ASKABLE = ("method", "result")
@@ -320,13 +320,13 @@ def _trace_events(
     return trace
 
 
-def plan(item: Item[RecurringSpec], ctx: Context, cal: Calendar) -> list[Occurrence]:
+def plan(item: Item[RecurringSpec], ctx: Context) -> list[Occurrence]:
     spec = item.spec
     if not in_scope(item, ctx):
         return []
     start, stop = _ages(spec, ctx.birth)
     events, trace = _events(spec, frozenset(item.targets), ctx.procedures)
-    plan = _Plan(spec, ctx, start, stop, spec.past_due_after or cal.past_due_after)
+    plan = _Plan(spec, ctx, start, stop, spec.past_due_after)
     if not events:
         why = Reason.of("recurring.none", start_age=spec.start_age)
         return [plan.forecast(start or ctx.birth, tuple(trace), why)]
@@ -438,6 +438,11 @@ class _Plan:
         )
 
 
+def bind(item: Item[RecurringSpec], tables: Tables) -> RecurringSpec:
+    """The calendar's default past-due period, when the rule gives none of its own."""
+    return replace(item.spec, past_due_after=item.spec.past_due_after or tables.past_due_after)
+
+
 register(
     Kind(
         name="recurring",
@@ -455,6 +460,7 @@ register(
         ),
         parse=parse_recurring,
         plan=plan,
+        bind=bind,
         in_scope=in_scope,
     )
 )

@@ -14,11 +14,11 @@ FINDRISC), completed by a matching observation recent enough.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..agenda import Score
-from ..calendar.model import Calendar, Item
+from ..calendar.model import Item
 from ..calendar.reader import Reader, read_source
 from ..context import Context
 from ..dates import Duration, completed_years
@@ -35,7 +35,7 @@ from ..risk import (
 from ..risk.bundled import DATA_DIR, load_findrisc, load_score2_family
 from ..schedule import Due, Occurrence, Reason, Step
 from ..vocabulary import OBSERVATIONS
-from .base import Kind, register
+from .base import Kind, Tables, register
 
 SCORES = ("cardiovascular", "findrisc")
 DIABETES = frozenset({"type_1_diabetes", "type_2_diabetes"})
@@ -60,6 +60,8 @@ class ScoreSpec:
     validity: dict[str, Duration]
     advice: dict[str, str]
     follow_up: tuple[FollowUp, ...]
+    #: the calendar's default past-due period (for follow-up rows), set at load time (bind)
+    past_due_after: Duration | None = None
 
 
 def _load(r: Reader, score: str) -> tuple[Score2Family | None, FindriscTable | None]:
@@ -291,7 +293,7 @@ def _measured(code: str, value: float) -> Reason:
 
 
 def _follow_up(fu: FollowUp, name: str, band: str, on: dt.date, ctx: Context,
-               cal: Calendar) -> Occurrence:
+               past_due_after: Duration | None) -> Occurrence:
     done = [o for c in fu.observations for o in ctx.observations(c)
             if fu.within is None or fu.within.add_to(o.date) > ctx.as_of]
     if done:
@@ -302,19 +304,20 @@ def _follow_up(fu: FollowUp, name: str, band: str, on: dt.date, ctx: Context,
                            done=last.date, values=values)
         return Occurrence(status="completed", occurrence="suivi", reason=reason,
                           completed_date=last.date)
-    due = Due.starting(on, cal.past_due_after)
+    due = Due.starting(on, past_due_after)
     status = due.status_on(ctx.as_of)
     reason = Reason.of("score.follow_up", name=name, band=band, text=fu.text, recommended=on,
                        status=status)
     return Occurrence(status=status, occurrence="suivi", reason=reason, due=due)
 
 
-def _follow_ups(spec: ScoreSpec, name: str, band: str, on: dt.date, ctx: Context,
-                cal: Calendar) -> list[Occurrence]:
-    return [_follow_up(fu, name, band, on, ctx, cal) for fu in spec.follow_up if band in fu.bands]
+def _follow_ups(spec: ScoreSpec, name: str, band: str, on: dt.date,
+                ctx: Context) -> list[Occurrence]:
+    return [_follow_up(fu, name, band, on, ctx, spec.past_due_after) for fu in spec.follow_up
+            if band in fu.bands]
 
 
-def plan(item: Item[ScoreSpec], ctx: Context, cal: Calendar) -> list[Occurrence]:
+def plan(item: Item[ScoreSpec], ctx: Context) -> list[Occurrence]:
     spec = item.spec
     if not in_scope(item, ctx):
         return []
@@ -335,7 +338,7 @@ def plan(item: Item[ScoreSpec], ctx: Context, cal: Calendar) -> list[Occurrence]
                            trace=tuple(got.trace))]
         if floor is not None and spec.table is not None:
             band = spec.table.bands.band(int(floor))
-            rows += _follow_ups(spec, name, band, ctx.as_of, ctx, cal)
+            rows += _follow_ups(spec, name, band, ctx.as_of, ctx)
         return rows
     dates = sorted(got.dates.values()) or [ctx.as_of]
     reason = Reason.of("score.value", name=result.name, value=result.value, unit=result.unit,
@@ -343,7 +346,12 @@ def plan(item: Item[ScoreSpec], ctx: Context, cal: Calendar) -> list[Occurrence]
                        advice=spec.advice.get(result.band))
     row = Occurrence(status="completed", reason=reason, score=_score_obj(result, got),
                      completed_date=dates[-1], trace=tuple(got.trace))
-    return [row, *_follow_ups(spec, result.name, result.band, dates[-1], ctx, cal)]
+    return [row, *_follow_ups(spec, result.name, result.band, dates[-1], ctx)]
+
+
+def bind(item: Item[ScoreSpec], tables: Tables) -> ScoreSpec:
+    """Follow-up rows are past due after the calendar's default period."""
+    return replace(item.spec, past_due_after=tables.past_due_after)
 
 
 register(
@@ -352,6 +360,7 @@ register(
         keys=("score", "coefficients", "validity", "advice", "follow_up"),
         parse=parse_score,
         plan=plan,
+        bind=bind,
         in_scope=in_scope,
     )
 )

@@ -20,14 +20,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
-from ..calendar.model import Calendar, Item
+from ..calendar.model import Item
 from ..calendar.reader import Reader
 from ..context import Context
 from ..dates import ONE_DAY, Duration
 from ..gestation import ended_by_birth, followed
 from ..profile import Procedure
 from ..schedule import Due, Occurrence, Reason, Step, longer
-from .base import Kind, register
+from .base import Kind, Tables, register
 
 ANCHORS = ("birth", "lmp", "delivery", "conception", "maternity")
 _WID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -91,7 +91,7 @@ def parse_window(r: Reader, names: set[str]) -> WindowSpec:
                       r.get_bool("exclusive", False), until_end, r.get_bool("show_missed", False))
 
 
-def plan(item: Item[WindowSpec], ctx: Context, cal: Calendar) -> list[Occurrence]:
+def plan(item: Item[WindowSpec], ctx: Context) -> list[Occurrence]:
     spec = item.spec
     anchor = ctx.anchor(spec.anchor)
     if anchor is None:
@@ -110,7 +110,7 @@ def plan(item: Item[WindowSpec], ctx: Context, cal: Calendar) -> list[Occurrence
     def occurrence(span: Span) -> Occurrence:
         w, start, end = span
         done = procs if counted is None else counted.get(w.id, [])
-        return _occurrence(spec, w, start, end, done, ctx, cal)
+        return _occurrence(spec, w, start, end, done, ctx)
 
     shown = _shown(spans, ctx.as_of)
     out = [occurrence(s) for s in shown]
@@ -174,10 +174,9 @@ def _occurrence(
     end: dt.date,
     procs: list[Procedure],
     ctx: Context,
-    cal: Calendar,
 ) -> Occurrence:
     if end == OPEN:
-        return _open(spec, w, start, procs, ctx, cal)
+        return _open(spec, w, start, procs, ctx)
     latest = end - ONE_DAY
     trace = tuple(
         Step(
@@ -200,7 +199,7 @@ def _occurrence(
             ),
             trace=trace,
         )
-    due = Due.starting(start, w.past_due_after or spec.past_due_after or cal.past_due_after,
+    due = Due.starting(start, w.past_due_after or spec.past_due_after,
                        latest)
     if due.past_due is not None and due.past_due > latest:
         due = replace(due, past_due=None)
@@ -225,7 +224,6 @@ def _label(w: Window) -> Reason | None:
 
 def _open(
     spec: WindowSpec, w: Window, start: dt.date, procs: list[Procedure], ctx: Context,
-    cal: Calendar,
 ) -> Occurrence:
     """A window whose end is not known yet (it closes after the pregnancy)."""
     done = [p for p in procs if start <= p.date]
@@ -241,11 +239,16 @@ def _open(
                           reason=Reason.of("window.done_open", date=done[0].date,
                                            label=w.label, start=start),
                           trace=trace)
-    due = Due.starting(start, w.past_due_after or spec.past_due_after or cal.past_due_after)
+    due = Due.starting(start, w.past_due_after or spec.past_due_after)
     status = due.status_on(ctx.as_of)
     return Occurrence(status=status, occurrence=w.id, label=_label(w), due=due, trace=trace,
                       reason=Reason.of("window.open", label=w.label, start=start,
                                        after=spec.until_end, status=status))
+
+
+def bind(item: Item[WindowSpec], tables: Tables) -> WindowSpec:
+    """The calendar's default past-due period, when the rule gives none of its own."""
+    return replace(item.spec, past_due_after=item.spec.past_due_after or tables.past_due_after)
 
 
 register(
@@ -255,5 +258,6 @@ register(
               "show_missed"),
         parse=parse_window,
         plan=plan,
+        bind=bind,
     )
 )

@@ -1,8 +1,7 @@
 """The French sentences of the chronic domain (diabetes follow-up, risk scores, habits).
 
-Kept apart from ``wording.py`` so that the chronic texts are in one place and easy to move;
-``wording.TEXTS`` includes them. Like every text table, it only turns a ``Reason`` (code and
-parameters) into words: the kinds write no sentence.
+One table of the ``wording`` package (``wording.TEXTS`` merges it): it only turns a ``Reason``
+(code and parameters) into words; the kinds write no sentence.
 """
 
 from __future__ import annotations

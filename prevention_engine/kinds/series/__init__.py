@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from ...calendar.model import Calendar, Item
+from ...calendar.model import Item
 from ...context import Context, Dose
 from ...dates import ONE_DAY, Duration, completed_years
 from ...errors import CalendarError
@@ -32,9 +32,12 @@ from .selection import (
     series_admits,
 )
 from .spec import (
+    CALENDAR_KEYS,
     Boosters,
+    CalendarRules,
     SeriesSpec,
     TargetDose,
+    parse_calendar_rules,
     parse_series,
 )
 
@@ -51,15 +54,16 @@ class _Evaluation:
     """What every step of one item's rows reads: the person, the calendar, the doses."""
 
     ctx: Context
-    cal: Calendar
+    cal: CalendarRules
     trace: list[Step]
     live_doses: list[Dose]
     item_live: bool
     completed: frozenset[str]
 
 
-def plan(item: Item[SeriesSpec], ctx: Context, cal: Calendar) -> list[Occurrence]:
+def plan(item: Item[SeriesSpec], ctx: Context) -> list[Occurrence]:
     spec = item.spec
+    cal = spec.calendar
     targets = frozenset(item.targets)
     relevant: list[Dose] = []
     trace: list[Step] = []
@@ -95,7 +99,7 @@ def _evaluate_candidates(
     spec: SeriesSpec,
     relevant: list[Dose],
     ctx: Context,
-    cal: Calendar,
+    cal: CalendarRules,
     completed: frozenset[str],
 ) -> list[SeriesResult]:
     """Every series of the item that applies to the person, evaluated against the doses."""
@@ -379,7 +383,7 @@ def _booster_title(birth: dt.date, on: dt.date, fixed: list[dt.date], done: bool
 
 
 def _booster_rows(
-    b: Boosters, res: SeriesResult, ctx: Context, cal: Calendar, offset: int, uncounted: int
+    b: Boosters, res: SeriesResult, ctx: Context, cal: CalendarRules, offset: int, uncounted: int
 ) -> list[Occurrence]:
     """Completed boosters, the next one (late-booster rules applied) and the one after it."""
     fixed = _booster_dates(b, ctx.birth, Duration(years=120).add_to(ctx.birth))
@@ -454,11 +458,14 @@ def _last_season_day(spec: SeriesSpec) -> dt.date | None:
 def bind(item: Item[SeriesSpec], tables: Tables) -> SeriesSpec:
     """Every product a series names exists in the product table of its jurisdiction, and the
     spec learns whether the item's vaccine is live (every marketed product covering its
-    targets is live: live-vaccine spacing then applies to the doses it proposes)."""
+    targets is live: live-vaccine spacing then applies to the doses it proposes) and what it
+    needs of its calendar (past-due period, live-vaccine rules)."""
     _check_products(item, tables)
     targets = frozenset(item.targets)
     covering = [p for p in tables.products if targets <= p.targets and p.status == "marketed"]
-    return replace(item.spec, live=bool(covering) and all(p.live for p in covering))
+    rules = tables.settings if isinstance(tables.settings, CalendarRules) else CalendarRules()
+    return replace(item.spec, live=bool(covering) and all(p.live for p in covering),
+                   calendar=replace(rules, past_due_after=tables.past_due_after))
 
 
 def _check_products(item: Item[SeriesSpec], tables: Tables) -> None:
@@ -484,6 +491,8 @@ register(
         parse=parse_series,
         plan=plan,
         bind=bind,
+        calendar_keys=CALENDAR_KEYS,
+        settings=parse_calendar_rules,
         group=lambda spec: spec.vaccine_group.name if spec.vaccine_group else None,
         last_day=_last_season_day,
     )

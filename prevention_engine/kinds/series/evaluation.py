@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ...calendar.model import Calendar
 from ...conditions import COMPARISONS
 from ...context import Context, Dose
 from ...dates import ONE_DAY
 from ...schedule import Reason
 from ...schedule import past_due as schedule_past_due
 from .spec import (
+    CalendarRules,
     Interval,
     ProductRule,
     Series,
@@ -254,7 +254,7 @@ def _matches_any(dose: Dose, refs: frozenset[str]) -> bool:
 def _live_conflict(
     dose: Dose,
     doses: list[Dose],
-    cal: Calendar,
+    cal: CalendarRules,
     history: list[tuple[Dose, bool]] | None = None,
 ) -> Dose | None:
     if cal.live_conflicts:
@@ -319,7 +319,7 @@ def evaluate_series(
     doses: list[Dose],
     all_doses: list[Dose],
     ctx: Context,
-    cal: Calendar,
+    cal: CalendarRules,
     completed_series: set[str],
 ) -> SeriesResult:
     walk = _Walk(series, ctx, completed_series)
@@ -383,7 +383,7 @@ def _outside_series(walk: _Walk, dose: Dose) -> bool:
     return False
 
 
-def _against_target(walk: _Walk, dose: Dose, all_doses: list[Dose], cal: Calendar) -> None:
+def _against_target(walk: _Walk, dose: Dose, all_doses: list[Dose], cal: CalendarRules) -> None:
     """Read ``dose`` against the next target dose (CDSi 6.2-6.8)."""
     td = walk.series.doses[walk.idx]
     status, reason, detail = _judge(td, dose, walk, all_doses, cal)
@@ -399,7 +399,7 @@ def _against_target(walk: _Walk, dose: Dose, all_doses: list[Dose], cal: Calenda
 
 
 def _judge(
-    td: TargetDose, dose: Dose, walk: _Walk, all_doses: list[Dose], cal: Calendar
+    td: TargetDose, dose: Dose, walk: _Walk, all_doses: list[Dose], cal: CalendarRules
 ) -> tuple[str, str, Reason | None]:
     """Status, reason code and detail of a dose against one target dose: ages, intervals
     (an allowable interval rescues a dose too soon), live-vaccine spacing, product."""
@@ -445,7 +445,7 @@ def forecast_dose(
     satisfied: dict[int, Dose],
     history: list[tuple[Dose, bool]],
     ctx: Context,
-    cal: Calendar,
+    cal: CalendarRules,
     live_doses: list[Dose],
     item_live: bool,
     prev_date_override: dt.date | None = None,
@@ -515,7 +515,7 @@ def _interval_dates(
 
 
 def _live_dates(
-    td: TargetDose, cal: Calendar, live_doses: list[Dose], item_live: bool
+    td: TargetDose, cal: CalendarRules, live_doses: list[Dose], item_live: bool
 ) -> list[dt.date]:
     """The first days a live vaccine may follow the live doses already given (CDSi 6.7)."""
     if cal.live_conflicts:

@@ -189,6 +189,53 @@ class VaccineGroup:
 
 
 @dataclass(frozen=True, slots=True)
+class LiveConflict:
+    """A live-vaccine conflict window (CDSi 6.7): ``current`` given in [prev + begin, prev + end)
+    of a ``previous`` product is not valid (``min_end`` replaces ``end`` after a valid dose)."""
+
+    previous: frozenset[str]
+    current: frozenset[str]
+    begin: Duration
+    min_end: Duration
+    end: Duration
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarRules:
+    """What a series takes from its calendar: the calendar's past-due period and its
+    live-vaccine rules (CDSi conflict windows, or one spacing between any two live vaccines).
+    Read from the calendar's own keys (``live_spacing``, ``live_conflicts``) by this kind and
+    bound into each series spec at load time, so planning never consults the calendar."""
+
+    past_due_after: Duration | None = None
+    live_spacing: Duration | None = None
+    live_conflicts: tuple[LiveConflict, ...] = ()
+
+
+#: the calendar-level keys the series kind reads
+CALENDAR_KEYS = ("live_spacing", "live_conflicts")
+
+
+def parse_calendar_rules(r: Reader) -> CalendarRules:
+    """The calendar's live-vaccine rules (its past-due default is added by ``bind``)."""
+    conflicts = []
+    for cr in r.children("live_conflicts"):
+        cr.check_keys(["previous", "current", "begin", "min_end", "end"],
+                      required=["previous", "current", "end"])
+        conflict_end = cr.req_duration("end")
+        conflicts.append(
+            LiveConflict(
+                previous=frozenset(product_key(p) for p in cr.str_list("previous")),
+                current=frozenset(product_key(p) for p in cr.str_list("current")),
+                begin=cr.duration("begin") or Duration(),
+                min_end=cr.duration("min_end") or conflict_end,
+                end=conflict_end,
+            )
+        )
+    return CalendarRules(None, r.duration("live_spacing"), tuple(conflicts))
+
+
+@dataclass(frozen=True, slots=True)
 class SeriesSpec:
     series: tuple[Series, ...]
     product_refs: tuple[tuple[str, str, int | None], ...] = ()  # (ref, field, line) to check
@@ -204,6 +251,8 @@ class SeriesSpec:
     reads_completed_series: bool = False
     #: set at load time (``bind``): every marketed product for the item's targets is live
     live: bool = False
+    #: set at load time (``bind``): the calendar's past-due period and live-vaccine rules
+    calendar: CalendarRules = CalendarRules()
 
 
 # --------------------------------------------------------------------------------------------
