@@ -52,6 +52,9 @@ class WindowSpec:
     until_end: Duration | None = None
     #: the last window that closed undone stays shown as missed while later ones open
     show_missed: bool = False
+    #: a dated immunity record documented by a blood test (``immunity[].evidence``: serology)
+    #: is a serology done that day, negative or positive
+    serology_records: bool = False
 
 
 def parse_window(r: Reader, names: set[str]) -> WindowSpec:
@@ -88,7 +91,8 @@ def parse_window(r: Reader, names: set[str]) -> WindowSpec:
         )
     methods = frozenset(r.str_list("methods")) if r.has("methods") else None
     return WindowSpec(anchor, tuple(windows), methods, r.duration("past_due_after"),
-                      r.get_bool("exclusive", False), until_end, r.get_bool("show_missed", False))
+                      r.get_bool("exclusive", False), until_end, r.get_bool("show_missed", False),
+                      r.get_bool("serology_records", False))
 
 
 def plan(item: Item[WindowSpec], ctx: Context) -> list[Occurrence]:
@@ -99,9 +103,10 @@ def plan(item: Item[WindowSpec], ctx: Context) -> list[Occurrence]:
     targets = frozenset(item.targets)
     procs = [
         p
-        for p in ctx.procedures
+        for p in (*ctx.procedures, *_serologies(ctx, targets, spec.serology_records))
         if p.target in targets and (spec.methods is None or p.method in spec.methods)
     ]
+    procs.sort(key=lambda p: (p.date, p.target))
     spans = [(w, w.start.add_to(anchor), _end(spec, w, anchor, ctx)) for w in spec.windows]
     spans = [s for s in spans if s[1] < s[2]]
     spans.sort(key=lambda s: (s[1], s[2]))
@@ -217,6 +222,24 @@ def _occurrence(
     )
 
 
+#: ``immunity[].evidence`` values that are a blood test
+SEROLOGY_EVIDENCE = frozenset({"serology", "titer", "lab"})
+
+
+def _serologies(ctx: Context, targets: frozenset[str], wanted: bool) -> list[Procedure]:
+    """A dated immunity record documented by a blood test is a serology done that day, even
+    when it is negative: a seronegative woman's first-trimester rubella serology is done."""
+    if not wanted:
+        return []
+    return [
+        Procedure(target=i.target, date=i.date, method="serology",
+                  result="positive" if i.immune else "negative")
+        for i in ctx.profile.immunity
+        if i.target in targets and i.date is not None and i.date <= ctx.as_of
+        and i.evidence in SEROLOGY_EVIDENCE
+    ]
+
+
 def _label(w: Window) -> Reason | None:
     """The window's label names it in the title ("au cours du 9e mois"), not its id."""
     return Reason.of("label.rule", text=w.label) if w.label != w.id else None
@@ -255,7 +278,7 @@ register(
     Kind(
         name="window",
         keys=("anchor", "windows", "methods", "past_due_after", "exclusive", "until_end",
-              "show_missed"),
+              "show_missed", "serology_records"),
         parse=parse_window,
         plan=plan,
         bind=bind,

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from prevention_engine import Engine, Profile
+from prevention_engine.agenda import AgendaItem
 from prevention_engine.gestation import birth_record, followed, in_maternity
 
 MINOR = {
@@ -115,3 +116,36 @@ def test_engine_birth_record_needs_an_ended_pregnancy(engine: Engine) -> None:
         engine.birth_record({"birth_date": "1994-01-01", "pregnancies": [{"lmp": "2025-02-01"}]})
     with pytest.raises(InputError):
         engine.birth_record({"birth_date": "1994-01-01"})
+
+
+def _serology_rows(
+    engine: Engine, immunity: list[dict[str, object]], as_of: dt.date
+) -> dict[tuple[str, str | None], AgendaItem]:
+    data = {"birth_date": "1995-05-01", "sex": "female", "pregnancies": [{"lmp": "2025-09-01"}],
+            "immunity": immunity}
+    agenda = engine.evaluate(Profile.model_validate(data), as_of)
+    return {(r.item, r.occurrence): r for r in agenda.items
+            if r.item.startswith(("rubella_serology", "toxoplasmosis"))}
+
+
+def test_a_negative_rubella_serology_completes_the_first_exam_test(engine: Engine) -> None:
+    """HAS 2009: rubella IgG at the first prenatal exam; a seronegative result is a test done,
+    and the 20 SA control is then due (never read as "not done")."""
+    rows = _serology_rows(engine, [
+        {"target": "rubella", "evidence": "serology", "date": "2025-10-20", "immune": False},
+        {"target": "toxoplasmosis", "evidence": "serology", "date": "2025-10-20",
+         "immune": False},
+    ], dt.date(2026, 1, 20))
+    first = rows[("rubella_serology", "1er-examen")]
+    assert first.status == "completed" and first.completed_date == dt.date(2025, 10, 20)
+    assert rows[("toxoplasmosis_serology", "1er-examen")].status == "completed"
+    assert rows[("rubella_serology_20sa", "20-SA")].status in ("due", "overdue")
+
+
+def test_an_undated_or_historical_immunity_record_is_no_test(engine: Engine) -> None:
+    rows = _serology_rows(engine, [
+        {"target": "rubella", "evidence": "history", "date": "2025-10-20", "immune": False},
+        {"target": "toxoplasmosis", "evidence": "serology", "immune": False},
+    ], dt.date(2025, 10, 27))
+    assert rows[("rubella_serology", "1er-examen")].status == "due"
+    assert rows[("toxoplasmosis_serology", "1er-examen")].status == "due"
