@@ -150,3 +150,27 @@ def test_score_row_carries_inputs_with_dates(engine: Engine) -> None:
     assert data["inputs"]["systolic_bp"] == {"value": 140.0, "unit": "mmHg", "date": "2025-10-01"}
     assert data["inputs"]["smoker"] is True and data["inputs"]["region"] == "low"
     assert "5,9 %" in row.reason and "1er septembre 2025" in row.reason
+
+
+@pytest.mark.parametrize(
+    ("glucose_g_per_l", "expected"),
+    [(1.05, set()), (1.10, {"moderate_fasting_glucose"}), (1.25, {"moderate_fasting_glucose"}),
+     (1.26, {"high_fasting_glucose"})],
+)
+def test_fasting_glucose_zones_from_the_assurance_maladie(
+    glucose_g_per_l: float, expected: set[str]
+) -> None:
+    """Ameli: prediabetes is a fasting glucose of 1.10 to 1.25 g/L, diabetes from 1.26 g/L
+    (to confirm); below 1.10 g/L nothing is said. The same zone whatever the unit entered
+    (g/L, mg/dL, or mmol/L with 7.0 mmol/L the usual rounding of 1.26 g/L)."""
+    mmol = {1.05: 5.8, 1.10: 6.1, 1.25: 6.9, 1.26: 7.0}[glucose_g_per_l]
+    for value, unit in ((glucose_g_per_l, "g/L"), (round(glucose_g_per_l * 100), "mg/dL"),
+                        (mmol, "mmol/L")):
+        agenda = Engine.default().evaluate(
+            {"birth_date": "1970-01-01", "sex": "male", "observations": [
+                {"code": "fasting_glucose", "value": value, "unit": unit,
+                 "date": "2026-06-01"}]},
+            as_of=dt.date(2026, 11, 29),
+        )
+        found = {r.item for r in agenda.items if r.item.endswith("fasting_glucose")}
+        assert found == expected, (value, unit)
