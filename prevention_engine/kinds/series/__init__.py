@@ -86,10 +86,40 @@ def plan(item: Item[SeriesSpec], ctx: Context, cal: Calendar) -> list[Occurrence
         results = _evaluate_candidates(spec, relevant, ctx, cal, completed)
     if not results:
         return []
-    best = select_across_groups(results, ctx)
     live_doses = [d for d in ctx.doses if d.live]
     ev = _Evaluation(ctx, cal, trace, live_doses, spec.live, completed)
+    best = select_across_groups(results, ctx, lambda r: _finish(r, ev, targets))
     return _rows(item, best, ev)
+
+
+def _finish(res: SeriesResult, ev: _Evaluation, targets: frozenset[str]) -> dt.date | None:
+    """When the series can be finished (CDSi SELECTB-3, SELECTB-12): each open dose given on
+    its earliest date, skips read as the forecast reads them; None when a dose would come
+    after its maximum age (the series cannot be completed)."""
+    ctx, completed = ev.ctx, set(ev.completed)
+    history = [(e.dose, e.status == "valid") for e in res.evals]
+    prev, satisfied = res.last_considered, dict(res.satisfied)
+    ref, last = ctx.as_of, None
+    for idx in range(res.next_index, len(res.series.doses)):
+        td = res.series.doses[idx]
+        if skip_applies(td, "forecast", ref, ctx.birth, history, prev, completed, ctx.doses):
+            continue
+        fc = forecast_dose(td, prev, satisfied, history, ctx, ev.cal, ev.live_doses,
+                           ev.item_live, prev_date_override=last)
+        if last is None and fc.earliest > ref and skip_applies(
+            td, "forecast", fc.earliest, ctx.birth, history, prev, completed, ctx.doses
+        ):
+            continue  # CDSi 7.6, as for the forecast rows
+        if fc.latest is not None and fc.earliest > fc.latest:
+            return None
+        prev = Dose(-1 - idx, fc.earliest, "dose prévue", targets, ev.item_live, None, None,
+                    False)
+        history.append((prev, True))
+        satisfied[idx] = prev
+        ref = last = fc.earliest
+        if td.recurring:
+            break
+    return last if last is not None else ref
 
 
 def _evaluate_candidates(
