@@ -88,11 +88,13 @@ def plan(item: Item[SeriesSpec], ctx: Context, cal: Calendar) -> list[Occurrence
         return []
     live_doses = [d for d in ctx.doses if d.live]
     ev = _Evaluation(ctx, cal, trace, live_doses, spec.live, completed)
-    best = select_across_groups(results, ctx, lambda r: _finish(r, ev, targets))
+    best = select_across_groups(results, ctx, lambda r: _finish_date(r, ev, targets))
     return _rows(item, best, ev)
 
 
-def _finish(res: SeriesResult, ev: _Evaluation, targets: frozenset[str]) -> dt.date | None:
+def _finish_date(
+    res: SeriesResult, ev: _Evaluation, targets: frozenset[str]
+) -> dt.date | None:
     """When the series can be finished (CDSi SELECTB-3, SELECTB-12): each open dose given on
     its earliest date, skips read as the forecast reads them; None when a dose would come
     after its maximum age (the series cannot be completed)."""

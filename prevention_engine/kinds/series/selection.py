@@ -34,7 +34,7 @@ def _tie_break(r: SeriesResult) -> tuple[int, str]:
 Finish = Callable[[SeriesResult], "dt.date | None"]
 
 
-def _score(pool: list[SeriesResult], complete: bool, finish: dict[int, int] | None = None
+def _score(pool: list[SeriesResult], complete: bool, bonus: dict[int, int] | None = None
            ) -> SeriesResult:
     """CDSi 8.4-8.5: points for a product series whose doses are all valid, the most valid
     doses and the fewest doses left, and (in process, Table 8-9, when the forecast is known)
@@ -42,10 +42,10 @@ def _score(pool: list[SeriesResult], complete: bool, finish: dict[int, int] | No
     preference."""
     most = max(r.valid_count for r in pool)
     least_left = min(len(r.series.doses) - r.next_index for r in pool)
-    finish = finish or {}
+    bonus = bonus or {}
 
     def points(r: SeriesResult) -> int:
-        p = finish.get(id(r), 0)
+        p = bonus.get(id(r), 0)
         all_valid = all(e.status == "valid" for e in r.evals)
         if r.series.product_path:
             p += (1 if complete else 2) if all_valid else (0 if complete else -2)
@@ -65,7 +65,7 @@ def _finish_points(pool: list[SeriesResult], finish: Finish) -> dict[int, int]:
     first = min(done, default=None)
     tie = sum(1 for e in done if e == first) > 1
     return {
-        k: -4 if e is None else 3 + ((0 if tie else 1) if e == first else -1)
+        k: -3 - 1 if e is None else 3 + ((0 if tie else 1) if e == first else -1)
         for k, e in ends.items()
     }
 
