@@ -84,6 +84,7 @@ def plan(item: Item[SeriesSpec], ctx: Context, cal: Calendar) -> list[Occurrence
     completed = frozenset(r.series.name for r in results if r.complete)
     if completed and spec.reads_completed_series:
         results = _evaluate_candidates(spec, relevant, ctx, cal, completed)
+    results = _set_aside_contraindicated(results, spec, ctx)
     if not results:
         return []
     live_doses = [d for d in ctx.doses if d.live]
@@ -122,6 +123,28 @@ def _finish_date(
         if td.recurring:
             break
     return last if last is not None else ref
+
+
+def _set_aside_contraindicated(
+    results: list[SeriesResult], spec: SeriesSpec, ctx: Context
+) -> list[SeriesResult]:
+    """CDSi 7.3 (Table 7-7) and 8.1 (SELECTB-24): a series whose next dose can only be given
+    with products contraindicated for the person is not a candidate, unless every series of
+    its group is in that case."""
+    bad = frozenset(ref for c in spec.product_contraindications if c.when(ctx)[0] is True
+                    for ref in c.products)
+    if not bad:
+        return results
+
+    def blocked(r: SeriesResult) -> bool:
+        if r.complete or r.next_index >= len(r.series.doses):
+            return False
+        td = r.series.doses[r.next_index]
+        wanted = td.preferred or td.products
+        return bool(wanted) and all(p.ref in bad for p in wanted)
+
+    out_groups = {r.series.group for r in results if not blocked(r)}
+    return [r for r in results if not blocked(r) or r.series.group not in out_groups]
 
 
 def _evaluate_candidates(
@@ -513,7 +536,7 @@ def _check_products(item: Item[SeriesSpec], tables: Tables) -> None:
 register(
     Kind(
         name="series",
-        keys=("series", "vaccine_group", "start_age_basis"),
+        keys=("series", "vaccine_group", "start_age_basis", "product_contraindications"),
         parse=parse_series,
         plan=plan,
         bind=bind,
