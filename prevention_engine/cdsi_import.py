@@ -414,6 +414,29 @@ def _contraindications(root: ET.Element) -> tuple[Any, str] | None:
     return pred, "situation listée par le CDC (CDSi) : " + ", ".join(titles)
 
 
+def _product_contraindications(root: ET.Element) -> list[dict[str, Any]]:
+    """Vaccine-level contraindications: the products a coded observation rules out (within
+    the product's ages when given), one entry per product set and age range."""
+    merged: dict[tuple[tuple[str, ...], tuple[tuple[str, Any], ...]], list[str]] = {}
+    for c in root.findall("contraindications/vaccine/contraindication"):
+        code = _text(c, "observationCode")
+        by_age: dict[tuple[tuple[str, Any], ...], list[str]] = {}
+        for v in c.findall("contraindicatedVaccine"):
+            age = _drop_none({"min": _duration(_text(v, "beginAge")),
+                              "max": _duration(_text(v, "endAge"))})
+            by_age.setdefault(tuple(age.items()), []).append(f"cvx:{_cvx(_text(v, 'cvx'))}")
+        for age_key, products in by_age.items():
+            key = tuple(sorted(set(products), key=lambda p: int(p[4:]) if p[4:].isdigit() else 0))
+            codes = merged.setdefault((key, age_key), [])
+            if code and code not in codes:
+                codes.append(code)
+    return [
+        {"products": list(products), "when": _coded(codes, dict(age))}
+        for (products, age), codes in merged.items()
+        if codes
+    ]
+
+
 def _immunity(root: ET.Element) -> dict[str, Any] | None:
     imm = root.find("immunity")
     if imm is None:
@@ -469,6 +492,9 @@ def antigen_item(path: Path, full_groups: dict[str, bool]) -> dict[str, Any] | N
     contra = _contraindications(root)
     if contra is not None:
         item["contraindicated_when"], item["contraindication_reason"] = contra
+    products_contra = _product_contraindications(root)
+    if products_contra:
+        item["product_contraindications"] = products_contra
     immunity = _immunity(root)
     if immunity:
         item["immunity"] = immunity

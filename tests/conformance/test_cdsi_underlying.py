@@ -1,10 +1,10 @@
 """CDC CDSi underlying-conditions test cases (v4.6, 225 of 337) against our import of the
 supporting data 4.64.
 
-Not every case passes yet (issue 14): the test reports the pass rate per vaccine group and fails
-when it drops below ``THRESHOLD``, which only rises as mechanisms land. Cases that disagree with
-the 4.64 data are listed in ``disputed.yaml`` (``underlying_disputed``) with the supporting-data
-line that contradicts them and are left out of the rate.
+Every case passes except those that disagree with the 4.64 data, listed in ``disputed.yaml``
+(``underlying_disputed``) with the supporting-data line that contradicts them (issue 14). The
+test reports the pass rate over all the cases and per vaccine group; a disputed case that starts
+passing must leave the list.
 """
 
 from __future__ import annotations
@@ -22,21 +22,23 @@ CASES = ROOT / "tests" / "data" / "cdsi" / "test-cases" / (
 )
 LISTS = yaml.safe_load((Path(__file__).parent / "disputed.yaml").read_text(encoding="utf-8"))
 DISPUTED = {str(e["id"]): e["reason"] for e in LISTS.get("underlying_disputed") or []}
-#: The share of the cases (disputed ones left out) that must pass; raise it as cases pass.
-THRESHOLD = 0.96
+#: The share of all the cases (disputed ones included) that must pass.
+THRESHOLD = 208 / 225
 
 
-def test_underlying_conditions_pass_rate(engine: Engine, capsys: object) -> None:
-    cases = [c for c in load_cases(CASES) if str(c["cdc_test_id"]) not in DISPUTED]
-    results = run_cases(engine, cases)
+def test_underlying_conditions_pass(engine: Engine, capsys: object) -> None:
+    results = run_cases(engine, load_cases(CASES))
     by_group: dict[str, list[bool]] = {}
     for r in results:
         by_group.setdefault(r.group, []).append(r.passed)
     report = ", ".join(f"{g} {sum(v)}/{len(v)}" for g, v in sorted(by_group.items()))
     rate = sum(r.passed for r in results) / len(results)
     print(f"\nCDSi underlying conditions: {rate:.1%} of {len(results)} ({report})")
-    assert len(results) == 225 - len(DISPUTED)
-    assert rate >= THRESHOLD, f"pass rate {rate:.1%} < {THRESHOLD:.0%}: {report}"
+    assert len(results) == 225
+    failing = {r.case_id: r.mismatches for r in results if not r.passed}
+    assert not {k: v for k, v in failing.items() if k not in DISPUTED}, report
+    assert set(DISPUTED) <= set(failing), "a disputed case passes: remove it from the list"
+    assert rate >= THRESHOLD, f"pass rate {rate:.1%} < {THRESHOLD:.1%}: {report}"
 
 
 def test_disputed_cases_exist_and_say_why() -> None:

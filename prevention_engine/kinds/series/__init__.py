@@ -87,12 +87,67 @@ def plan(item: Item[SeriesSpec], ctx: Context) -> list[Occurrence]:
     completed = frozenset(r.series.name for r in results if r.complete)
     if completed and spec.reads_completed_series:
         results = _evaluate_candidates(spec, relevant, ctx, cal, completed)
+    results = _set_aside_contraindicated(results, spec, ctx)
     if not results:
         return []
-    best = select_across_groups(results, ctx)
     live_doses = [d for d in ctx.doses if d.live]
     ev = _Evaluation(ctx, cal, trace, live_doses, spec.live, completed)
+    best = select_across_groups(results, ctx, lambda r: _finish_date(r, ev, targets))
     return _rows(item, best, ev)
+
+
+def _finish_date(
+    res: SeriesResult, ev: _Evaluation, targets: frozenset[str]
+) -> dt.date | None:
+    """When the series can be finished (CDSi SELECTB-3, SELECTB-12): each open dose given on
+    its earliest date, skips read as the forecast reads them; None when a dose would come
+    after its maximum age (the series cannot be completed)."""
+    ctx, completed = ev.ctx, set(ev.completed)
+    history = [(e.dose, e.status == "valid") for e in res.evals]
+    prev, satisfied = res.last_considered, dict(res.satisfied)
+    ref, last = ctx.as_of, None
+    for idx in range(res.next_index, len(res.series.doses)):
+        td = res.series.doses[idx]
+        if skip_applies(td, "forecast", ref, ctx.birth, history, prev, completed, ctx.doses):
+            continue
+        fc = forecast_dose(td, prev, satisfied, history, ctx, ev.cal, ev.live_doses,
+                           ev.item_live, prev_date_override=last)
+        if last is None and fc.earliest > ref and skip_applies(
+            td, "forecast", fc.earliest, ctx.birth, history, prev, completed, ctx.doses
+        ):
+            continue  # CDSi 7.6, as for the forecast rows
+        if fc.latest is not None and fc.earliest > fc.latest:
+            return None
+        prev = Dose(-1 - idx, fc.earliest, "dose prévue", targets, ev.item_live, None, None,
+                    False)
+        history.append((prev, True))
+        satisfied[idx] = prev
+        ref = last = fc.earliest
+        if td.recurring:
+            break
+    return last if last is not None else ref
+
+
+def _set_aside_contraindicated(
+    results: list[SeriesResult], spec: SeriesSpec, ctx: Context
+) -> list[SeriesResult]:
+    """CDSi 7.3 (Table 7-7) and 8.1 (SELECTB-24): a series whose next dose can only be given
+    with products contraindicated for the person is not a candidate, unless every series of
+    its group is in that case."""
+    bad = frozenset(ref for c in spec.product_contraindications if c.when(ctx)[0] is True
+                    for ref in c.products)
+    if not bad:
+        return results
+
+    def blocked(r: SeriesResult) -> bool:
+        if r.complete or r.next_index >= len(r.series.doses):
+            return False
+        td = r.series.doses[r.next_index]
+        wanted = td.preferred or td.products
+        return bool(wanted) and all(p.ref in bad for p in wanted)
+
+    out_groups = {r.series.group for r in results if not blocked(r)}
+    return [r for r in results if not blocked(r) or r.series.group not in out_groups]
 
 
 def _evaluate_candidates(
@@ -487,7 +542,7 @@ def _check_products(item: Item[SeriesSpec], tables: Tables) -> None:
 register(
     Kind(
         name="series",
-        keys=("series", "vaccine_group", "start_age_basis"),
+        keys=("series", "vaccine_group", "start_age_basis", "product_contraindications"),
         parse=parse_series,
         plan=plan,
         bind=bind,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 
 from ...context import Context
 from .evaluation import (
@@ -28,14 +29,23 @@ def _tie_break(r: SeriesResult) -> tuple[int, str]:
     return (r.series.preference, r.series.priority or "")
 
 
-def _score(pool: list[SeriesResult], complete: bool) -> SeriesResult:
-    """CDSi 8.4-8.6 (simplified): points for a product series whose doses are all valid, the
-    most valid doses and the fewest doses left; ties by preference."""
+#: When a series can be finished (its open doses each given on their earliest date), or None
+#: when it cannot (a dose would fall after its maximum age).
+Finish = Callable[[SeriesResult], "dt.date | None"]
+
+
+def _score(pool: list[SeriesResult], complete: bool, bonus: dict[int, int] | None = None
+           ) -> SeriesResult:
+    """CDSi 8.4-8.5: points for a product series whose doses are all valid, the most valid
+    doses and the fewest doses left, and (in process, Table 8-9, when the forecast is known)
+    a series that can be completed and the one that can finish earliest; ties by
+    preference."""
     most = max(r.valid_count for r in pool)
     least_left = min(len(r.series.doses) - r.next_index for r in pool)
+    bonus = bonus or {}
 
     def points(r: SeriesResult) -> int:
-        p = 0
+        p = bonus.get(id(r), 0)
         all_valid = all(e.status == "valid" for e in r.evals)
         if r.series.product_path:
             p += (1 if complete else 2) if all_valid else (0 if complete else -2)
@@ -47,6 +57,19 @@ def _score(pool: list[SeriesResult], complete: bool) -> SeriesResult:
     return min(pool, key=lambda r: (-points(r), *_tie_break(r)))
 
 
+def _finish_points(pool: list[SeriesResult], finish: Finish) -> dict[int, int]:
+    """CDSi Table 8-9: +3 / -3 for a series that can be completed, +1 for the one that can
+    finish earliest (0 when several can), -1 for the others."""
+    ends = {id(r): finish(r) for r in pool}
+    done = [e for e in ends.values() if e is not None]
+    first = min(done, default=None)
+    tie = sum(1 for e in done if e == first) > 1
+    return {
+        k: -3 - 1 if e is None else 3 + ((0 if tie else 1) if e == first else -1)
+        for k, e in ends.items()
+    }
+
+
 def _aged_out(r: SeriesResult, ctx: Context) -> bool:
     if r.complete or r.next_index >= len(r.series.doses):
         return False
@@ -54,7 +77,9 @@ def _aged_out(r: SeriesResult, ctx: Context) -> bool:
     return mx is not None and ctx.as_of >= mx.add_to(ctx.birth)
 
 
-def select_across_groups(results: list[SeriesResult], ctx: Context) -> SeriesResult:
+def select_across_groups(
+    results: list[SeriesResult], ctx: Context, finish: Finish | None = None
+) -> SeriesResult:
     """The best series of each series ``group``, then the best group (CDSi 8.8): a complete
     one, else one in process, else one that can still start; ties go to the first group.
     With a risk series among them, several series may be best at once (``_with_risk``)."""
@@ -62,11 +87,12 @@ def select_across_groups(results: list[SeriesResult], ctx: Context) -> SeriesRes
     for r in results:
         groups.setdefault(r.series.group or "", []).append(r)
     if len(groups) == 1:
-        return select_series(results)
+        return select_series(results, finish)
     if any(r.series.type == "risk" for r in results):
-        bests = {g: select_series(_top_priority(rs)) for g, rs in groups.items()}
+        bests = {g: select_series(_top_priority(rs), finish)
+                 for g, rs in groups.items()}
         return _with_risk(bests, ctx)
-    bests = {g: select_series(rs) for g, rs in groups.items()}
+    bests = {g: select_series(rs, finish) for g, rs in groups.items()}
     return min(bests.values(), key=lambda r: _rank(r, ctx))
 
 
@@ -122,7 +148,10 @@ def _merge_valid(lead: SeriesResult, others: list[SeriesResult]) -> SeriesResult
     return dataclasses.replace(lead, evals=evals)
 
 
-def select_series(results: list[SeriesResult]) -> SeriesResult:
+def select_series(
+    results: list[SeriesResult],
+    finish: Finish | None = None,
+) -> SeriesResult:
     """CDSi chapter 8: one complete series, else one in-process series, else the default
     series; several complete or in-process series are scored; ties go to ``preference``.
     An ``evaluation_only`` series is only chosen when it is complete."""
@@ -133,7 +162,10 @@ def select_series(results: list[SeriesResult]) -> SeriesResult:
         return complete[0] if len(complete) == 1 else _score(complete, True)
     in_process = [r for r in results if r.satisfied]
     if in_process:
-        return in_process[0] if len(in_process) == 1 else _score(in_process, False)
+        if len(in_process) == 1:
+            return in_process[0]
+        points = _finish_points(in_process, finish) if finish is not None else None
+        return _score(in_process, False, points)
     defaults = [r for r in results if r.series.default]
     pool = defaults or results
     return min(pool, key=_tie_break)

@@ -253,6 +253,15 @@ class SeriesSpec:
     live: bool = False
     #: set at load time (``bind``): the calendar's past-due period and live-vaccine rules
     calendar: CalendarRules = CalendarRules()
+    #: CDSi vaccine-level contraindications: these products may not be given when the
+    #: predicate holds (a series whose next dose has no other preferred product is set aside)
+    product_contraindications: tuple[ProductContraindication, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ProductContraindication:
+    products: frozenset[str]  # product keys (normalised name or ``cvx:NN``)
+    when: Pred
 
 
 # --------------------------------------------------------------------------------------------
@@ -527,12 +536,34 @@ def parse_series(r: Reader, names: set[str]) -> SeriesSpec:
     if basis not in ("first_dose", "first_valid_dose"):
         raise r.error("start_age_basis is first_dose or first_valid_dose", "start_age_basis")
     refs = _product_refs(r.children("series"), series_list)
+    contra = _product_contraindications(r, names)
+    refs += tuple((ref, "product_contraindications", r.line_of("product_contraindications"))
+                  for c in contra for ref in sorted(c.products))
     reads = any(
         c.type == "completed_series"
         for s in series_list for td in s.doses for skip in td.skips
         for st in skip.sets for c in st.conditions
     )
-    return SeriesSpec(tuple(series_list), refs, group, basis, reads)
+    return SeriesSpec(tuple(series_list), refs, group, basis, reads,
+                      product_contraindications=contra)
+
+
+def _product_contraindications(r: Reader, names: set[str]
+                               ) -> tuple[ProductContraindication, ...]:
+    """``product_contraindications: [{products: [...], when: <predicate>}]``."""
+    if not r.has("product_contraindications"):
+        return ()
+    if not isinstance(r.raw("product_contraindications"), list):
+        raise r.error("expected a list of {products, when}", "product_contraindications")
+    out = []
+    for cr in r.children("product_contraindications"):
+        cr.check_keys(["products", "when"], required=["products", "when"])
+        products = frozenset(product_key(p) for p in cr.str_list("products"))
+        if not products:
+            raise cr.error("a product contraindication names at least one product", "products")
+        when = compile_predicate(cr.raw("when"), cr, "when", names)
+        out.append(ProductContraindication(products, when))
+    return tuple(out)
 
 
 def _series(sr: Reader, names: set[str]) -> Series:
