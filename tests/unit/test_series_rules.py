@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
@@ -152,3 +153,39 @@ def test_pertussis_adult_dose_is_titled_by_its_age() -> None:
     agenda = Engine.default().evaluate({"birth_date": "2000-09-01"}, as_of=dt.date(2025, 10, 1))
     titles = [i.title for i in agenda.items if i.item == "pertussis"]
     assert titles == ["Coqueluche (rappel de 25 ans)"]
+
+
+def test_a_menc_dose_primes_the_infant_acwy_schedule() -> None:
+    """2025 calendar: a schedule started with a MenC-only vaccine goes on with an ACWY vaccine
+    (the MenC dose is the first dose, never "no dose recorded"); the 12-month dose is ACWY,
+    even after a complete MenC schedule (ACWY catch-up from 12 to 24 months)."""
+    engine = Engine.default()
+    started = engine.evaluate(
+        {"birth_date": "2024-07-15",
+         "immunizations": [{"date": "2024-12-16", "product": "NeisVac-C"}]},
+        as_of=dt.date(2025, 5, 20),
+    )
+    rows = {r.dose: r for r in started.items if r.item == "menacwy"}
+    assert rows[1].status == "completed" and rows[1].completed_date == dt.date(2024, 12, 16)
+    assert rows[2].status == "upcoming" and rows[2].recommended_date == dt.date(2025, 7, 15)
+    complete_menc = engine.evaluate(
+        {"birth_date": "2023-08-15", "immunizations": [
+            {"date": "2024-01-16", "product": "NeisVac-C"},
+            {"date": "2024-08-20", "product": "Menjugate"}]},
+        as_of=dt.date(2025, 5, 20),
+    )
+    rows = {r.dose: r for r in complete_menc.items if r.item == "menacwy"}
+    assert rows[1].status == "completed"
+    assert rows[2].status == "overdue"  # the 12-month dose is an ACWY vaccine
+
+
+def test_a_menc_dose_counts_for_nothing_else_of_acwy() -> None:
+    """Only the infant schedule's first dose reads a MenC dose: a teenager's MenC dose is not
+    the 11-14 year ACWY dose."""
+    agenda = Engine.default().evaluate(
+        {"birth_date": "2012-03-01",
+         "immunizations": [{"date": "2025-04-01", "product": "NeisVac-C"}]},
+        as_of=dt.date(2025, 6, 1),
+    )
+    rows = [r for r in agenda.items if r.item == "menacwy"]
+    assert rows and all(r.status != "completed" for r in rows)

@@ -68,7 +68,8 @@ def plan(item: Item[SeriesSpec], ctx: Context) -> list[Occurrence]:
     relevant: list[Dose] = []
     trace: list[Step] = []
     for d in ctx.doses:
-        if targets <= d.targets:
+        if targets <= d.targets or (d.product_key is not None
+                                    and d.product_key in spec.also_counts):
             relevant.append(d)
         elif targets & d.targets:
             trace.append(
@@ -178,7 +179,8 @@ def _evaluate_candidates(
             first = doses[0].date if doses else ctx.as_of
             if not series_admits(s, ctx, first):
                 continue
-        res = evaluate_series(s, doses, list(ctx.doses), ctx, cal, set(completed))
+        res = evaluate_series(s, doses, list(ctx.doses), ctx, cal, set(completed),
+                              spec.also_counts)
         if spec.start_age_basis == "first_valid_dose" and res.satisfied:
             first_valid = min(d.date for d in res.satisfied.values())
             if s.start_max is not None and first_valid >= s.start_max.add_to(ctx.birth):
@@ -542,7 +544,8 @@ def _check_products(item: Item[SeriesSpec], tables: Tables) -> None:
 register(
     Kind(
         name="series",
-        keys=("series", "vaccine_group", "start_age_basis", "product_contraindications"),
+        keys=("series", "vaccine_group", "start_age_basis", "product_contraindications",
+              "also_counts"),
         parse=parse_series,
         plan=plan,
         bind=bind,

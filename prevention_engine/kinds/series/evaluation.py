@@ -287,6 +287,8 @@ class _Walk:
     series: Series
     ctx: Context
     completed_series: set[str]
+    #: products of other targets that count only for a target dose naming them (also_counts)
+    named_only: frozenset[str] = frozenset()
     evals: list[DoseEval] = field(default_factory=list)
     satisfied: dict[int, Dose] = field(default_factory=dict)
     skipped: set[int] = field(default_factory=set)
@@ -321,8 +323,9 @@ def evaluate_series(
     ctx: Context,
     cal: CalendarRules,
     completed_series: set[str],
+    named_only: frozenset[str] = frozenset(),
 ) -> SeriesResult:
-    walk = _Walk(series, ctx, completed_series)
+    walk = _Walk(series, ctx, completed_series, named_only)
     for dose in doses:
         # Conditional skips (evaluation context) before matching this dose.
         after = walk.skip_ahead(dose.date, "evaluation")
@@ -423,9 +426,8 @@ def _judge(
     conflict = _live_conflict(dose, all_doses, cal, walk.history)
     if conflict is not None:
         return "not_valid", "live_conflict", Reason.of("trace.live_conflict", date=conflict.date)
-    if (td.products or td.preferred) and not _product_allowed(
-        dose, td.products + td.preferred, birth
-    ):
+    if ((td.products or td.preferred) or dose.product_key in walk.named_only) and not \
+            _product_allowed(dose, td.products + td.preferred, birth):
         return "not_valid", "wrong_product", Reason.of("trace.wrong_product")
     return "valid", reason, detail
 

@@ -256,6 +256,9 @@ class SeriesSpec:
     #: CDSi vaccine-level contraindications: these products may not be given when the
     #: predicate holds (a series whose next dose has no other preferred product is set aside)
     product_contraindications: tuple[ProductContraindication, ...] = ()
+    #: products of other targets whose doses the series read (``also_counts``: a MenC dose
+    #: primes the infant ACWY schedule); a target dose still has to allow the product
+    also_counts: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -544,8 +547,10 @@ def parse_series(r: Reader, names: set[str]) -> SeriesSpec:
         for s in series_list for td in s.doses for skip in td.skips
         for st in skip.sets for c in st.conditions
     )
+    also = frozenset(product_key(p) for p in r.str_list("also_counts"))
+    refs += tuple((ref, "also_counts", r.line_of("also_counts")) for ref in sorted(also))
     return SeriesSpec(tuple(series_list), refs, group, basis, reads,
-                      product_contraindications=contra)
+                      product_contraindications=contra, also_counts=also)
 
 
 def _product_contraindications(r: Reader, names: set[str]
