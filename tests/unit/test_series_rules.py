@@ -157,8 +157,9 @@ def test_pertussis_adult_dose_is_titled_by_its_age() -> None:
 
 def test_a_menc_dose_primes_the_infant_acwy_schedule() -> None:
     """2025 calendar: a schedule started with a MenC-only vaccine goes on with an ACWY vaccine
-    (the MenC dose is the first dose, never "no dose recorded"); the 12-month dose is ACWY,
-    even after a complete MenC schedule (ACWY catch-up from 12 to 24 months)."""
+    (an infant's MenC dose is the first dose, never "no dose recorded", and no extra 6-month
+    ACWY dose); from 12 months, one ACWY catch-up dose even after a complete MenC schedule
+    (MenC doses do not count)."""
     engine = Engine.default()
     started = engine.evaluate(
         {"birth_date": "2024-07-15",
@@ -175,8 +176,8 @@ def test_a_menc_dose_primes_the_infant_acwy_schedule() -> None:
         as_of=dt.date(2025, 5, 20),
     )
     rows = {r.dose: r for r in complete_menc.items if r.item == "menacwy"}
-    assert rows[1].status == "completed"
-    assert rows[2].status == "overdue"  # the 12-month dose is an ACWY vaccine
+    # past 12 months the one-dose ACWY catch-up applies: MenC doses do not count
+    assert rows[1].status == "overdue" and rows[1].series == "rattrapage_12_23_mois"
 
 
 def test_a_menc_dose_counts_for_nothing_else_of_acwy() -> None:

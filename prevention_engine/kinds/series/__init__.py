@@ -119,7 +119,7 @@ def _finish_date(
             continue  # CDSi 7.6, as for the forecast rows
         if fc.latest is not None and fc.earliest > fc.latest:
             return None
-        prev = Dose(-1 - idx, fc.earliest, "dose prévue", targets, ev.item_live, None, None,
+        prev = Dose(-1 - idx, fc.earliest, "(projected)", targets, ev.item_live, None, None,
                     False)
         history.append((prev, True))
         satisfied[idx] = prev
@@ -176,7 +176,9 @@ def _evaluate_candidates(
             start = ctx.pregnancy.start
             doses = [d for d in relevant if d.date >= start]
         if spec.start_age_basis == "first_dose":
-            first = doses[0].date if doses else ctx.as_of
+            # a dose of another product (also_counts) continues a schedule, never starts one
+            own = [d for d in doses if d.product_key not in spec.also_counts]
+            first = own[0].date if own else ctx.as_of
             if not series_admits(s, ctx, first):
                 continue
         res = evaluate_series(s, doses, list(ctx.doses), ctx, cal, set(completed),
