@@ -53,7 +53,21 @@ class Duration:
     days: int = 0
 
     def add_to(self, start: date) -> date:
-        """``start`` + this duration, CALCDT-1..6."""
+        """``start`` + this duration, CALCDT-1..6.
+
+        The straight computation first (a rule adds about 190 durations per person): a day
+        that does not exist, or a date out of range, goes to ``_add_to`` (CALCDT-5, errors)."""
+        years, months, days = self.years, self.months, self.days
+        try:
+            base = start
+            if years or months:
+                total = start.month - 1 + months
+                base = date(start.year + years + total // 12, total % 12 + 1, start.day)
+            return base + timedelta(days) if days else base
+        except (ValueError, OverflowError):
+            return self._add_to(start)
+
+    def _add_to(self, start: date) -> date:
         y, m, d = start.year + self.years, start.month, start.day
         total_months = (y * 12 + (m - 1)) + self.months
         y, m = divmod(total_months, 12)
