@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from prevention_engine import Engine
 from prevention_engine.agenda import AgendaItem
+from prevention_engine.calendar.yamlsrc import LocDict, LocList, load_yaml
 from prevention_engine.dates import Duration
 from prevention_engine.errors import InputError
 
@@ -53,3 +54,17 @@ def test_adding_a_duration_is_calcdt(start: dt.date, years: int, months: int, da
     except InputError:
         got = None
     assert got == expected
+
+
+def test_yaml_values_come_back_packed_with_their_lines() -> None:
+    """``load_yaml`` copies the values it built into dense memory: same values, same types,
+    same lines (every ``CalendarError`` points at one)."""
+    text = "calendar:\n  id: x\n  items:\n    - id: a\n      due: 2025-01-02\n    - [1, 2]\n"
+    data = load_yaml(text, "x.yaml")
+    assert isinstance(data, LocDict) and data.line == 1 and data.key_lines == {"calendar": 1}
+    cal = data["calendar"]
+    assert isinstance(cal, LocDict) and cal.key_lines == {"id": 2, "items": 3}
+    items = cal["items"]
+    assert isinstance(items, LocList) and items.line == 4 and items.item_lines == [4, 6]
+    assert items[0] == {"id": "a", "due": dt.date(2025, 1, 2)} and items[0].line == 4
+    assert isinstance(items[1], LocList) and items[1] == [1, 2]
