@@ -121,9 +121,10 @@ class Duration:
 
 
 
-def parse_duration(text: str) -> Duration:
+def parse_duration(text: object) -> Duration:
     """Parse ``"12 months - 4 days"``; raise ``InputError`` (a ``PreventionError`` and a
-    ``ValueError``) with a readable message."""
+    ``ValueError``) with a readable message (also for a value that is not a string: typed
+    ``object`` so that the compiled build checks it here instead of raising ``TypeError``)."""
     if not isinstance(text, str) or not text.strip():
         raise InputError(f"a duration must be a string such as '2 months', not {text!r}")
     return _parse_duration(text)
