@@ -7,7 +7,8 @@
 #   scripts/build_mypyc.sh            # build (needs mypy, which carries mypyc, and a C compiler)
 #   scripts/build_mypyc.sh --clean    # remove the compiled modules: pure Python again
 #
-# A wheel with the compiled modules: PREVENTION_ENGINE_MYPYC=1 python -m build --wheel
+# A wheel with the compiled modules (mypy, setuptools>=68 and wheel installed):
+#   PREVENTION_ENGINE_MYPYC=1 python -m build --wheel --no-isolation
 set -euo pipefail
 cd "$(dirname "$0")/.."
 clean() {
