@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from prevention_engine import Engine
 from prevention_engine.agenda import AgendaItem
 from prevention_engine.calendar.yamlsrc import LocDict, LocList, load_yaml
+from prevention_engine.compact import _common_suffix
 from prevention_engine.dates import Duration
 from prevention_engine.errors import InputError
 
@@ -68,3 +69,13 @@ def test_yaml_values_come_back_packed_with_their_lines() -> None:
     assert isinstance(items, LocList) and items.line == 4 and items.item_lines == [4, 6]
     assert items[0] == {"id": "a", "due": dt.date(2025, 1, 2)} and items[0].line == 4
     assert isinstance(items[1], LocList) and items[1] == [1, 2]
+
+
+@given(st.text("ab é", max_size=40), st.text("ab é", max_size=40), st.text("ab", max_size=40))
+def test_common_suffix_of_reasons(a: str, b: str, end: str) -> None:
+    """The compact output's common end of two reasons, against the plain character loop."""
+    a, b = a + end, b + end
+    plain = 0
+    while plain < min(len(a), len(b)) and a[-1 - plain] == b[-1 - plain]:
+        plain += 1
+    assert _common_suffix(a, b) == plain
