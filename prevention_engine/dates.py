@@ -55,7 +55,7 @@ class Duration:
     def add_to(self, start: date) -> date:
         """``start`` + this duration, CALCDT-1..6.
 
-        The straight computation first (a rule adds about 190 durations per person): a day
+        The straight computation first (an evaluation adds about 190 durations per person): a day
         that does not exist, or a date out of range, goes to ``_add_to`` (CALCDT-5, errors)."""
         years, months, days = self.years, self.months, self.days
         try:

@@ -105,9 +105,9 @@ _set = object.__setattr__
 def _trusted_item(values: dict[str, Any]) -> AgendaItem:
     """``AgendaItem.model_construct(**values)`` for a row that gives every field, in field
     order, without its per-field loop (the engine writes about 18 rows per person; the loop
-    was a quarter of the evaluation). The instance is the one ``model_construct`` builds: the
-    same ``__dict__``, every field set, no extra, no private attributes (``test_rows`` checks
-    it against ``model_construct``)."""
+    was about a tenth of the evaluation). The instance is the one ``model_construct`` builds:
+    the same ``__dict__``, every field set, no extra, no private attributes
+    (``tests/unit/test_fast_paths.py`` compares them)."""
     row: AgendaItem = AgendaItem.__new__(AgendaItem)
     _set(row, "__dict__", values)
     _set(row, "__pydantic_fields_set__", set(values))
