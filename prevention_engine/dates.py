@@ -53,7 +53,21 @@ class Duration:
     days: int = 0
 
     def add_to(self, start: date) -> date:
-        """``start`` + this duration, CALCDT-1..6."""
+        """``start`` + this duration, CALCDT-1..6.
+
+        The straight computation first (an evaluation adds about 190 durations per person): a day
+        that does not exist, or a date out of range, goes to ``_add_to`` (CALCDT-5, errors)."""
+        years, months, days = self.years, self.months, self.days
+        try:
+            base = start
+            if years or months:
+                total = start.month - 1 + months
+                base = date(start.year + years + total // 12, total % 12 + 1, start.day)
+            return base + timedelta(days) if days else base
+        except (ValueError, OverflowError):
+            return self._add_to(start)
+
+    def _add_to(self, start: date) -> date:
         y, m, d = start.year + self.years, start.month, start.day
         total_months = (y * 12 + (m - 1)) + self.months
         y, m = divmod(total_months, 12)
@@ -107,9 +121,10 @@ class Duration:
 
 
 
-def parse_duration(text: str) -> Duration:
+def parse_duration(text: object) -> Duration:
     """Parse ``"12 months - 4 days"``; raise ``InputError`` (a ``PreventionError`` and a
-    ``ValueError``) with a readable message."""
+    ``ValueError``) with a readable message (also for a value that is not a string: typed
+    ``object`` so that the compiled build checks it here instead of raising ``TypeError``)."""
     if not isinstance(text, str) or not text.strip():
         raise InputError(f"a duration must be a string such as '2 months', not {text!r}")
     return _parse_duration(text)

@@ -22,19 +22,33 @@ from .schedule import Occurrence
 
 
 @dataclass(frozen=True, slots=True)
+class _Fixed:
+    """What every row of one item of one calendar version shares."""
+
+    id_prefix: str
+    source: SourceRef
+    calendar: CalendarRef
+    vaccine_group: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class RowWriter:
     calendar_refs: dict[tuple[str, str], CalendarRef]
-    source_refs: dict[tuple[str, str, str], SourceRef]
+    fixed: dict[tuple[str, str, str], _Fixed]
 
     @classmethod
     def build(cls, registry: Registry) -> RowWriter:
-        return cls(
-            {(c.id, c.version): CalendarRef(id=c.id, version=c.version)
-             for c in registry.calendars},
-            {(c.id, c.version, i.id): SourceRef(title=i.source.title, url=i.source.url,
-                                                section=i.source.section)
-             for c in registry.calendars for i in c.items},
-        )
+        refs = {(c.id, c.version): CalendarRef(id=c.id, version=c.version)
+                for c in registry.calendars}
+        return cls(refs, {
+            (c.id, c.version, i.id): _Fixed(
+                f"{c.id}/{i.id}",
+                SourceRef(title=i.source.title, url=i.source.url, section=i.source.section),
+                refs[(c.id, c.version)],
+                group(i.spec) if (group := KINDS[i.kind].group) is not None else None,
+            )
+            for c in registry.calendars for i in c.items
+        })
 
     def write(
         self, row: Occurrence, item: Item[object], cal: Calendar, ctx: Context, trace: bool
@@ -52,9 +66,9 @@ class RowWriter:
             note=item.note if row.status != "not_recommended" else None,
             review=item.review,
         )
-        kind = KINDS[item.kind]
-        return AgendaItem.model_construct(
-            id=f"{cal.id}/{item.id}" + (f"/{key}" if key else ""),
+        fixed = self.fixed[(cal.id, cal.version, item.id)]
+        return _trusted_item(dict(
+            id=f"{fixed.id_prefix}/{key}" if key else fixed.id_prefix,
             item=item.id,
             domain=item.domain,
             targets=list(item.targets),
@@ -67,10 +81,10 @@ class RowWriter:
             mandatory=mandatory,
             title=wording.title(item.title, row.dose, row.occurrence, row.label),
             reason=reason,
-            source=self.source_refs[(cal.id, cal.version, item.id)]
+            source=fixed.source
             if row.source is None
             else SourceRef(title=row.source.title, url=row.source.url, section=row.source.section),
-            calendar=self.calendar_refs[(cal.id, cal.version)],
+            calendar=fixed.calendar,
             review=item.review,
             review_reason=item.review_reason if item.review else None,
             occurrence=row.occurrence,
@@ -79,10 +93,27 @@ class RowWriter:
             missing_data=list(row.missing) or None,
             score=row.score,
             method=row.method,
-            vaccine_group=kind.group(item.spec) if kind.group is not None else None,
+            vaccine_group=fixed.vaccine_group,
             trace=[wording.trace_entry(s) for s in row.trace] if trace and row.trace else None,
             strength="optional" if item.strength == "optional" else None,
-        )
+        ))
+
+
+_set = object.__setattr__
+
+
+def _trusted_item(values: dict[str, Any]) -> AgendaItem:
+    """``AgendaItem.model_construct(**values)`` for a row that gives every field, in field
+    order, without its per-field loop (the engine writes about 18 rows per person; the loop
+    was about a tenth of the evaluation). The instance is the one ``model_construct`` builds:
+    the same ``__dict__``, every field set, no extra, no private attributes
+    (``tests/unit/test_fast_paths.py`` compares them)."""
+    row: AgendaItem = AgendaItem.__new__(AgendaItem)
+    _set(row, "__dict__", values)
+    _set(row, "__pydantic_fields_set__", set(values))
+    _set(row, "__pydantic_extra__", None)
+    _set(row, "__pydantic_private__", None)
+    return row
 
 
 def _mandatory(row: Occurrence, item: Item[object], ctx: Context) -> bool:

@@ -6,6 +6,7 @@ Line numbers are what let a clinician find the faulty rule: every ``CalendarErro
 
 from __future__ import annotations
 
+import pickle
 from typing import Any
 
 import yaml
@@ -89,10 +90,17 @@ def _refuse_anchors(text: str, file: str) -> None:
 
 
 def load_yaml(text: str, file: str) -> Any:
-    """Parse YAML text; syntax errors become ``CalendarError`` with the file and line."""
+    """Parse YAML text; syntax errors become ``CalendarError`` with the file and line.
+
+    The values come back packed: building them from YAML leaves the parser's nodes freed in
+    holes between them, which the calendar compiled next fills and then holds for good, so the
+    memory of a large file (the US calendar: about 16 MB) could never be given back and every
+    forked batch worker would carry it too. The values are written to bytes as soon as they
+    are built (the nodes and first values freed at once) and read back into fresh, dense
+    memory (``pickle`` of our own in-memory values, never of input bytes)."""
     try:
         _refuse_anchors(text, file)
-        return yaml.load(text, Loader=_Loader)
+        packed = _packed(yaml.load(text, Loader=_Loader))
     except CalendarError as exc:
         exc.file = file
         raise CalendarError(exc.message, file=file, line=exc.line, field=exc.field) from None
@@ -105,6 +113,11 @@ def load_yaml(text: str, file: str) -> Any:
     except RecursionError:
         raise CalendarError("the YAML is nested too deeply", file=file, line=_deepest_line(text))\
             from None
+    return pickle.loads(packed)
+
+
+def _packed(values: Any) -> bytes:
+    return pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _deepest_line(text: str) -> int:

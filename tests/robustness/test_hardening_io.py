@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from prevention_engine import Agenda
-from prevention_engine.batch import MAX_LINE_BYTES, MAX_WORKERS, run_batch
+from prevention_engine.batch import CHUNK, MAX_LINE_BYTES, MAX_WORKERS, run_batch
 from prevention_engine.render import to_ics, to_text
 
 from .conftest import AS_OF, EXAMPLE, ROOT, assert_bad_input, cli, default_engine
@@ -57,9 +57,9 @@ def test_workers_hold_a_bounded_amount_of_work_in_flight() -> None:
     out = _Out(source)
     summary = run_batch(source, out, io.StringIO(), AS_OF, workers=2)
     assert summary.read == summary.written == 3000
-    # at most workers * 2 chunks of 64 lines (plus the chunk being filled) ahead of the output,
-    # not the whole input as before
-    assert out.max_ahead <= 2 * 2 * 64 + 64, out.max_ahead
+    # at most workers * 2 chunks (plus the chunk being filled) ahead of the output, not the
+    # whole input as before
+    assert out.max_ahead <= 2 * 2 * CHUNK + CHUNK, out.max_ahead
 
 
 @pytest.mark.parametrize("n", ["65", "100000"])
