@@ -485,6 +485,7 @@ def antigen_item(path: Path, full_groups: dict[str, bool]) -> dict[str, Any] | N
         "targets": [target],
         "kind": "series",
         "start_age_basis": "first_valid_dose",
+        "no_valid_dose_choice": "scored",
         "vaccine_group": _drop_none(
             {"name": vaccine_group, "all_antigens": full_groups.get(vaccine_group)}
         ),

@@ -90,6 +90,20 @@ items:
           - intervals:
               - {from: previous, min: "10 years"}
               - {from: most_recent, products: ["cvx:35"], min: "1 year", priority: override}
+  - id: varicella
+    domain: vaccination
+    title: Varicella
+    targets: [varicella]
+    source: {title: test, url: "https://example.org"}
+    no_valid_dose_choice: scored
+    series:
+      - name: unanchored
+        doses:
+          - {ages: {earliest_rec: "7 months"}}
+          - {intervals: [{from: previous, min: "12 weeks"}]}
+      - name: from_two_years
+        preference: 2
+        doses: [{ages: {min: "2 years"}}]
 """
 
 
@@ -138,6 +152,15 @@ def test_default_series_when_no_valid_dose_and_sex(us: Engine) -> None:
     assert res["hepb"]["rows"][0].series == "adult"
     res = _run(us, [("2025-01-10", "43")], birth_date="1995-01-01", sex="male")
     assert res["hepb"]["rows"][0].series == "young"
+
+
+def test_scored_choice_with_no_valid_dose(us: Engine) -> None:
+    # CDSi Table 8-11: no series has a valid dose and none is the default. The first series'
+    # next dose has no minimum age, interval or earlier dose, so no start date (CDSi 7.5): the
+    # series that can start (at 2 years) is chosen although its preference comes second.
+    res = _run(us, [], birth_date="1995-01-01")
+    row = res["varicella"]["rows"][0]
+    assert (row.series, row.earliest_date) == ("from_two_years", dt.date(1997, 1, 1))
 
 
 def test_live_conflict_window(us: Engine) -> None:

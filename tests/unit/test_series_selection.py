@@ -1,9 +1,11 @@
 """CDSi chapter 8 scoring of in-process series (Table 8-9): the series that can be completed
-and the one that can finish earliest gain points; without a forecast the old scoring holds."""
+and the one that can finish earliest gain points; without a forecast the old scoring holds.
+With no valid dose and no default series, Table 8-11 (start earliest, completable, product)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from prevention_engine.context import Dose
 from prevention_engine.kinds.series.evaluation import DoseEval, SeriesResult
@@ -55,3 +57,39 @@ def test_two_series_finishing_the_same_day_fall_back_to_the_other_points() -> No
     fewer = _result("fewer", 4, 1, preference=1)
     same = dt.date(2026, 1, 1)
     assert select_series([more, fewer], lambda r: same) is more
+
+
+# CDSi 8.6, Table 8-11: several series with no valid dose and no default series.
+def _unstarted(name: str, preference: int = 1, product: bool = False) -> SeriesResult:
+    r = _result(name, 2, 0, preference)
+    return replace(r, series=replace(r.series, product_path=product))
+
+
+def test_with_no_valid_dose_the_series_that_can_start_earliest_wins() -> None:
+    late = _unstarted("late", preference=1)
+    early = _unstarted("early", preference=2)
+    start = {"late": dt.date(1994, 4, 18), "early": dt.date(1992, 6, 18)}
+    done = dt.date(2030, 1, 1)
+    assert select_series([late, early], lambda r: done, lambda r: start[r.series.name]) is early
+    # without the Table 8-11 points (no start callback), the preference decides
+    assert select_series([late, early], lambda r: done) is late
+
+
+def test_a_series_with_no_start_date_does_not_start_earliest() -> None:
+    # a next dose with no minimum age, interval or earlier dose has no earliest date
+    # (CDSi 7.5): it neither starts earliest nor can be shown to be completed
+    undated = _unstarted("undated", preference=1)
+    dated = _unstarted("dated", preference=2)
+    start = {"undated": None, "dated": dt.date(1994, 4, 18)}
+    done = dt.date(2030, 1, 1)
+    assert select_series([undated, dated], lambda r: done,
+                         lambda r: start[r.series.name]) is dated
+
+
+def test_a_product_series_loses_a_point_and_the_default_series_is_not_scored() -> None:
+    product = _unstarted("product", preference=1, product=True)
+    plain = _unstarted("plain", preference=2)
+    same = dt.date(2020, 3, 1)
+    assert select_series([product, plain], lambda r: same, lambda r: same) is plain
+    default = replace(product, series=replace(product.series, default=True))
+    assert select_series([default, plain], lambda r: same, lambda r: same) is default

@@ -93,8 +93,33 @@ def plan(item: Item[SeriesSpec], ctx: Context) -> list[Occurrence]:
         return []
     live_doses = [d for d in ctx.doses if d.live]
     ev = _Evaluation(ctx, cal, trace, live_doses, spec.live, completed)
-    best = select_across_groups(results, ctx, lambda r: _finish_date(r, ev, targets))
+    scored = spec.no_valid_dose_choice == "scored"
+    best = select_across_groups(results, ctx, lambda r: _finish_date(r, ev, targets),
+                                (lambda r: _start_date(r, ev)) if scored else None)
     return _rows(item, best, ev)
+
+
+def _start_date(res: SeriesResult, ev: _Evaluation) -> dt.date | None:
+    """When the series' next dose can first be given (CDSi SELECTB-14: its forecast earliest
+    date, skips read as the forecast reads them), or None when the series has no such date:
+    nothing anchors it (CDSi 7.5) or the person is past the dose's maximum age (7.4)."""
+    ctx, completed = ev.ctx, set(ev.completed)
+    history = [(e.dose, e.status == "valid") for e in res.evals]
+    prev = res.last_considered
+    for idx in range(res.next_index, len(res.series.doses)):
+        td = res.series.doses[idx]
+        if skip_applies(td, "forecast", ctx.as_of, ctx.birth, history, prev, completed, ctx.doses):
+            continue
+        fc = forecast_dose(td, prev, dict(res.satisfied), history, ctx, ev.cal, ev.live_doses,
+                           ev.item_live)
+        if fc.earliest > ctx.as_of and skip_applies(
+            td, "forecast", fc.earliest, ctx.birth, history, prev, completed, ctx.doses
+        ):
+            continue  # CDSi 7.6, as for the forecast rows
+        if fc.latest is not None and max(fc.earliest, ctx.as_of) > fc.latest:
+            return None  # aged out (CDSi 7.4): no forecast, so no start date
+        return fc.earliest if fc.dated else None
+    return None
 
 
 def _finish_date(
@@ -547,7 +572,7 @@ register(
     Kind(
         name="series",
         keys=("series", "vaccine_group", "start_age_basis", "product_contraindications",
-              "also_counts"),
+              "also_counts", "no_valid_dose_choice"),
         parse=parse_series,
         plan=plan,
         bind=bind,

@@ -439,6 +439,10 @@ class Forecast:
     past_due: dt.date | None
     latest: dt.date | None
     unadjusted_recommended: dt.date
+    #: False when no date anchors ``earliest`` (no minimum age, interval, live conflict,
+    #: season or earlier dose): CDSi 7.5 leaves such an earliest date empty, and the birth
+    #: date standing in for it must not make the series "start earliest" (SELECTB-14).
+    dated: bool = True
 
 
 def forecast_dose(
@@ -461,6 +465,8 @@ def forecast_dose(
     if history and prev_date_override is None:
         # never before a dose already recorded (a dose that did not count still happened)
         candidates.append(max(d.date for d, _ in history))
+    dated = (a.min is not None or len(candidates) > 1 or td.season is not None
+             or td.season_start is not None)
     earliest = _in_season(td, max(candidates), ctx.as_of)
     if a.earliest_rec is not None:
         unadj = a.earliest_rec.add_to(birth)
@@ -480,6 +486,7 @@ def forecast_dose(
         max(earliest, past_due) if past_due is not None else None,
         min(ends) - ONE_DAY if ends else None,
         unadj,
+        dated,
     )
 
 

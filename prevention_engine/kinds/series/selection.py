@@ -32,6 +32,9 @@ def _tie_break(r: SeriesResult) -> tuple[int, str]:
 #: When a series can be finished (its open doses each given on their earliest date), or None
 #: when it cannot (a dose would fall after its maximum age).
 Finish = Callable[[SeriesResult], "dt.date | None"]
+#: When a series' next dose can first be given, or None when no date anchors it (CDSi 7.5
+#: leaves an earliest date with no minimum age, interval or earlier dose empty).
+Start = Callable[[SeriesResult], "dt.date | None"]
 
 
 def _score(pool: list[SeriesResult], complete: bool, bonus: dict[int, int] | None = None
@@ -70,6 +73,26 @@ def _finish_points(pool: list[SeriesResult], finish: Finish) -> dict[int, int]:
     }
 
 
+def _no_valid_points(pool: list[SeriesResult], start: Start, finish: Finish
+                     ) -> SeriesResult:
+    """CDSi 8.6, Table 8-11 (series with no valid dose, none of them the default): +1 for the
+    one that can start earliest (0 when several can, -1 for the others and for a series with
+    no start date, SELECTB-14), +1 / -1 for a series that can be completed (SELECTB-3), -1 /
+    +1 for a product series; ties by preference."""
+    starts = {id(r): start(r) for r in pool}
+    dated = [d for d in starts.values() if d is not None]
+    first = min(dated, default=None)
+    tie = sum(1 for d in dated if d == first) > 1
+
+    def points(r: SeriesResult) -> int:
+        s = starts[id(r)]
+        p = (0 if tie else 1) if s is not None and s == first else -1
+        p += 1 if s is not None and finish(r) is not None else -1
+        return p + (-1 if r.series.product_path else 1)
+
+    return min(pool, key=lambda r: (-points(r), *_tie_break(r)))
+
+
 def _aged_out(r: SeriesResult, ctx: Context) -> bool:
     if r.complete or r.next_index >= len(r.series.doses):
         return False
@@ -78,7 +101,8 @@ def _aged_out(r: SeriesResult, ctx: Context) -> bool:
 
 
 def select_across_groups(
-    results: list[SeriesResult], ctx: Context, finish: Finish | None = None
+    results: list[SeriesResult], ctx: Context, finish: Finish | None = None,
+    start: Start | None = None,
 ) -> SeriesResult:
     """The best series of each series ``group``, then the best group (CDSi 8.8): a complete
     one, else one in process, else one that can still start; ties go to the first group.
@@ -87,12 +111,12 @@ def select_across_groups(
     for r in results:
         groups.setdefault(r.series.group or "", []).append(r)
     if len(groups) == 1:
-        return select_series(results, finish)
+        return select_series(results, finish, start)
     if any(r.series.type == "risk" for r in results):
-        bests = {g: select_series(_top_priority(rs), finish)
+        bests = {g: select_series(_top_priority(rs), finish, start)
                  for g, rs in groups.items()}
         return _with_risk(bests, ctx)
-    bests = {g: select_series(rs, finish) for g, rs in groups.items()}
+    bests = {g: select_series(rs, finish, start) for g, rs in groups.items()}
     return min(bests.values(), key=lambda r: _rank(r, ctx))
 
 
@@ -151,9 +175,11 @@ def _merge_valid(lead: SeriesResult, others: list[SeriesResult]) -> SeriesResult
 def select_series(
     results: list[SeriesResult],
     finish: Finish | None = None,
+    start: Start | None = None,
 ) -> SeriesResult:
     """CDSi chapter 8: one complete series, else one in-process series, else the default
-    series; several complete or in-process series are scored; ties go to ``preference``.
+    series; several complete or in-process series are scored, and so are several series
+    with no valid dose when none is the default (Table 8-11); ties go to ``preference``.
     An ``evaluation_only`` series is only chosen when it is complete."""
     usable = [r for r in results if r.series.type != "evaluation_only" or r.complete]
     results = usable or results
@@ -167,5 +193,7 @@ def select_series(
         points = _finish_points(in_process, finish) if finish is not None else None
         return _score(in_process, False, points)
     defaults = [r for r in results if r.series.default]
+    if not defaults and len(results) > 1 and start is not None and finish is not None:
+        return _no_valid_points(results, start, finish)
     pool = defaults or results
     return min(pool, key=_tie_break)

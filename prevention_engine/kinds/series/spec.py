@@ -259,6 +259,10 @@ class SeriesSpec:
     #: products of other targets whose doses the series read (``also_counts``: a MenC dose
     #: primes the infant ACWY schedule); a target dose still has to allow the product
     also_counts: frozenset[str] = frozenset()
+    #: how a series is chosen when none has a valid dose and none of its group is the default:
+    #: ``preference`` (the first by preference) or ``scored`` (CDSi 8.6, Table 8-11: can start
+    #: earliest, can be completed, not a product series)
+    no_valid_dose_choice: str = "preference"
 
 
 @dataclass(frozen=True, slots=True)
@@ -538,6 +542,9 @@ def parse_series(r: Reader, names: set[str]) -> SeriesSpec:
     basis = r.get_str("start_age_basis", "first_dose") or "first_dose"
     if basis not in ("first_dose", "first_valid_dose"):
         raise r.error("start_age_basis is first_dose or first_valid_dose", "start_age_basis")
+    choice = r.get_str("no_valid_dose_choice", "preference") or "preference"
+    if choice not in ("preference", "scored"):
+        raise r.error("no_valid_dose_choice is preference or scored", "no_valid_dose_choice")
     refs = _product_refs(r.children("series"), series_list)
     contra = _product_contraindications(r, names)
     refs += tuple((ref, "product_contraindications", r.line_of("product_contraindications"))
@@ -550,7 +557,8 @@ def parse_series(r: Reader, names: set[str]) -> SeriesSpec:
     also = frozenset(product_key(p) for p in r.str_list("also_counts"))
     refs += tuple((ref, "also_counts", r.line_of("also_counts")) for ref in sorted(also))
     return SeriesSpec(tuple(series_list), refs, group, basis, reads,
-                      product_contraindications=contra, also_counts=also)
+                      product_contraindications=contra, also_counts=also,
+                      no_valid_dose_choice=choice)
 
 
 def _product_contraindications(r: Reader, names: set[str]
