@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from .batch_ids import IdIndex
 from .compact import CompactWriter
 from .engine import Engine
 from .errors import InputError, PreventionError
@@ -38,9 +39,6 @@ MAX_WORKERS = 64
 #: in the parent, 64 lines about 20 MB, for the same throughput).
 CHUNK = 16
 IN_FLIGHT_PER_WORKER = 2
-#: Duplicate ids are looked for among this many first records (bounded memory); the summary
-#: says so when the input is longer.
-MAX_IDS_TRACKED = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,27 +46,25 @@ class BatchSummary:
     read: int
     written: int
     rejected: int
+    #: the first ``batch_ids.MAX_LISTED`` ids seen more than once (all are counted)
     duplicate_ids: tuple[str, ...] = ()
-    ids_checked: int = 0
+    duplicate_count: int = 0
 
     def line(self) -> str:
         """The summary line of the CLI (CONTRACT.md section 2; English, for the operator)."""
         return f"read {self.read}, written {self.written}, rejected {self.rejected}"
 
     def duplicates_line(self) -> str:
-        """How many ids appear more than once (among the first ``ids_checked`` records)."""
-        scope = f" among the first {self.ids_checked}" if self.ids_checked < self.read else ""
-        return f"duplicate ids: {len(self.duplicate_ids)}{scope}"
+        """How many distinct ids appear more than once (every record is checked)."""
+        return f"duplicate ids: {self.duplicate_count}"
 
     def warnings(self) -> list[str]:
         """Lines for stderr (English: for the operator), empty when all is well."""
-        if not self.duplicate_ids:
+        if not self.duplicate_count:
             return []
         shown = ", ".join(repr(i) for i in self.duplicate_ids[:5])
-        more = "" if len(self.duplicate_ids) <= 5 else f" and {len(self.duplicate_ids) - 5} more"
-        scope = (f" (among the first {self.ids_checked} records)"
-                 if self.ids_checked < self.read else "")
-        return [f"warning: {len(self.duplicate_ids)} id(s) appear more than once{scope}: "
+        more = "" if self.duplicate_count <= 5 else f" and {self.duplicate_count - 5} more"
+        return [f"warning: {self.duplicate_count} id(s) appear more than once: "
                 f"{shown}{more}; their notifications share keys"]
 
 
@@ -194,12 +190,11 @@ def _parallel(
 
 
 class _Tally:
-    """Counts of a run and the ids seen (the first ``MAX_IDS_TRACKED``), record by record."""
+    """Counts of a run and the ids seen (on disk: bounded memory at any input size)."""
 
     def __init__(self) -> None:
         self.read = self.written = self.rejected = 0
-        self.seen: set[str] = set()
-        self.dups: dict[str, None] = {}
+        self.ids = IdIndex()
 
     def count(self, ok: bool, pid: str | None) -> None:
         self.read += 1
@@ -207,17 +202,15 @@ class _Tally:
             self.written += 1
         else:
             self.rejected += 1
-        if pid is not None and self.read <= MAX_IDS_TRACKED:
-            if pid in self.seen:
-                self.dups[pid] = None
-            self.seen.add(pid)
+        if pid is not None:
+            self.ids.add(pid)
 
     def summary(self) -> BatchSummary:
         if self.read != self.written + self.rejected:  # the guarantee of the module
             raise RuntimeError(f"batch accounting: read {self.read} != written {self.written} "
                                f"+ rejected {self.rejected}")
-        return BatchSummary(self.read, self.written, self.rejected, tuple(self.dups),
-                            min(self.read, MAX_IDS_TRACKED))
+        return BatchSummary(self.read, self.written, self.rejected, tuple(self.ids.listed),
+                            self.ids.duplicates)
 
 
 def _results(
@@ -262,18 +255,21 @@ def run_batch(
     write, close = _writer(out, output, catalogue)
     bar = Progress(sys.stderr) if progress is True else progress or None
     tally = _Tally()
-    for ok, text, pid in _results(infile, as_of, engine, workers, rule_paths):
-        if ok:
-            write(text)
-        else:
-            rejects.write(text + "\n")
-        tally.count(ok, pid)
+    try:
+        for ok, text, pid in _results(infile, as_of, engine, workers, rule_paths):
+            if ok:
+                write(text)
+            else:
+                rejects.write(text + "\n")
+            tally.count(ok, pid)
+            if bar is not None:
+                bar.update(tally.read)
+        close()
         if bar is not None:
-            bar.update(tally.read)
-    close()
-    if bar is not None:
-        bar.close(tally.read)
-    return tally.summary()
+            bar.close(tally.read)
+        return tally.summary()
+    finally:
+        tally.ids.close()
 
 
 def _writer(

@@ -236,3 +236,22 @@ def test_batch_to_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     r = subprocess.run(["bash", "-c", f"set -o pipefail; {cmd}"], capture_output=True,
                        text=True, cwd=ROOT, timeout=120)
     assert r.stderr == ""
+
+
+def test_duplicate_ids_are_counted_over_the_whole_input_on_disk() -> None:
+    """Every record is checked (no first-million limit), an id seen three times is one
+    duplicate, and the index leaves nothing behind."""
+    import tempfile
+
+    from prevention_engine.batch_ids import MAX_LISTED, IdIndex
+
+    before = set(Path(tempfile.gettempdir()).glob("prevention-engine-ids-*"))
+    index = IdIndex()
+    for i in range(25_000):
+        index.add(f"p{i % 20_000}")  # 5,000 ids seen twice
+    for _ in range(3):
+        index.add("p7")  # a third, fourth, fifth sighting adds no duplicate
+    assert index.duplicates == 5_000
+    assert len(index.listed) == MAX_LISTED and index.listed[0] == "p0"
+    index.close()
+    assert set(Path(tempfile.gettempdir()).glob("prevention-engine-ids-*")) == before

@@ -29,6 +29,7 @@ ADAPTERS = (
     "prevention_engine.__main__",
     "prevention_engine.cli",
     "prevention_engine.batch",
+    "prevention_engine.batch_ids",  # duplicate ids of a batch run, indexed on disk
     "prevention_engine.render",
     "prevention_engine.conformance",
     "prevention_engine.reference",
