@@ -22,6 +22,7 @@ from .context import Context, Dose
 from .dates import Duration
 from .errors import InputError, PreventionError, ProfileError
 from .findings import Findings
+from .gate import Gate, gate_of
 from .gestation import birth_record
 from .kinds import KINDS, Tables
 from .notifications import plan_notifications
@@ -158,6 +159,11 @@ class Engine:
         self._item_ids = {
             (c.id, c.version): frozenset(i.id for i in c.items) for c in registry.calendars
         }
+        # each item with the gate read from its applies_when, in calendar order (gate.py)
+        self._gated: dict[tuple[str, str], tuple[tuple[Item[object], Gate], ...]] = {
+            (c.id, c.version): tuple((i, gate_of(i.applies_when_src)) for i in c.items)
+            for c in registry.calendars
+        }
         self._last_days = {
             (c.id, c.version): tuple(
                 (i, last) for i in c.items
@@ -230,9 +236,15 @@ class Engine:
         warnings += self._unknown_declined(profile, cals)
         ctx = _context(profile, as_of, doses)
         items: list[AgendaItem] = []
+        age_days, pregnant, sex = (as_of - profile.birth_date).days, ctx.pregnancy is not None, \
+            profile.sex
         for cal in cals:
             ctx.risk_groups = cal.risk_groups
-            planned = [(item, self._evaluate_item(item, ctx)) for item in cal.items]
+            # an item its gate sets aside would give no row: only the others are evaluated,
+            # in calendar order (the order one_dose_per_targets breaks ties with)
+            planned = [(item, rows) for item, gate in self._gated[(cal.id, cal.version)]
+                       if gate.admits(age_days, pregnant, sex)
+                       and (rows := self._evaluate_item(item, ctx))]
             for item, rows in one_dose_per_targets(planned):
                 for row in rows:
                     items.append(self._rows.write(row, item, cal, ctx, trace))
