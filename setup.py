@@ -31,12 +31,14 @@ class BuildWithRules(build_py):
 
 
 #: The modules of the evaluation that hold no pydantic model and are never patched: dates,
-#: predicates, statuses, rule kinds. Not a package's ``__init__`` (the series kind's, compiled,
-#: could not import its submodules), nor the models (agenda, profile), the engine (weakly
+#: predicates, statuses, item gates, rule kinds. Not a package's ``__init__`` (the series kind's,
+#: compiled, could not import its submodules: its planning lives in ``planning.py``, and the
+#: ``__init__`` only registers the kind), nor the models (agenda, profile), the engine (weakly
 #: referenced by the conformance runner), the loader and the adapters: they stay interpreted.
 MYPYC_MODULES = [
     "prevention_engine/dates.py",
     "prevention_engine/conditions.py",
+    "prevention_engine/gate.py",
     "prevention_engine/status.py",
     "prevention_engine/findings.py",
     "prevention_engine/schedule.py",
@@ -47,6 +49,7 @@ MYPYC_MODULES = [
     "prevention_engine/notifications.py",
     "prevention_engine/kinds/series/evaluation.py",
     "prevention_engine/kinds/series/selection.py",
+    "prevention_engine/kinds/series/planning.py",
     "prevention_engine/kinds/window.py",
     "prevention_engine/kinds/recurring.py",
     "prevention_engine/kinds/campaign.py",
