@@ -47,6 +47,8 @@ MYPYC_MODULES = [
     "prevention_engine/precautions.py",
     "prevention_engine/recommendation_start.py",
     "prevention_engine/notifications.py",
+    "prevention_engine/rows.py",
+    "prevention_engine/items.py",
     "prevention_engine/kinds/series/evaluation.py",
     "prevention_engine/kinds/series/selection.py",
     "prevention_engine/kinds/series/planning.py",

@@ -21,21 +21,17 @@ from .calendar.model import Calendar, Item, ProductTable
 from .context import Context, Dose
 from .dates import Duration
 from .errors import InputError, PreventionError, ProfileError
-from .findings import Findings
 from .gate import Gate, gate_of
 from .gestation import birth_record
+from .items import planned as items_of
 from .kinds import KINDS, Tables
 from .notifications import plan_notifications
 from .overlaps import one_dose_per_targets
-from .precautions import hold_rows
 from .products import ProductIndex, resolve
 from .profile import Perinatal, Profile
-from .recommendation_start import not_before
 from .records import Record, parsed, record_id, to_profile
 from .registry import Registry
 from .rows import RowWriter, sort_key
-from .schedule import Occurrence
-from .status import decide
 from .vocabulary import suggest
 
 DEFAULT_HORIZON = Duration(days=30)
@@ -236,15 +232,9 @@ class Engine:
         warnings += self._unknown_declined(profile, cals)
         ctx = _context(profile, as_of, doses)
         items: list[AgendaItem] = []
-        age_days, pregnant, sex = (as_of - profile.birth_date).days, ctx.pregnancy is not None, \
-            profile.sex
         for cal in cals:
             ctx.risk_groups = cal.risk_groups
-            # an item its gate sets aside would give no row: only the others are evaluated,
-            # in calendar order (the order one_dose_per_targets breaks ties with)
-            planned = [(item, rows) for item, gate in self._gated[(cal.id, cal.version)]
-                       if gate.admits(age_days, pregnant, sex)
-                       and (rows := self._evaluate_item(item, ctx))]
+            planned = items_of(self._gated[(cal.id, cal.version)], ctx)
             for item, rows in one_dose_per_targets(planned):
                 for row in rows:
                     items.append(self._rows.write(row, item, cal, ctx, trace))
@@ -370,21 +360,3 @@ class Engine:
             except (ArithmeticError, ValueError) as exc:  # a date computation out of range
                 yield Rejected(i, pid,
                                f"cannot evaluate this profile: {type(exc).__name__}: {exc}")
-
-    # -- internals -------------------------------------------------------------------------
-    def _evaluate_item(self, item: Item[object], ctx: Context) -> list[Occurrence]:
-        kind = KINDS[item.kind]
-        if kind.in_scope is not None and not kind.in_scope(item, ctx):
-            return []
-        applies, missing = item.applies_when(ctx) if item.applies_when else (True, ())
-        if applies is False:
-            return []
-        findings = Findings(item, ctx, applies is None, tuple(missing))
-        return decide(
-            findings.find,
-            lambda: not_before(kind.plan(item, ctx), item, ctx),
-            lambda rows: hold_rows(item, ctx, rows),
-            applies is True,
-        )
-
-
