@@ -90,6 +90,7 @@ TEXTS: dict[str, Text] = {
                                       f"({_date(r, 'date')})"),
     "trace.wrong_product": lambda r: "produit non autorisé pour cette dose",
     "trace.inadvertent": lambda r: "vaccin inadapté pour cette dose",
+    "trace.other_product": lambda r: "vaccin d'une autre valence : ne compte pas pour cette dose",
     "trace.sub_standard": lambda r: "dose non conforme (périmée ou sous-dosée)",
     "trace.series_complete": lambda r: "schéma déjà complet",
     "trace.product_too_young": lambda r: (f"{_str(r, 'product')} n'est pas utilisé avant l'âge "
