@@ -55,6 +55,7 @@ PREDICATE_KEYS = (
     "pregnancy_dose",
     "rhesus",
     "serology",
+    "seroconversion",
     "family_history_known",
     "condition_history",
     "primiparous",
@@ -711,8 +712,25 @@ def _b_serology(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
         if not records:
             return (None, (f"immunity.{target}",))
         if any(i.immune for i in records):  # immunity, once documented, stays
+            # (a seroconversion in this pregnancy is an infection: the "immune" answer ends
+            # the monthly follow-up, the seroconversion rule takes over)
             return TRUE if want else FALSE
         return FALSE if want else TRUE
+
+    return run
+
+
+def _b_seroconversion(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    """``{target: toxoplasmosis}``: a negative serology followed by a positive one during the
+    current pregnancy (known from the records: no records, no seroconversion)."""
+    sub = r.child(key)
+    sub.check_keys(["target"], required=["target"])
+    target = sub.req_str("target")
+    if target not in TARGETS:
+        raise sub.error(f"unknown target '{target}'", "target")
+
+    def run(ctx: Context) -> Tri:
+        return TRUE if ctx.seroconverted(target) else FALSE
 
     return run
 
@@ -811,6 +829,7 @@ _BUILDERS: dict[str, Callable[[Any, Reader, str, set[str] | None], Pred]] = {
     "perinatal": _b_perinatal,
     "rhesus": _b_rhesus,
     "serology": _b_serology,
+    "seroconversion": _b_seroconversion,
     "family_history_known": _b_family_history_known,
     "condition_history": _b_condition_history,
     "primiparous": _b_primiparous,

@@ -402,10 +402,11 @@ def run_cdsi_cli(args: argparse.Namespace) -> int:
     for r in results:
         by_group.setdefault(r.group, []).append(r)
     verbose = bool(getattr(args, "verbose", False))
+    width = max((len(g) for g in by_group), default=10)
     for group in sorted(by_group):
         rs = by_group[group]
         ok = sum(r.passed for r in rs)
-        print(f"{group:10} {ok:4}/{len(rs):<4} {100.0 * ok / len(rs):5.1f}%")
+        print(f"{group:{width}} {ok:4}/{len(rs):<4} {100.0 * ok / len(rs):5.1f}%")
     n_disputed = 0
     for r in results:
         if r.passed:

@@ -15,6 +15,9 @@ from .gestation import conception, followed
 from .profile import Observation, Pregnancy, Procedure, Profile
 from .vocabulary import CDSI_ANCHORS
 
+#: ``immunity[].evidence`` values that are a blood test
+SEROLOGY_EVIDENCE = frozenset({"serology", "titer", "lab"})
+
 
 @dataclass(frozen=True, slots=True)
 class Dose:
@@ -65,6 +68,22 @@ class Context:
                     index.setdefault(o.code, []).append(o)
             self.by_code = {k: tuple(sorted(v, key=lambda o: o.date)) for k, v in index.items()}
         return self.by_code.get(code, ())
+
+    def seroconverted(self, target: str) -> bool:
+        """A negative serology of ``target`` followed by a positive one during the current
+        pregnancy: a new infection (toxoplasmosis, rubella), never an immunity from before."""
+        if self.pregnancy is None:
+            return False
+        start = self.pregnancy.start
+        tests = sorted(
+            (i.date, i.immune) for i in self.profile.immunity
+            if i.target == target and i.evidence in SEROLOGY_EVIDENCE and i.date is not None
+            and start <= i.date <= self.as_of
+        )
+        first_negative = next((d for d, immune in tests if not immune), None)
+        return first_negative is not None and any(
+            immune and d > first_negative for d, immune in tests
+        )
 
     def anchor(self, name: str, conditions: frozenset[str] = frozenset()) -> dt.date | None:
         """The date a rule counts from, by name (``ANCHORS``); None when the person has none

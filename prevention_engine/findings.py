@@ -62,7 +62,8 @@ def _immune(f: Findings) -> Finding | None:
         return None
     if im.evidence:
         for i in ctx.profile.immunity:
-            if i.target in f.item.targets and i.immune:
+            # a positive serology after a negative one in this pregnancy is an infection
+            if i.target in f.item.targets and i.immune and not ctx.seroconverted(i.target):
                 reason = Reason.of("status.immune_evidence", evidence=i.evidence, date=i.date)
                 return Finding("immune", reason)
     if im.when is not None and im.when(ctx)[0] is True:

@@ -170,6 +170,80 @@ EVIDENCE_NAMES = {
 }
 
 
+#: What a recorded procedure of a non-vaccine target is (``procedures[].target``), for the
+#: ``--trace`` lines; a disease target is named by ``target_name``.
+PROCEDURE_NAMES = {
+    "hiv": "test de dépistage du VIH",
+    "kidney_function": "bilan rénal",
+    "postnatal_exam": "examen postnatal",
+    "alcohol_use": "repérage de la consommation d'alcool",
+    "diabetes_risk": "évaluation du risque de diabète",
+    "gestational_diabetes_screening": "dépistage du diabète gestationnel",
+    "neonatal_blood_spot": "dépistage néonatal sur buvard",
+    "growth_review": "suivi de la croissance",
+    "physical_activity": "conseil d'activité physique",
+    "lung_cancer": "dépistage du cancer du poumon",
+    "gbs_screening": "dépistage du streptocoque B",
+    "smoking_cessation": "aide à l'arrêt du tabac",
+    "syphilis": "dépistage de la syphilis",
+    "toxoplasmosis": "sérologie de la toxoplasmose",
+    "chlamydia": "dépistage des chlamydiae",
+    "podiatry_care": "soins de pédicurie-podologie",
+    "child_health_exam": "examen de santé de l'enfant",
+    "anaesthesia_consultation": "consultation d'anesthésie",
+    "prenatal_exam": "examen prénatal",
+    "foot_exam": "examen des pieds",
+    "breast_cancer": "dépistage du cancer du sein",
+    "irregular_antibodies": "recherche d'agglutinines irrégulières",
+    "lipid_panel": "bilan lipidique",
+    "ecg": "électrocardiogramme",
+    "prevention_checkup": "bilan de prévention",
+    "sleep": "conseil sur le sommeil",
+    "pregnancy_declaration": "déclaration de grossesse",
+    "dental_checkup": "examen bucco-dentaire",
+    "diet": "conseil alimentaire",
+    "early_prenatal_interview": "entretien prénatal précoce",
+    "hepatitis_c": "dépistage de l'hépatite C",
+    "blood_group_typing": "groupe sanguin",
+    "retinopathy_screening": "examen du fond d'œil",
+    "early_postnatal_interview": "entretien postnatal précoce",
+    "cervical_cancer": "dépistage du cancer du col de l'utérus",
+    "screen_time": "conseil sur les écrans",
+    "health_certificate": "certificat de santé",
+    "neonatal_hearing_screening": "dépistage néonatal de la surdité",
+    "colorectal_cancer": "dépistage du cancer colorectal",
+    "cardiovascular_risk": "évaluation du risque cardiovasculaire",
+    "ultrasound": "échographie",
+    "health_advice": "conseil de santé",
+    "hba1c": "HbA1c",
+}
+
+
+def procedure_name(code: str) -> str:
+    """What a recorded procedure of ``code`` is: "examen prénatal", "la rubéole"."""
+    return PROCEDURE_NAMES.get(code) or target_name(code)
+
+
+#: Methods of a recorded procedure (``procedures[].method``) as a person reads them.
+METHOD_NAMES = {
+    "serology": "sérologie",
+    "fit": "test immunologique fécal",
+    "colonoscopy": "coloscopie",
+    "cytology": "examen cytologique",
+    "hpv_test": "test HPV-HR",
+    "low_dose_ct": "scanner faible dose",
+    "hbsag": "antigène HBs",
+    "fasting_glucose": "glycémie à jeun",
+    "ogtt": "HGPO",
+    "mammography": "mammographie",
+    "consultation": "consultation",
+}
+
+
+def method_name(code: str) -> str:
+    return METHOD_NAMES.get(code, code.replace("_", " "))
+
+
 def evidence_name(code: str) -> str:
     return EVIDENCE_NAMES.get(code, code.replace("_", " "))
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 
 from ..calendar.model import Item
 from ..calendar.reader import Reader
-from ..context import Context
+from ..context import SEROLOGY_EVIDENCE, Context
 from ..dates import ONE_DAY, Duration
 from ..gestation import ended_by_birth, followed
 from ..profile import Procedure
@@ -220,10 +220,6 @@ def _occurrence(
                          **({"past_due": due.past_due} if due.past_due is not None else {})),
         trace=trace,
     )
-
-
-#: ``immunity[].evidence`` values that are a blood test
-SEROLOGY_EVIDENCE = frozenset({"serology", "titer", "lab"})
 
 
 def _serologies(ctx: Context, targets: frozenset[str], wanted: bool) -> list[Procedure]:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from ..dates import Duration, french_date
 from ..schedule import Reason
+from ..vocabulary_fr import method_name, procedure_name
 
 Text = Callable[[Reason], str]
 
@@ -66,15 +67,17 @@ def _test(r: Reason) -> str:
 
 
 def _procedure(r: Reason) -> str:
+    """"examen prénatal", "sérologie (la rubéole)": French names, never the codes."""
     method = r.get("method")
-    return _str(r, "target") + (f" {method}" if method else "")
+    target = procedure_name(_str(r, "target"))
+    return f"{method_name(str(method))} ({target})" if method else target
 
 
 TEXTS: dict[str, Text] = {
     # what was read (the "event" of a line)
     "trace.test": _test,
     "trace.procedure": _procedure,
-    "trace.exam": lambda r: f"{_str(r, 'target')} (examen)",
+    "trace.exam": lambda r: procedure_name(_str(r, "target")),
     "trace.measure": lambda r: f"{_str(r, 'observation')} {_number(r, 'value'):g}",
     # what the rule made of it (the "detail" of a line)
     "trace.counts_for": lambda r: f"compte pour la dose {_str(r, 'dose')}",
@@ -90,6 +93,7 @@ TEXTS: dict[str, Text] = {
                                       f"({_date(r, 'date')})"),
     "trace.wrong_product": lambda r: "produit non autorisé pour cette dose",
     "trace.inadvertent": lambda r: "vaccin inadapté pour cette dose",
+    "trace.other_product": lambda r: "vaccin d'une autre valence : ne compte pas pour cette dose",
     "trace.sub_standard": lambda r: "dose non conforme (périmée ou sous-dosée)",
     "trace.series_complete": lambda r: "schéma déjà complet",
     "trace.product_too_young": lambda r: (f"{_str(r, 'product')} n'est pas utilisé avant l'âge "

@@ -174,3 +174,18 @@ def test_fasting_glucose_zones_from_the_assurance_maladie(
         )
         found = {r.item for r in agenda.items if r.item.endswith("fasting_glucose")}
         assert found == expected, (value, unit)
+
+
+@pytest.mark.parametrize("profile", [
+    # pregnant: the gestational diabetes threshold (0.92 g/L) applies, not the prediabetes zone
+    {"birth_date": "1992-04-01", "sex": "female", "pregnancies": [{"lmp": "2026-09-15"}]},
+    # a child: the Assurance Maladie page is about adults
+    {"birth_date": "2016-04-01", "sex": "male"},
+])
+def test_no_prediabetes_advice_in_pregnancy_or_childhood(profile: dict[str, Any]) -> None:
+    agenda = Engine.default().evaluate(
+        {**profile, "observations": [
+            {"code": "fasting_glucose", "value": 1.15, "unit": "g/L", "date": "2026-11-20"}]},
+        as_of=dt.date(2026, 11, 29),
+    )
+    assert "moderate_fasting_glucose" not in {r.item for r in agenda.items}

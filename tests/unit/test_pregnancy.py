@@ -149,3 +149,27 @@ def test_an_undated_or_historical_immunity_record_is_no_test(engine: Engine) -> 
     ], dt.date(2025, 10, 27))
     assert rows[("rubella_serology", "1er-examen")].status == "due"
     assert rows[("toxoplasmosis_serology", "1er-examen")].status == "due"
+
+
+def test_a_toxoplasmosis_seroconversion_is_an_alert_never_immunity(engine: Engine) -> None:
+    """HAS 2009: a seronegative woman is tested monthly; a seroconversion needs specialist
+    care. Negative, negative, then positive in this pregnancy is an infection: an alert row,
+    and the first-trimester test shows done (not "immune")."""
+    data = {"birth_date": "1994-05-10", "sex": "female", "pregnancies": [{"lmp": "2025-09-29"}],
+            "immunity": [
+                {"target": "toxoplasmosis", "evidence": "serology", "date": "2025-11-24",
+                 "immune": False},
+                {"target": "toxoplasmosis", "evidence": "serology", "date": "2025-12-22",
+                 "immune": False},
+                {"target": "toxoplasmosis", "evidence": "serology", "date": "2026-01-26",
+                 "immune": True}]}
+    agenda = engine.evaluate(Profile.model_validate(data), dt.date(2026, 3, 2))
+    rows = {r.item: r for r in agenda.items if "toxoplasmosis" in r.item}
+    assert rows["toxoplasmosis_seroconversion"].status == "due"
+    assert rows["toxoplasmosis_serology"].status == "completed"
+    assert "fr-pregnancy/toxoplasmosis_seroconversion" in {n.item_id for n in agenda.notifications}
+    before = {**data, "immunity": data["immunity"][2:]}  # immune before any negative: immune
+    agenda = engine.evaluate(Profile.model_validate(before), dt.date(2026, 3, 2))
+    rows = {r.item: r for r in agenda.items if "toxoplasmosis" in r.item}
+    assert "toxoplasmosis_seroconversion" not in rows
+    assert rows["toxoplasmosis_serology"].status == "immune"

@@ -190,3 +190,41 @@ def test_a_menc_dose_counts_for_nothing_else_of_acwy() -> None:
     )
     rows = [r for r in agenda.items if r.item == "menacwy"]
     assert rows and all(r.status != "completed" for r in rows)
+
+
+def _menacwy(profile: dict[str, object], as_of: dt.date) -> dict[int | None, object]:
+    agenda = Engine.default().evaluate({**profile, "sex": "female"}, as_of=as_of, trace=True)
+    return {r.dose: r for r in agenda.items if r.item == "menacwy"}
+
+
+def test_the_12_month_acwy_dose_is_never_counted_before_12_months() -> None:
+    """Calendar 2025: ACWY at 6 months, then 12 months. A Nimenrix dose at 7 months after a
+    MenC dose at 5 months is not the 12-month dose: it is still asked (it used to be counted,
+    leaving the child without a dose after 12 months)."""
+    rows = _menacwy({"birth_date": "2024-06-01", "immunizations": [
+        {"date": "2024-11-03", "product": "NeisVac-C"},
+        {"date": "2025-01-05", "product": "Nimenrix"}]}, dt.date(2025, 7, 5))
+    assert rows[1].status == "completed"  # type: ignore[attr-defined]
+    assert rows[2].status == "overdue"  # type: ignore[attr-defined]
+    assert rows[2].recommended_date == dt.date(2025, 6, 1)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("when", "age"), [("2025-03-15", "2 months"), ("2025-02-01", "5 months")])
+def test_a_menc_dose_outside_the_transition_is_not_an_acwy_dose(when: str, age: str) -> None:
+    """Only the MenC dose of the calendar (from 5 months) given before 1 January 2025
+    continues as the ACWY schedule: at 2 months, or given in 2025, it is no ACWY dose."""
+    birth = "2025-01-15" if age == "2 months" else "2024-09-01"
+    rows = _menacwy({"birth_date": birth, "immunizations": [
+        {"date": when, "product": "NeisVac-C"}]}, dt.date(2025, 8, 20))
+    assert rows[1].status in ("due", "overdue", "upcoming")  # type: ignore[attr-defined]
+
+
+def test_an_ignored_menc_dose_moves_no_acwy_date() -> None:
+    """A MenC dose that no ACWY dose counts is no dose for the schedule: the 12-month dose is
+    due from 12 months (2 months after the 6-month dose), not 2 months after the MenC dose."""
+    rows = _menacwy({"birth_date": "2024-06-01", "immunizations": [
+        {"date": "2024-12-03", "product": "Nimenrix"},
+        {"date": "2025-06-03", "product": "NeisVac-C"}]}, dt.date(2025, 8, 5))
+    assert rows[2].status == "overdue"  # type: ignore[attr-defined]
+    assert rows[2].recommended_date == dt.date(2025, 6, 1)  # type: ignore[attr-defined]
+    assert rows[2].earliest_date == dt.date(2025, 6, 1)  # type: ignore[attr-defined]

@@ -93,3 +93,25 @@ def test_a_product_series_loses_a_point_and_the_default_series_is_not_scored() -
     assert select_series([product, plain], lambda r: same, lambda r: same) is plain
     default = replace(product, series=replace(product.series, default=True))
     assert select_series([default, plain], lambda r: same, lambda r: same) is default
+
+
+def test_a_series_not_startable_yet_does_not_outrank_an_aged_out_one() -> None:
+    """Issue 14 / CDSi 8.8: between series groups, one whose minimum start age the person has
+    not reached (an RSV 75+ series for a 28-year-old) ranks after an aged-out one (the infant
+    series), never before it."""
+    from prevention_engine.context import Context
+    from prevention_engine.dates import parse_duration
+    from prevention_engine.kinds.series.selection import select_across_groups
+    from prevention_engine.profile import Profile
+
+    ctx = Context(Profile.model_validate({"birth_date": "1997-05-20"}), dt.date(2025, 9, 30),
+                  (), frozenset(), None, ())
+    infant_td = replace(_td(1), ages=Ages(max=parse_duration("20 months")))
+    infant = replace(_result("infant", 1, 0, preference=1), series=replace(
+        _result("infant", 1, 0, 1).series, doses=(infant_td,), group="1", type="standard"))
+    older = _result("older", 1, 0, preference=1)
+    older = replace(older, series=replace(older.series, group="2", type="standard",
+                                          start_min=parse_duration("75 years")))
+    assert select_across_groups([older, infant], ctx).series.name == "infant"
+    reachable = replace(older, series=replace(older.series, start_min=None))
+    assert select_across_groups([reachable, infant], ctx).series.name == "older"

@@ -76,3 +76,15 @@ def test_no_reason_shows_a_vocabulary_code(engine: Engine, profile: dict[str, An
         words = set(SNAKE.findall(item.reason)) & CODES
         assert not words, f"{item.id}: {sorted(words)} in « {item.reason} »"
         assert not DOTTED.search(item.reason), f"{item.id}: « {item.reason} »"
+
+
+def test_every_target_and_method_has_a_french_name_in_trace_lines() -> None:
+    """A --trace line names what was done in French ("sérologie (la rubéole)", "examen
+    prénatal"), never a code such as "rubella serology"."""
+    from prevention_engine.vocabulary import TARGETS
+    from prevention_engine.vocabulary_fr import METHOD_NAMES, procedure_name
+
+    for target in TARGETS:
+        assert "_" not in procedure_name(target) and procedure_name(target) != target, target
+    for method, name in METHOD_NAMES.items():
+        assert "_" not in name, method

@@ -389,6 +389,15 @@ def _outside_series(walk: _Walk, dose: Dose) -> bool:
 def _against_target(walk: _Walk, dose: Dose, all_doses: list[Dose], cal: CalendarRules) -> None:
     """Read ``dose`` against the next target dose (CDSi 6.2-6.8)."""
     td = walk.series.doses[walk.idx]
+    if dose.product_key in walk.named_only and not _product_allowed(
+        dose, td.products + td.preferred, walk.ctx.birth
+    ):
+        # a dose of another vaccine read only where a target dose names it: elsewhere it is
+        # no dose at all (never the reference of an interval, never a date to wait after)
+        walk.record(DoseEval(dose, "extraneous", "other_product", None,
+                             Reason.of("trace.other_product")),
+                    counts=False, is_prev=False, in_history=False)
+        return
     status, reason, detail = _judge(td, dose, walk, all_doses, cal)
     if status == "valid":
         walk.record(DoseEval(dose, "valid", reason or "valid", walk.idx, detail), counts=True,
@@ -426,8 +435,9 @@ def _judge(
     conflict = _live_conflict(dose, all_doses, cal, walk.history)
     if conflict is not None:
         return "not_valid", "live_conflict", Reason.of("trace.live_conflict", date=conflict.date)
-    if ((td.products or td.preferred) or dose.product_key in walk.named_only) and not \
-            _product_allowed(dose, td.products + td.preferred, birth):
+    if (td.products or td.preferred) and not _product_allowed(
+        dose, td.products + td.preferred, birth
+    ):
         return "not_valid", "wrong_product", Reason.of("trace.wrong_product")
     return "valid", reason, detail
 

@@ -63,8 +63,7 @@ def plan(item: Item[SeriesSpec], ctx: Context) -> list[Occurrence]:
     relevant: list[Dose] = []
     trace: list[Step] = []
     for d in ctx.doses:
-        if targets <= d.targets or (d.product_key is not None
-                                    and d.product_key in spec.also_counts):
+        if targets <= d.targets or _also_counted(spec, d):
             relevant.append(d)
         elif targets & d.targets:
             trace.append(
@@ -94,12 +93,18 @@ def plan(item: Item[SeriesSpec], ctx: Context) -> list[Occurrence]:
     return _rows(item, best, ev)
 
 
+def _history(res: SeriesResult) -> list[tuple[Dose, bool]]:
+    """The doses a forecast waits after (valid or not); a dose of another vaccine that no
+    target dose names (``also_counts``) is no dose for this series."""
+    return [(e.dose, e.status == "valid") for e in res.evals if e.reason != "other_product"]
+
+
 def _start_date(res: SeriesResult, ev: _Evaluation) -> dt.date | None:
     """When the series' next dose can first be given (CDSi SELECTB-14: its forecast earliest
     date, skips read as the forecast reads them), or None when the series has no such date:
     nothing anchors it (CDSi 7.5) or the person is past the dose's maximum age (7.4)."""
     ctx, completed = ev.ctx, set(ev.completed)
-    history = [(e.dose, e.status == "valid") for e in res.evals]
+    history = _history(res)
     prev = res.last_considered
     for idx in range(res.next_index, len(res.series.doses)):
         td = res.series.doses[idx]
@@ -124,7 +129,7 @@ def _finish_date(
     its earliest date, skips read as the forecast reads them; None when a dose would come
     after its maximum age (the series cannot be completed)."""
     ctx, completed = ev.ctx, set(ev.completed)
-    history = [(e.dose, e.status == "valid") for e in res.evals]
+    history = _history(res)
     prev, satisfied = res.last_considered, dict(res.satisfied)
     ref, last = ctx.as_of, None
     for idx in range(res.next_index, len(res.series.doses)):
@@ -169,6 +174,12 @@ def _set_aside_contraindicated(
 
     out_groups = {r.series.group for r in results if not blocked(r)}
     return [r for r in results if not blocked(r) or r.series.group not in out_groups]
+
+
+def _also_counted(spec: SeriesSpec, d: Dose) -> bool:
+    """A dose of another product the series also read (``also_counts``), within its dates."""
+    return (d.product_key is not None and d.product_key in spec.also_counts
+            and (spec.also_counts_before is None or d.date < spec.also_counts_before))
 
 
 def _evaluate_candidates(
@@ -269,7 +280,7 @@ class _Projection:
 def _rows(item: Item[SeriesSpec], res: SeriesResult, ev: _Evaluation) -> list[Occurrence]:
     trace = _trace(res, ev.trace)
     rows = _done_rows(res, trace)
-    state = _Projection([(e.dose, e.status == "valid") for e in res.evals],
+    state = _Projection(_history(res),
                         res.last_considered, dict(res.satisfied))
     idx = res.next_index
     tds = res.series.doses

@@ -128,11 +128,16 @@ def _top_priority(results: list[SeriesResult]) -> list[SeriesResult]:
 
 
 def _rank(r: SeriesResult, ctx: Context) -> int:
+    """CDSi 8.8 order of groups: complete, in process, can start now, aged out, and last a
+    series that cannot start before a minimum age the person has not reached."""
     if r.complete:
         return 0
     if _aged_out(r, ctx):
         return 3
-    return 1 if r.satisfied else 2
+    if r.satisfied:
+        return 1
+    start = r.series.start_min
+    return 4 if start is not None and ctx.as_of < start.add_to(ctx.birth) else 2
 
 
 def _with_risk(bests: dict[str, SeriesResult], ctx: Context) -> SeriesResult:

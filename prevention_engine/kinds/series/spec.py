@@ -259,6 +259,8 @@ class SeriesSpec:
     #: products of other targets whose doses the series read (``also_counts``: a MenC dose
     #: primes the infant ACWY schedule); a target dose still has to allow the product
     also_counts: frozenset[str] = frozenset()
+    #: ``also_counts`` doses count only when given before this day (a transition rule)
+    also_counts_before: dt.date | None = None
     #: how a series is chosen when none has a valid dose and none of its group is the default:
     #: ``preference`` (the first by preference) or ``scored`` (CDSi 8.6, Table 8-11: can start
     #: earliest, can be completed, not a product series)
@@ -554,11 +556,24 @@ def parse_series(r: Reader, names: set[str]) -> SeriesSpec:
         for s in series_list for td in s.doses for skip in td.skips
         for st in skip.sets for c in st.conditions
     )
-    also = frozenset(product_key(p) for p in r.str_list("also_counts"))
+    also, before = _also_counts(r)
     refs += tuple((ref, "also_counts", r.line_of("also_counts")) for ref in sorted(also))
     return SeriesSpec(tuple(series_list), refs, group, basis, reads,
                       product_contraindications=contra, also_counts=also,
+                      also_counts_before=before,
                       no_valid_dose_choice=choice)
+
+
+def _also_counts(r: Reader) -> tuple[frozenset[str], dt.date | None]:
+    """``also_counts: {products: [...], given_before: DATE}`` (``given_before`` optional)."""
+    if not r.has("also_counts"):
+        return frozenset(), None
+    ar = r.child("also_counts")
+    ar.check_keys(["products", "given_before"], required=["products"])
+    products = frozenset(product_key(p) for p in ar.str_list("products"))
+    if not products:
+        raise ar.error("also_counts names at least one product", "products")
+    return products, ar.get_date("given_before")
 
 
 def _product_contraindications(r: Reader, names: set[str]
