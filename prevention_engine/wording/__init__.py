@@ -12,21 +12,19 @@ import datetime as dt
 from collections.abc import Callable
 
 from ..agenda import TraceEntry
-from ..dates import Duration, french_age, french_date
+from ..dates import french_age, french_date
 from ..schedule import Reason, Step
 from ..vocabulary_fr import evidence_name, fact_name
 from .chronic import TEXTS as CHRONIC_TEXTS
+from .params import date_param as _date
+from .params import duration_param as _duration
+from .params import text_param as _str
 from .trace import RESULT_FR
 from .trace import TEXTS as TRACE_TEXTS
 
 Text = Callable[[Reason], str]
 
 
-def _date(r: Reason, key: str) -> str:
-    value = r.get(key)
-    if not isinstance(value, dt.date):
-        raise TypeError(f"reason {r.code}: {key} is not a date: {value!r}")
-    return french_date(value)
 
 
 def _facts(r: Reason) -> str:
@@ -35,19 +33,12 @@ def _facts(r: Reason) -> str:
     return ", ".join(fact_name(m) for m in missing) if isinstance(missing, tuple) else ""
 
 
-def _str(r: Reason, key: str) -> str:
-    return str(r.get(key, ""))
 
 
 def _span(r: Reason) -> str:
     return f"entre le {_date(r, 'start')} et le {_date(r, 'latest')}"
 
 
-def _duration(r: Reason, key: str) -> str:
-    value = r.get(key)
-    if not isinstance(value, Duration):
-        raise TypeError(f"reason {r.code}: {key} is not a duration: {value!r}")
-    return value.french()
 
 
 def _window_deadline(r: Reason) -> str:

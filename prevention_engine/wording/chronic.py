@@ -6,12 +6,13 @@ One table of the ``wording`` package (``wording.TEXTS`` merges it): it only turn
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
-from ..dates import Duration, french_date
+from ..dates import french_date
 from ..schedule import Reason
 from ..vocabulary_fr import fact_name
+from .params import date_param as _d
+from .params import duration_param as _dur
 
 Text = Callable[[Reason], str]
 
@@ -47,18 +48,8 @@ def number(value: object) -> str:
     return text.replace(".", ",")
 
 
-def _d(r: Reason, key: str) -> str:
-    v = r.get(key)
-    if not isinstance(v, dt.date):
-        raise TypeError(f"reason {r.code}: {key} is not a date: {v!r}")
-    return french_date(v)
 
 
-def _dur(r: Reason, key: str) -> str:
-    v = r.get(key)
-    if not isinstance(v, Duration):
-        raise TypeError(f"reason {r.code}: {key} is not a duration: {v!r}")
-    return v.french()
 
 
 def _s(r: Reason, key: str) -> str:

@@ -6,12 +6,14 @@ like the agenda's reasons. Codes start with ``trace.``.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
-from ..dates import Duration, french_date
 from ..schedule import Reason
 from ..vocabulary_fr import method_name, procedure_name
+from .params import date_param as _date
+from .params import duration_param as _duration
+from .params import number_param as _number
+from .params import text_param as _str
 
 Text = Callable[[Reason], str]
 
@@ -27,29 +29,12 @@ RESULT_FR = {
 }
 
 
-def _date(r: Reason, key: str) -> str:
-    value = r.get(key)
-    if not isinstance(value, dt.date):
-        raise TypeError(f"reason {r.code}: {key} is not a date: {value!r}")
-    return french_date(value)
 
 
-def _duration(r: Reason, key: str) -> str:
-    value = r.get(key)
-    if not isinstance(value, Duration):
-        raise TypeError(f"reason {r.code}: {key} is not a duration: {value!r}")
-    return value.french()
 
 
-def _str(r: Reason, key: str) -> str:
-    return str(r.get(key, ""))
 
 
-def _number(r: Reason, key: str) -> float:
-    value = r.get(key)
-    if not isinstance(value, int | float):
-        raise TypeError(f"reason {r.code}: {key} is not a number: {value!r}")
-    return value
 
 
 def _methods(r: Reason) -> str:
