@@ -19,7 +19,7 @@ from .vocabulary import CDSI_ANCHORS
 SEROLOGY_EVIDENCE = frozenset({"serology", "titer", "lab"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Dose:
     """A recorded immunization resolved to its targets through the product table."""
 

@@ -17,7 +17,7 @@ from .schedule import Reason
 from .status import Finding
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Findings:
     item: Item[object]
     ctx: Context

@@ -10,7 +10,6 @@ them to the rows of any kind, so no such case lives in the engine's code.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 from .calendar.model import Item, Precaution, SourceInfo
 from .context import Context
@@ -85,11 +84,11 @@ def _resume_or_close(
 def _postponed(row: Occurrence, reason: Reason, source: SourceInfo | None) -> Occurrence:
     if row.status not in ACTIONABLE:
         return row
-    return replace(row, status="not_recommended", reason=reason, source=source, due=NO_DATES)
+    return row.changed(status="not_recommended", reason=reason, source=source, due=NO_DATES)
 
 
 def _asking(row: Occurrence, missing: tuple[str, ...]) -> Occurrence:
     if row.status not in ACTIONABLE:
         return row
-    return replace(row, status="needs_data", missing=missing, due=NO_DATES,
+    return row.changed(status="needs_data", missing=missing, due=NO_DATES,
                    reason=Reason.of("precaution.ask", missing=missing))

@@ -12,12 +12,11 @@ left as they are.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 from .calendar.model import Item, RecommendedFrom
 from .context import Context
 from .dates import ONE_DAY, Duration
-from .schedule import Occurrence, Reason
+from .schedule import Due, Occurrence, Reason
 
 OPEN = frozenset({"due", "overdue", "upcoming", "missed"})
 
@@ -59,7 +58,8 @@ def not_before(
             out.append(_shifted(row, shift, start, as_of, optional))
         elif due.earliest is not None and due.earliest < start.date:
             # nothing possible before it either
-            out.append(replace(row, due=replace(due, earliest=start.date)))
+            moved = Due(start.date, due.recommended, due.past_due, due.latest)
+            out.append(row.changed(due=moved))
         else:
             out.append(row)
     return out
@@ -91,9 +91,9 @@ def _shifted(
         past_due = _same_delay(old, past_due, recommended)
         if due.latest is not None and past_due > due.latest:
             past_due = None
-    moved = replace(due, earliest=earliest, recommended=recommended, past_due=past_due)
+    moved = Due(earliest, recommended, past_due, due.latest)
     status = moved.status_on(as_of)
     reason = Reason.of("started.since", date=start.date, title=start.source.title,
                        optional=optional, status=status, recommended=recommended,
                        latest=due.latest)
-    return replace(row, status=status, reason=reason, due=moved)
+    return row.changed(status=status, reason=reason, due=moved)

@@ -9,6 +9,7 @@ row becomes past due, and how two durations of a rule compare.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from dataclasses import dataclass
 
 from .agenda import Score
@@ -17,6 +18,12 @@ from .calendar.reader import Reader, read_source
 from .conditions import compile_predicate
 from .context import Pred
 from .dates import ONE_DAY, Duration
+
+# The values below (Reason, Due, Step, Occurrence) are built about 75 times per person and
+# never changed once built; they are not ``frozen``, because a frozen dataclass takes about
+# four times as long to build (each field goes through ``object.__setattr__``). A copy with
+# some fields changed is ``Occurrence.changed``, never an assignment; they hash by value as
+# the frozen ones did (``unsafe_hash``: safe, since nothing assigns to them).
 
 #: Durations compare by the dates they reach from one fixed day, not field by field ('12
 #: months' and '1 year' are equal; '1 month' and '30 days' are not).
@@ -73,7 +80,7 @@ def longer(a: Duration, b: Duration) -> bool:
     return a.add_to(_PROBE) > b.add_to(_PROBE)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Reason:
     """Why an occurrence has its status, as a code and its parameters; never a sentence.
 
@@ -96,7 +103,7 @@ class Reason:
         return default
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Due:
     """The dates of an open occurrence: from when it may be done (``earliest``), when it is
     recommended, from when it is overdue (``past_due``) and the last day it can be done."""
@@ -132,7 +139,7 @@ class Due:
 NO_DATES = Due()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Step:
     """One event of the person's history a rule read, and what it made of it (a ``--trace``
     line): codes and values only, ``prevention_engine.wording`` writes the words."""
@@ -151,7 +158,13 @@ class Step:
     target_dose: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+class _Keep(enum.Enum):
+    """``Occurrence.changed``'s "keep the source" (the source may be changed to None)."""
+
+    KEEP = 0
+
+
+@dataclass(slots=True, unsafe_hash=True)
 class Occurrence:
     """One thing to do (a dose, a window, a season, a score) as a kind plans it: its key, its
     dates, its evidence of completion and why. The core decides the final status and words.
@@ -174,3 +187,32 @@ class Occurrence:
     label: Reason | None = None
     #: a precaution's own source, cited instead of the item's
     source: SourceInfo | None = None
+
+    def changed(
+        self,
+        *,
+        status: str | None = None,
+        reason: Reason | None = None,
+        due: Due | None = None,
+        missing: tuple[str, ...] | None = None,
+        trace: tuple[Step, ...] | None = None,
+        source: SourceInfo | _Keep | None = _Keep.KEEP,
+    ) -> Occurrence:
+        """A copy with the fields given changed (the others kept): ``dataclasses.replace`` for
+        the fields the core changes, without its walk over the fields on every call."""
+        return Occurrence(
+            self.status if status is None else status,
+            self.reason if reason is None else reason,
+            self.dose,
+            self.occurrence,
+            self.due if due is None else due,
+            self.completed_date,
+            self.series,
+            self.missing if missing is None else missing,
+            self.score,
+            self.method,
+            self.trace if trace is None else trace,
+            self.nominal_age,
+            self.label,
+            self.source if source is _Keep.KEEP else source,
+        )

@@ -21,7 +21,7 @@ gives one occurrence instead of the plan.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 from .schedule import Occurrence, Reason
@@ -53,9 +53,9 @@ class Finding:
         if row.status == "completed":
             return row
         if self.status == "declined":  # the refusal, then what was proposed
-            return replace(row, status=self.status,
-                           reason=Reason.of("status.declined_over", proposed=row.reason))
-        return replace(row, status=self.status, reason=self.reason)
+            return row.changed(status=self.status,
+                               reason=Reason.of("status.declined_over", proposed=row.reason))
+        return row.changed(status=self.status, reason=self.reason)
 
 
 def decide(

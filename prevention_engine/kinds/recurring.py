@@ -420,7 +420,7 @@ class _Plan:
             method = _method_at(self.spec, self.ctx.birth, max(recommended, self.ctx.as_of))
         due = Due.starting(recommended, self.past_due_after, latest)
         if due.past_due is not None and latest is not None and due.past_due > latest:
-            due = replace(due, past_due=None)
+            due = Due(due.earliest, due.recommended, None, due.latest)
         status = due.status_on(self.ctx.as_of)
         return Occurrence(
             status=status,

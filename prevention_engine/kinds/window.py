@@ -207,7 +207,7 @@ def _occurrence(
     due = Due.starting(start, w.past_due_after or spec.past_due_after,
                        latest)
     if due.past_due is not None and due.past_due > latest:
-        due = replace(due, past_due=None)
+        due = Due(due.earliest, due.recommended, None, due.latest)
     status = due.status_on(ctx.as_of)
     if status == "missed":  # a missed row keeps only its limit (the contract's convention)
         due = Due(latest=latest)

@@ -442,7 +442,7 @@ def _judge(
     return "valid", reason, detail
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Forecast:
     earliest: dt.date
     recommended: dt.date
@@ -500,7 +500,7 @@ def forecast_dose(
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class _IntervalDates:
     """The dates the intervals of a target dose give (from their reference doses)."""
 

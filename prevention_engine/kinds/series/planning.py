@@ -44,7 +44,7 @@ def _nominal_age(td: TargetDose) -> Duration | None:
     return td.ages.earliest_rec or td.ages.min
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class _Evaluation:
     """What every step of one item's rows reads: the person, the calendar, the doses."""
 
@@ -291,7 +291,7 @@ def _rows(item: Item[SeriesSpec], res: SeriesResult, ev: _Evaluation) -> list[Oc
             continue
         if occ is None:
             break
-        rows.append(replace(occ, trace=trace) if state.first_open and not rows else occ)
+        rows.append(occ.changed(trace=trace) if state.first_open and not rows else occ)
         if occ.status == "missed" and state.first_open:
             break
         _project(item, ev, state, idx, occ.due)
@@ -299,7 +299,7 @@ def _rows(item: Item[SeriesSpec], res: SeriesResult, ev: _Evaluation) -> list[Oc
             break
         idx += 1
     if rows and trace and not any(r.trace for r in rows):
-        rows[0] = replace(rows[0], trace=trace)  # e.g. the first target dose was skipped
+        rows[0] = rows[0].changed(trace=trace)  # e.g. the first target dose was skipped
     boosters = res.series.boosters
     if boosters is not None and (res.complete or not tds) and state.first_open:
         rows.extend(_booster_rows(boosters, res, ev.ctx, ev.cal, len(tds),
@@ -392,7 +392,8 @@ def _projected(
         earliest = max(state.projected_prev + ONE_DAY, ctx.as_of + ONE_DAY)
         recommended = max(fc.recommended, earliest)
         past_due = max(fc.past_due, recommended) if fc.past_due is not None else None
-        fc = replace(fc, earliest=earliest, recommended=recommended, past_due=past_due)
+        fc = Forecast(earliest, recommended, past_due, fc.latest, fc.unadjusted_recommended,
+                      fc.dated)
     if fc.latest is not None and fc.earliest > fc.latest:
         return None  # a projected dose that could not fit before its age limit: not planned
     return Occurrence(
@@ -442,8 +443,8 @@ def _clip_to_season(fc: Forecast, season: Season) -> Forecast:
     past_due = fc.past_due
     if past_due is not None:
         past_due = max(earliest, min(past_due, latest + ONE_DAY))
-    return replace(fc, earliest=earliest, recommended=max(fc.recommended, season.start),
-                   latest=latest, past_due=past_due)
+    return Forecast(earliest, max(fc.recommended, season.start), past_due, latest,
+                    fc.unadjusted_recommended, fc.dated)
 
 
 def _next_fixed(
