@@ -175,18 +175,19 @@ def add(start: date, duration: Duration | str) -> date:
 
 
 def completed_years(birth: date, on: date) -> int:
-    """Age in whole years on ``on`` (birthday reached on DOB + N years, CDSi style)."""
-    years = on.year - birth.year
-    while years > 0 and Duration(years=years).add_to(birth) > on:
-        years -= 1
+    """Age in whole years on ``on`` (birthday reached on DOB + N years, CDSi style).
+
+    Compared as (month, day) rather than by adding N years (about ten ages per person): a
+    29 February birthday falls on 1 March in other years (CALCDT-5), which the comparison
+    gives too, since 28 February < (2, 29) <= 1 March."""
+    years = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
     return max(years, 0)
 
 
 def completed_months(birth: date, on: date) -> int:
-    """Age in whole months on ``on``."""
-    months = (on.year - birth.year) * 12 + (on.month - birth.month)
-    while months > 0 and Duration(months=months).add_to(birth) > on:
-        months -= 1
+    """Age in whole months on ``on``: the month's anniversary is reached on the birth day of
+    the month, or never within a month too short for it (it falls on the 1st of the next)."""
+    months = (on.year - birth.year) * 12 + (on.month - birth.month) - (on.day < birth.day)
     return max(months, 0)
 
 

@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from prevention_engine.dates import Duration, add, completed_years, parse_duration
+from prevention_engine.dates import (
+    Duration,
+    add,
+    completed_months,
+    completed_years,
+    parse_duration,
+)
 
 
 @pytest.mark.parametrize(
@@ -90,3 +96,31 @@ def test_age_is_reached_on_birthday(birth: date, years: int) -> None:
     on = Duration(years=years).add_to(birth)
     assert completed_years(birth, on) == years
     assert completed_years(birth, on - timedelta(days=1)) == max(years - 1, 0)
+
+
+def _by_adding(birth: date, on: date, unit: str) -> int:
+    """Whole years or months by the definition: the most N with birth + N units <= on."""
+    n = on.year - birth.year if unit == "years" else \
+        (on.year - birth.year) * 12 + on.month - birth.month
+    while n > 0 and Duration(**{unit: n}).add_to(birth) > on:
+        n -= 1
+    return max(n, 0)
+
+
+@given(dates, dates)
+def test_completed_ages_agree_with_adding_the_duration(birth: date, on: date) -> None:
+    # the fast comparison of (month, day) gives the ages CALCDT-5 gives, month ends and
+    # 29 February included
+    assert completed_years(birth, on) == _by_adding(birth, on, "years")
+    assert completed_months(birth, on) == _by_adding(birth, on, "months")
+
+
+@pytest.mark.parametrize(("birth", "on", "years", "months"), [
+    (date(2020, 2, 29), date(2021, 2, 28), 0, 11),
+    (date(2020, 2, 29), date(2021, 3, 1), 1, 12),
+    (date(2024, 1, 31), date(2024, 2, 29), 0, 0),
+    (date(2024, 1, 31), date(2024, 3, 1), 0, 1),
+    (date(2024, 3, 1), date(2024, 2, 1), 0, 0),
+])
+def test_completed_ages_at_month_ends(birth: date, on: date, years: int, months: int) -> None:
+    assert (completed_years(birth, on), completed_months(birth, on)) == (years, months)
