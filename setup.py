@@ -31,7 +31,7 @@ class BuildWithRules(build_py):
 
 
 #: The modules of the evaluation that hold no pydantic model and are never patched: dates,
-#: predicates, statuses, item gates, rule kinds. Not a package's ``__init__`` (the series kind's,
+#: predicates, statuses, item gates, rule kinds, product resolution, the wording. Not a package's ``__init__`` (the series kind's,
 #: compiled, could not import its submodules: its planning lives in ``planning.py``, and the
 #: ``__init__`` only registers the kind), nor the models (agenda, profile), the engine (weakly
 #: referenced by the conformance runner), the loader and the adapters: they stay interpreted.
@@ -57,6 +57,16 @@ MYPYC_MODULES = [
     "prevention_engine/kinds/campaign.py",
     "prevention_engine/kinds/monitoring.py",
     "prevention_engine/kinds/score.py",
+    "prevention_engine/kinds/growth.py",
+    "prevention_engine/kinds/advice.py",
+    "prevention_engine/kinds/record.py",
+    "prevention_engine/products.py",
+    "prevention_engine/notices.py",
+    "prevention_engine/gestation.py",
+    "prevention_engine/wording/params.py",
+    "prevention_engine/wording/trace.py",
+    "prevention_engine/wording/chronic.py",
+    "prevention_engine/wording/sentences.py",
 ]
 
 

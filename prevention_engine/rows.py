@@ -12,13 +12,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, cast
 
-from . import wording
 from .agenda import STATUS_ORDER, AgendaItem, CalendarRef, SourceRef, Status
 from .calendar.model import Calendar, Item
 from .context import Context
 from .kinds import KINDS
 from .registry import Registry
 from .schedule import Occurrence
+from .wording.sentences import item_reason, trace_entry
+from .wording.sentences import title as title_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +59,7 @@ class RowWriter:
         optional = item.strength == "optional" and row.status in ("due", "overdue", "upcoming")
         # A shared decision has no deadline: never overdue (and never notified).
         status = "due" if optional and row.status == "overdue" else row.status
-        reason = wording.item_reason(
+        reason = item_reason(
             row.reason,
             optional=optional,
             age=ctx.age_text if row.status != "completed" else "",
@@ -79,7 +80,7 @@ class RowWriter:
             past_due_date=None if optional else row.due.past_due,
             latest_date=row.due.latest,
             mandatory=mandatory,
-            title=wording.title(item.title, row.dose, row.occurrence, row.label),
+            title=title_of(item.title, row.dose, row.occurrence, row.label),
             reason=reason,
             source=fixed.source
             if row.source is None
@@ -94,7 +95,7 @@ class RowWriter:
             score=row.score,
             method=row.method,
             vaccine_group=fixed.vaccine_group,
-            trace=[wording.trace_entry(s) for s in row.trace] if trace and row.trace else None,
+            trace=[trace_entry(s) for s in row.trace] if trace and row.trace else None,
             strength="optional" if item.strength == "optional" else None,
         ))
 
