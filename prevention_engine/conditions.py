@@ -200,10 +200,9 @@ def _b_age(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
     hi_d: Duration | None = hi
 
     def run(ctx: Context) -> Tri:
-        b = ctx.birth
-        if lo_d is not None and ctx.as_of < lo_d.add_to(b):
+        if lo_d is not None and not ctx.reached(lo_d):
             return FALSE
-        if hi_d is not None and ctx.as_of >= hi_d.add_to(b):
+        if hi_d is not None and ctx.reached(hi_d):
             return FALSE
         return TRUE
 

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from .dates import Duration
+from .dates import Duration, months_since
 from .gestation import conception, followed
 from .profile import Observation, Pregnancy, Procedure, Profile
 from .vocabulary import CDSI_ANCHORS
@@ -54,6 +54,19 @@ class Context:
     #: observations by code, dated up to the assessment date, oldest first: built on first use
     #: (one pass, however many readings a connected sensor sent) and dropped with the context
     by_code: dict[str, tuple[Observation, ...]] | None = None
+    #: whole months from birth to the assessment date (negative before birth): an age rule in
+    #: whole months or years compares with it instead of adding the age to the birth date
+    age_months: int = field(init=False, default=0)
+
+    def __post_init__(self) -> None:
+        self.age_months = months_since(self.profile.birth_date, self.as_of)
+
+    def reached(self, age: Duration) -> bool:
+        """Whether the person is ``age`` old on the assessment date (birth + age <= as_of)."""
+        months = age.whole_months()
+        if months is not None:
+            return self.age_months >= months
+        return age.add_to(self.profile.birth_date) <= self.as_of
 
     @property
     def birth(self) -> dt.date:

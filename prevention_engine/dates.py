@@ -85,6 +85,13 @@ class Duration:
             raise InputError(f"{start.isoformat()} + {self} is outside the calendar "
                              "(years 1 to 9999)") from None
 
+    def whole_months(self) -> int | None:
+        """The duration as a number of months (a year is 12), None when it has days or is
+        negative: ``start + duration <= on`` is then ``completed_months(start, on) >= n``
+        (dates a whole number of months apart only grow with the months)."""
+        months = self.years * 12 + self.months
+        return None if self.days or months < 0 else months
+
     def subtract_from(self, start: date) -> date:
         """``start`` - this duration (used to find the latest birth date for an age)."""
         return Duration(-self.years, -self.months, -self.days).add_to(start)
@@ -187,8 +194,13 @@ def completed_years(birth: date, on: date) -> int:
 def completed_months(birth: date, on: date) -> int:
     """Age in whole months on ``on``: the month's anniversary is reached on the birth day of
     the month, or never within a month too short for it (it falls on the 1st of the next)."""
-    months = (on.year - birth.year) * 12 + (on.month - birth.month) - (on.day < birth.day)
-    return max(months, 0)
+    return max(months_since(birth, on), 0)
+
+
+def months_since(start: date, on: date) -> int:
+    """The whole months from ``start`` to ``on``, negative when ``on`` is before ``start``:
+    for n >= 0, ``start + n months <= on`` exactly when this is at least n."""
+    return (on.year - start.year) * 12 + (on.month - start.month) - (on.day < start.day)
 
 
 def french_age(birth: date, on: date) -> str:

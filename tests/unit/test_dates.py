@@ -124,3 +124,17 @@ def test_completed_ages_agree_with_adding_the_duration(birth: date, on: date) ->
 ])
 def test_completed_ages_at_month_ends(birth: date, on: date, years: int, months: int) -> None:
     assert (completed_years(birth, on), completed_months(birth, on)) == (years, months)
+
+
+@given(dates, dates, st.integers(0, 130), st.integers(0, 30), st.integers(0, 40))
+def test_an_age_is_reached_as_adding_it_says(
+    birth: date, on: date, years: int, months: int, days: int
+) -> None:
+    # Context.reached compares whole months for an age without days (months_since), and adds
+    # the age otherwise: both must agree with birth + age <= on, before birth included
+    from prevention_engine.context import Context
+    from prevention_engine.profile import Profile
+
+    ctx = Context(Profile.model_construct(birth_date=birth), on, (), frozenset(), None, ())
+    for age in (Duration(years, months, 0), Duration(0, months, days), Duration(years, 0, 0)):
+        assert ctx.reached(age) == (age.add_to(birth) <= on)
