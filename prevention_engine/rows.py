@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-from .agenda import STATUS_ORDER, AgendaItem, CalendarRef, SourceRef, Status
+from .agenda import STATUS_ORDER, AgendaItem, CalendarRef, SourceRef
 from .calendar.model import Calendar, Item
 from .context import Context
 from .kinds import KINDS
@@ -68,36 +68,36 @@ class RowWriter:
             review=item.review,
         )
         fixed = self.fixed[(cal.id, cal.version, item.id)]
-        return _trusted_item(dict(
-            id=f"{fixed.id_prefix}/{key}" if key else fixed.id_prefix,
-            item=item.id,
-            domain=item.domain,
-            targets=list(item.targets),
-            dose=row.dose,
-            status=cast(Status, status),
-            earliest_date=row.due.earliest,
-            recommended_date=row.due.recommended,
-            past_due_date=None if optional else row.due.past_due,
-            latest_date=row.due.latest,
-            mandatory=mandatory,
-            title=title_of(item.title, row.dose, row.occurrence, row.label),
-            reason=reason,
-            source=fixed.source
+        return _trusted_item({
+            "id": f"{fixed.id_prefix}/{key}" if key else fixed.id_prefix,
+            "item": item.id,
+            "domain": item.domain,
+            "targets": list(item.targets),
+            "dose": row.dose,
+            "status": status,
+            "earliest_date": row.due.earliest,
+            "recommended_date": row.due.recommended,
+            "past_due_date": None if optional else row.due.past_due,
+            "latest_date": row.due.latest,
+            "mandatory": mandatory,
+            "title": title_of(item.title, row.dose, row.occurrence, row.label),
+            "reason": reason,
+            "source": fixed.source
             if row.source is None
             else SourceRef(title=row.source.title, url=row.source.url, section=row.source.section),
-            calendar=fixed.calendar,
-            review=item.review,
-            review_reason=item.review_reason if item.review else None,
-            occurrence=row.occurrence,
-            completed_date=row.completed_date,
-            series=row.series,
-            missing_data=list(row.missing) or None,
-            score=row.score,
-            method=row.method,
-            vaccine_group=fixed.vaccine_group,
-            trace=[trace_entry(s) for s in row.trace] if trace and row.trace else None,
-            strength="optional" if item.strength == "optional" else None,
-        ))
+            "calendar": fixed.calendar,
+            "review": item.review,
+            "review_reason": item.review_reason if item.review else None,
+            "occurrence": row.occurrence,
+            "completed_date": row.completed_date,
+            "series": row.series,
+            "missing_data": list(row.missing) or None,
+            "score": row.score,
+            "method": row.method,
+            "vaccine_group": fixed.vaccine_group,
+            "trace": [trace_entry(s) for s in row.trace] if trace and row.trace else None,
+            "strength": "optional" if item.strength == "optional" else None,
+        })
 
 
 _set = object.__setattr__
