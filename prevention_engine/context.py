@@ -57,20 +57,19 @@ class Context:
     #: whole months from birth to the assessment date (negative before birth): an age rule in
     #: whole months or years compares with it instead of adding the age to the birth date
     age_months: int = field(init=False, default=0)
+    #: the birth date (an attribute rather than a property: rules read it ~100 times a person)
+    birth: dt.date = field(init=False, default=dt.date.min)
 
     def __post_init__(self) -> None:
-        self.age_months = months_since(self.profile.birth_date, self.as_of)
+        self.birth = self.profile.birth_date
+        self.age_months = months_since(self.birth, self.as_of)
 
     def reached(self, age: Duration) -> bool:
         """Whether the person is ``age`` old on the assessment date (birth + age <= as_of)."""
         months = age.whole_months()
         if months is not None:
             return self.age_months >= months
-        return age.add_to(self.profile.birth_date) <= self.as_of
-
-    @property
-    def birth(self) -> dt.date:
-        return self.profile.birth_date
+        return age.add_to(self.birth) <= self.as_of
 
     def observations(self, code: str) -> tuple[Observation, ...]:
         """The observations of ``code`` up to the assessment date, oldest first."""
