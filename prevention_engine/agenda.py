@@ -197,7 +197,9 @@ def _twin(tp: Any, twins: dict[Any, Any]) -> Any:
     """``tp`` with every model in it replaced by its JSON twin, built on first meeting: the
     same fields in the same order, no serializer, a default (None) on the extension fields
     only, so ``exclude_defaults`` leaves out exactly the empty extension fields and keeps every
-    contract field (a ``section``, ``unit`` or ``inputs`` at its default included)."""
+    contract field (a ``section``, ``unit`` or ``inputs`` at its default included). Values of
+    type ``Any`` (``Score.inputs``) are plain JSON values: a model put there would be written by
+    its own serializer, with ``exclude_defaults``."""
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         if tp not in twins:
             optional = _EXTENSIONS.get(tp, ())
