@@ -17,7 +17,7 @@ from .schedule import Reason
 from .status import Finding
 
 
-@dataclass(slots=True, unsafe_hash=True)
+@dataclass(slots=True)
 class Findings:
     item: Item[object]
     ctx: Context

@@ -1,5 +1,5 @@
 """The hot value classes are not ``frozen`` (building a frozen dataclass costs about four times
-as much, and about 75 are built per person), so nothing may assign to them once built: a row
+as much, and about 160 are built per person), so nothing may assign to them once built: a row
 changed in place could leak into another item or another person (the shared ``NO_DATES``).
 
 Read with ``ast``: no assignment in the package targets a field of these classes, except

@@ -500,7 +500,7 @@ def forecast_dose(
     )
 
 
-@dataclass(slots=True, unsafe_hash=True)
+@dataclass(slots=True)
 class _IntervalDates:
     """The dates the intervals of a target dose give (from their reference doses)."""
 

@@ -44,7 +44,7 @@ def _nominal_age(td: TargetDose) -> Duration | None:
     return td.ages.earliest_rec or td.ages.min
 
 
-@dataclass(slots=True, unsafe_hash=True)
+@dataclass(slots=True)
 class _Evaluation:
     """What every step of one item's rows reads: the person, the calendar, the doses."""
 
