@@ -31,10 +31,12 @@ class BuildWithRules(build_py):
 
 
 #: The modules of the evaluation that hold no pydantic model and are never patched: dates,
-#: predicates, statuses, item gates, rule kinds, product resolution, the wording. Not a package's ``__init__`` (the series kind's,
-#: compiled, could not import its submodules: its planning lives in ``planning.py``, and the
-#: ``__init__`` only registers the kind), nor the models (agenda, profile), the engine (weakly
-#: referenced by the conformance runner), the loader and the adapters: they stay interpreted.
+#: predicates, statuses, item gates, rule kinds, product resolution, the wording. Not a
+#: package's ``__init__`` (the series kind's, compiled, could not import its submodules: its
+#: planning lives in ``planning.py``, and the ``__init__`` only registers the kind; the
+#: wording's sentences live in ``sentences.py``), nor the models (agenda, profile), the engine
+#: (weakly referenced by the conformance runner), the loader and the adapters: they stay
+#: interpreted.
 MYPYC_MODULES = [
     "prevention_engine/dates.py",
     "prevention_engine/conditions.py",

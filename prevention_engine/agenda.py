@@ -202,6 +202,7 @@ def _twin(tp: Any, twins: dict[Any, Any]) -> Any:
     its own serializer, with ``exclude_defaults``."""
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         if tp not in twins:
+            _check_twinnable(tp)
             optional = _EXTENSIONS.get(tp, ())
             fields: dict[str, Any] = {
                 name: (_twin(f.annotation, twins), None if name in optional else ...)
@@ -219,6 +220,23 @@ def _twin(tp: Any, twins: dict[Any, Any]) -> Any:
     if origin in (Union, UnionType):
         return reduce(operator.or_, (_twin(a, twins) for a in args))
     raise TypeError(f"agenda field type {tp!r}: no JSON twin for it")  # a new shape: add it
+
+
+#: The serializers a twin leaves out: the extension fields' wrap serializers (the twin's
+#: defaults do their work). Anything else on an agenda model would be lost from ``to_json``.
+_KNOWN_SERIALIZERS = {"_drop_empty", "_drop_empty_extensions"}
+
+
+def _check_twinnable(model: type[BaseModel]) -> None:
+    """A twin copies the fields' types only: a model that gains an alias, an exclusion, a
+    field or computed serializer, or another model serializer must be written otherwise."""
+    decorators = model.__pydantic_decorators__
+    extra = set(decorators.model_serializers) - _KNOWN_SERIALIZERS
+    if extra or decorators.field_serializers or decorators.computed_fields:
+        raise TypeError(f"{model.__name__}: a serializer the JSON twin cannot copy")
+    for name, f in model.model_fields.items():
+        if f.alias or f.serialization_alias or f.exclude:
+            raise TypeError(f"{model.__name__}.{name}: an alias or exclusion the twin cannot copy")
 
 
 #: The serializer of ``Agenda.to_json``: the twins read the real instances (pydantic-core

@@ -199,10 +199,16 @@ def _b_age(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
     lo_d: Duration | None = lo
     hi_d: Duration | None = hi
 
+    # an age in whole months compares with the person's (Context.age_months); else it is added
+    lo_m = lo.whole_months() if lo is not None else None
+    hi_m = hi.whole_months() if hi is not None else None
+
     def run(ctx: Context) -> Tri:
-        if lo_d is not None and not ctx.reached(lo_d):
+        if lo_d is not None and not (
+            ctx.age_months >= lo_m if lo_m is not None else ctx.reached(lo_d)
+        ):
             return FALSE
-        if hi_d is not None and ctx.reached(hi_d):
+        if hi_d is not None and (ctx.age_months >= hi_m if hi_m is not None else ctx.reached(hi_d)):
             return FALSE
         return TRUE
 

@@ -87,8 +87,8 @@ class Duration:
 
     def whole_months(self) -> int | None:
         """The duration as a number of months (a year is 12), None when it has days or is
-        negative: ``start + duration <= on`` is then ``completed_months(start, on) >= n``
-        (dates a whole number of months apart only grow with the months)."""
+        negative: ``start + duration <= on`` is then ``months_since(start, on) >= n`` (dates a
+        whole number of months apart only grow with the months)."""
         months = self.years * 12 + self.months
         return None if self.days or months < 0 else months
 

@@ -25,6 +25,9 @@ from prevention_engine.agenda import (
 )
 from tests.snapshot.record import golden
 
+#: a pydantic warning while writing (a twin that no longer fits its model) fails the test
+pytestmark = pytest.mark.filterwarnings("error")
+
 CONTRACT_ROW = (
     '"id":"fr-vaccination/menb/2","item":"menb","domain":"vaccination",'
     '"targets":["meningococcus_b"],"dose":2,"status":"overdue","earliest_date":"2024-08-15",'
@@ -170,3 +173,27 @@ def test_engine_agendas_round_trip_and_match_model_dump_json(engine: Engine) -> 
         assert text == agenda.model_dump_json()
         assert json.loads(text) == agenda.model_dump(mode="json")
         assert Agenda.model_validate_json(text).to_json() == text
+
+
+def test_a_model_the_twin_cannot_copy_is_refused() -> None:
+    # the twin copies field types only: an alias or a field serializer would vanish from
+    # to_json, so building its twin fails instead of writing other bytes
+    from pydantic import BaseModel, Field, field_serializer
+
+    from prevention_engine.agenda import _check_twinnable
+
+    class Aliased(BaseModel):
+        x: int = Field(serialization_alias="y")
+
+    class Serialized(BaseModel):
+        x: int
+
+        @field_serializer("x")
+        def _x(self, v: int) -> int:
+            return v + 1
+
+    for model in (Aliased, Serialized):
+        with pytest.raises(TypeError, match=model.__name__):
+            _check_twinnable(model)
+    for model in (Agenda, AgendaItem, TraceEntry, Score, SourceRef, CalendarRef, Notification):
+        _check_twinnable(model)
