@@ -2,30 +2,19 @@
 
 Field order is the JSON order, so the serialised agenda is byte-stable.
 
-An extension field (``_OPTIONAL_KEYS``, ``_TRACE_OPTIONAL_KEYS``) appears only when it carries
-something: the rows' wrap serializers drop it when None, for ``model_dump``, ``model_dump_json``
-and any model or adapter that embeds a row. ``Agenda.to_json`` (every batch line) writes the same
-bytes without them: those serializers are a Python call per row with an intermediate dict (a
-fifth of the writing), so it serialises with twins of the models whose only defaults are the
-extension fields (None), with ``exclude_defaults``, entirely in pydantic-core.
+The contract's fields are always written (null when empty). An extension field
+(``_OPTIONAL_KEYS``, ``_TRACE_OPTIONAL_KEYS``) appears only when it carries something, to keep
+nightly output small: each is declared with ``exclude_if=_absent`` (pydantic >= 2.12), which
+``model_dump``, ``model_dump_json`` and ``to_json`` all apply, with no model serializer written
+in Python (a wrap serializer per row was a fifth of the writing).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import operator
-from functools import reduce
-from types import UnionType
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Any, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    SerializerFunctionWrapHandler,
-    create_model,
-    model_serializer,
-)
-from pydantic_core import SchemaSerializer
+from pydantic import BaseModel, ConfigDict, Field
 
 Status = Literal[
     "completed",
@@ -70,6 +59,11 @@ _OPTIONAL_KEYS = (
 _TRACE_OPTIONAL_KEYS = ("immunization", "reason", "target_dose")
 
 
+def _absent(value: object) -> bool:
+    """An extension field is written only when it carries something."""
+    return value is None
+
+
 class _Out(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -102,17 +96,10 @@ class TraceEntry(_Out):
     detail: str
     #: For a recorded dose: its index in the profile's ``immunizations``, the reason code of
     #: its evaluation (too_young, too_soon, grace_period, ...) and the target dose it satisfied.
-    immunization: int | None = None
-    reason: str | None = None
-    target_dose: int | None = None
+    immunization: int | None = Field(default=None, exclude_if=_absent)
+    reason: str | None = Field(default=None, exclude_if=_absent)
+    target_dose: int | None = Field(default=None, exclude_if=_absent)
 
-    @model_serializer(mode="wrap")
-    def _drop_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        data: dict[str, Any] = handler(self)
-        for key in _TRACE_OPTIONAL_KEYS:
-            if data.get(key) is None:
-                data.pop(key, None)
-        return data
 
 
 class AgendaItem(_Out):
@@ -132,30 +119,21 @@ class AgendaItem(_Out):
     source: SourceRef
     calendar: CalendarRef
     review: bool
-    review_reason: str | None = None
-    occurrence: str | None = None
-    completed_date: dt.date | None = None
-    series: str | None = None
-    missing_data: list[str] | None = None
-    score: Score | None = None
-    method: str | None = None
+    review_reason: str | None = Field(default=None, exclude_if=_absent)
+    occurrence: str | None = Field(default=None, exclude_if=_absent)
+    completed_date: dt.date | None = Field(default=None, exclude_if=_absent)
+    series: str | None = Field(default=None, exclude_if=_absent)
+    missing_data: list[str] | None = Field(default=None, exclude_if=_absent)
+    score: Score | None = Field(default=None, exclude_if=_absent)
+    method: str | None = Field(default=None, exclude_if=_absent)
     #: the item's vaccine group (``vaccine_group.name`` in the rule): rows of items sharing it
     #: are reported together, e.g. the CDSi groups MMR and DTaP/Tdap/Td
-    vaccine_group: str | None = None
-    trace: list[TraceEntry] | None = None
+    vaccine_group: str | None = Field(default=None, exclude_if=_absent)
+    trace: list[TraceEntry] | None = Field(default=None, exclude_if=_absent)
     #: "optional" for a shared decision ("à discuter avec votre médecin", never notified);
     #: absent (None) for an ordinary recommendation
-    strength: Literal["optional"] | None = None
+    strength: Literal["optional"] | None = Field(default=None, exclude_if=_absent)
 
-    @model_serializer(mode="wrap")
-    def _drop_empty_extensions(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        # The contract's fields are always present (null when absent); the extension fields
-        # appear only when they carry something, to keep nightly output small.
-        data: dict[str, Any] = handler(self)
-        for key in _OPTIONAL_KEYS:
-            if data.get(key) is None:
-                data.pop(key, None)
-        return data
 
 
 class Notification(_Out):
@@ -179,67 +157,5 @@ class Agenda(_Out):
         return [i for i in self.items if i.item == item_id or i.id == item_id]
 
     def to_json(self) -> str:
-        """Byte-stable JSON (the same input always gives the same bytes): the bytes of
-        ``model_dump_json()``, written without the rows' Python serializers (module docstring)."""
-        if type(self) is not Agenda:  # a subclass may add fields: its own serializer
-            return self.model_dump_json()
-        return _JSON.to_json(self, exclude_defaults=True).decode()
-
-
-#: The models whose fields with a default are extension fields (None: not written).
-_EXTENSIONS: dict[type[BaseModel], tuple[str, ...]] = {
-    AgendaItem: _OPTIONAL_KEYS,
-    TraceEntry: _TRACE_OPTIONAL_KEYS,
-}
-
-
-def _twin(tp: Any, twins: dict[Any, Any]) -> Any:
-    """``tp`` with every model in it replaced by its JSON twin, built on first meeting: the
-    same fields in the same order, no serializer, a default (None) on the extension fields
-    only, so ``exclude_defaults`` leaves out exactly the empty extension fields and keeps every
-    contract field (a ``section``, ``unit`` or ``inputs`` at its default included). Values of
-    type ``Any`` (``Score.inputs``) are plain JSON values: a model put there would be written by
-    its own serializer, with ``exclude_defaults``."""
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
-        if tp not in twins:
-            _check_twinnable(tp)
-            optional = _EXTENSIONS.get(tp, ())
-            fields: dict[str, Any] = {
-                name: (_twin(f.annotation, twins), None if name in optional else ...)
-                for name, f in tp.model_fields.items()
-            }
-            twins[tp] = create_model(f"_{tp.__name__}JSON", __base__=_Out, **fields)
-        return twins[tp]
-    origin, args = get_origin(tp), get_args(tp)
-    if origin is Literal or not args:
-        return tp
-    if origin is list:
-        return list[_twin(args[0], twins)]  # type: ignore[misc]
-    if origin is dict:
-        return dict[_twin(args[0], twins), _twin(args[1], twins)]  # type: ignore[misc]
-    if origin in (Union, UnionType):
-        return reduce(operator.or_, (_twin(a, twins) for a in args))
-    raise TypeError(f"agenda field type {tp!r}: no JSON twin for it")  # a new shape: add it
-
-
-#: The serializers a twin leaves out: the extension fields' wrap serializers (the twin's
-#: defaults do their work). Anything else on an agenda model would be lost from ``to_json``.
-_KNOWN_SERIALIZERS = {"_drop_empty", "_drop_empty_extensions"}
-
-
-def _check_twinnable(model: type[BaseModel]) -> None:
-    """A twin copies the fields' types only: a model that gains an alias, an exclusion, a
-    field or computed serializer, or another model serializer must be written otherwise."""
-    decorators = model.__pydantic_decorators__
-    extra = set(decorators.model_serializers) - _KNOWN_SERIALIZERS
-    if extra or decorators.field_serializers or decorators.computed_fields:
-        raise TypeError(f"{model.__name__}: a serializer the JSON twin cannot copy")
-    for name, f in model.model_fields.items():
-        if f.alias or f.serialization_alias or f.exclude:
-            raise TypeError(f"{model.__name__}.{name}: an alias or exclusion the twin cannot copy")
-
-
-#: The serializer of ``Agenda.to_json``: the twins read the real instances (pydantic-core
-#: serialises a model from its ``__dict__``); ``tests/unit/test_agenda_json.py`` checks that
-#: the bytes are those of ``model_dump_json``.
-_JSON: SchemaSerializer = _twin(Agenda, {}).__pydantic_serializer__
+        """Byte-stable JSON (the same input always gives the same bytes)."""
+        return self.model_dump_json()
