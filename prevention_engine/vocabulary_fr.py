@@ -143,21 +143,26 @@ TARGET_NAMES = {
 }
 
 
+def _named(names: dict[str, str], code: str) -> str:
+    """The French name of ``code``; an unknown code keeps a readable form, never a raw key."""
+    return names.get(code, code.replace("_", " "))
+
+
 def condition_name(code: str) -> str:
-    """"zona" for ``zoster_history``; an unknown code keeps a readable form, never a raw key."""
-    return CONDITION_NAMES.get(code, code.replace("_", " "))
+    """"zona" for ``zoster_history``."""
+    return _named(CONDITION_NAMES, code)
 
 
 def situation_name(code: str) -> str:
-    return SITUATION_NAMES.get(code, code.replace("_", " "))
+    return _named(SITUATION_NAMES, code)
 
 
 def observation_name(code: str) -> str:
-    return OBSERVATION_NAMES.get(code, code.replace("_", " "))
+    return _named(OBSERVATION_NAMES, code)
 
 
 def target_name(code: str) -> str:
-    return TARGET_NAMES.get(code, code.replace("_", " "))
+    return _named(TARGET_NAMES, code)
 
 
 #: How an immunity is documented (``immunity[].evidence``; free text, these are the usual ones).
@@ -241,11 +246,11 @@ METHOD_NAMES = {
 
 
 def method_name(code: str) -> str:
-    return METHOD_NAMES.get(code, code.replace("_", " "))
+    return _named(METHOD_NAMES, code)
 
 
 def evidence_name(code: str) -> str:
-    return EVIDENCE_NAMES.get(code, code.replace("_", " "))
+    return _named(EVIDENCE_NAMES, code)
 
 
 # French names of facts, used in "renseignez ..." messages.

@@ -10,12 +10,12 @@ names what the rest of the engine uses.
 
 from __future__ import annotations
 
+from .params import Text
 from .sentences import (
     GROWTH_NAMES,
     OPTIONAL_TEXT,
     TEXTS,
     WARNINGS,
-    Text,
     age,
     growth_line,
     item_reason,

@@ -6,15 +6,12 @@ One table of the ``wording`` package (``wording.TEXTS`` merges it): it only turn
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from ..dates import french_date
 from ..schedule import Reason
 from ..vocabulary_fr import fact_name
+from .params import Text
 from .params import date_param as _d
 from .params import duration_param as _dur
-
-Text = Callable[[Reason], str]
 
 #: Bands as a person reads them.
 BANDS_FR = {

@@ -4,9 +4,13 @@ words, these say what a parameter is and fail loudly when a kind gave the wrong 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from ..dates import Duration, french_date
 from ..schedule import Reason
+
+#: A text of a reason code: a sentence, or how to write one from the reason's parameters.
+Text = Callable[[Reason], str]
 
 
 def date_param(r: Reason, key: str) -> str:

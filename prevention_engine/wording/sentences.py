@@ -9,22 +9,18 @@ sentences are the ones clinicians reviewed: change them deliberately (the snapsh
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from ..agenda import TraceEntry
 from ..dates import french_age, french_date
 from ..schedule import Reason, Step
 from ..vocabulary_fr import evidence_name, fact_name
 from .chronic import TEXTS as CHRONIC_TEXTS
+from .params import Text
 from .params import date_param as _date
 from .params import duration_param as _duration
 from .params import text_param as _str
 from .trace import RESULT_FR
 from .trace import TEXTS as TRACE_TEXTS
-
-Text = Callable[[Reason], str]
-
-
 
 
 def _facts(r: Reason) -> str:

@@ -6,16 +6,13 @@ like the agenda's reasons. Codes start with ``trace.``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from ..schedule import Reason
 from ..vocabulary_fr import method_name, procedure_name
+from .params import Text
 from .params import date_param as _date
 from .params import duration_param as _duration
 from .params import number_param as _number
 from .params import text_param as _str
-
-Text = Callable[[Reason], str]
 
 #: A test's result as a person reads it.
 RESULT_FR = {
