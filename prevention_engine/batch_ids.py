@@ -19,7 +19,7 @@ BATCH = 10_000
 
 
 class IdIndex:
-    """The ids seen so far; ``add`` says whether an id is new."""
+    """The ids seen so far, and those seen more than once (counted, the first ones listed)."""
 
     def __init__(self) -> None:
         self._dir = tempfile.TemporaryDirectory(prefix="prevention-engine-ids-")

@@ -236,8 +236,7 @@ class Engine:
             ctx.risk_groups = cal.risk_groups
             planned = items_of(self._gated[(cal.id, cal.version)], ctx)
             for item, rows in one_dose_per_targets(planned):
-                for row in rows:
-                    items.append(self._rows.write(row, item, cal, ctx, trace))
+                items += self._rows.write(rows, item, cal, ctx, trace)
         items.sort(key=sort_key)
         warnings += self._seasons_ended(cals, ctx)
         return Agenda(

@@ -52,9 +52,20 @@ class RowWriter:
         })
 
     def write(
-        self, row: Occurrence, item: Item[object], cal: Calendar, ctx: Context, trace: bool
+        self, rows: list[Occurrence], item: Item[object], cal: Calendar, ctx: Context,
+        trace: bool,
+    ) -> list[AgendaItem]:
+        """The agenda rows of one item: what the item says for all of them (its obligation,
+        its fixed pieces) is read once."""
+        fixed = self.fixed[(cal.id, cal.version, item.id)]
+        mandatory = item.mandatory is not None and item.mandatory(ctx)[0] is True
+        return [self._row(row, item, fixed, mandatory and _within_obligation(row, item, ctx),
+                          ctx, trace) for row in rows]
+
+    def _row(
+        self, row: Occurrence, item: Item[object], fixed: _Fixed, mandatory: bool,
+        ctx: Context, trace: bool,
     ) -> AgendaItem:
-        mandatory = _mandatory(row, item, ctx)
         key = str(row.dose) if row.dose is not None else (row.occurrence or "")
         optional = item.strength == "optional" and row.status in ("due", "overdue", "upcoming")
         # A shared decision has no deadline: never overdue (and never notified).
@@ -67,7 +78,6 @@ class RowWriter:
             note=item.note if row.status != "not_recommended" else None,
             review=item.review,
         )
-        fixed = self.fixed[(cal.id, cal.version, item.id)]
         return _trusted_item({
             "id": f"{fixed.id_prefix}/{key}" if key else fixed.id_prefix,
             "item": item.id,
@@ -117,13 +127,13 @@ def _trusted_item(values: dict[str, Any]) -> AgendaItem:
     return row
 
 
-def _mandatory(row: Occurrence, item: Item[object], ctx: Context) -> bool:
-    mandatory = item.mandatory is not None and item.mandatory(ctx)[0] is True
+def _within_obligation(row: Occurrence, item: Item[object], ctx: Context) -> bool:
+    """Whether a mandatory item's obligation covers this row: e.g. the 11 infant obligations
+    cover the doses of the first 18 months only (``mandatory_before_age``)."""
     limit = item.mandatory_before_age
-    if mandatory and limit is not None and row.nominal_age is not None:
-        # e.g. the 11 infant obligations cover the doses of the first 18 months only
-        mandatory = row.nominal_age.add_to(ctx.birth) < limit.add_to(ctx.birth)
-    return mandatory
+    if limit is None or row.nominal_age is None:
+        return True
+    return row.nominal_age.add_to(ctx.birth) < limit.add_to(ctx.birth)
 
 
 def sort_key(it: AgendaItem) -> tuple[Any, ...]:
