@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from .agenda_parts import Parts, Splitter
 from .batch_ids import IdIndex
 from .compact import CompactWriter
 from .engine import Engine
@@ -68,11 +69,15 @@ class BatchSummary:
                 f"{shown}{more}; their notifications share keys"]
 
 
-Result = tuple[bool, str, str | None]  # (agenda written?, JSON text, person id)
+#: An agenda as the writer takes it: its JSON text (full output), or its parts (compact and
+#: Parquet outputs, ``agenda_parts``: no JSON written and read back).
+Payload = str | Parts
+Result = tuple[bool, Payload, str | None]  # (agenda written?, agenda or reject line, person id)
 
 
 def _evaluate_line(
-    engine: Engine, line_no: int, line: str | None, as_of: dt.date
+    engine: Engine, line_no: int, line: str | None, as_of: dt.date,
+    splitter: Splitter | None = None,
 ) -> Result:
     pid: Any = None
     try:
@@ -84,7 +89,8 @@ def _evaluate_line(
         pid = record_id(data)
         profile = to_profile(data)
         agenda = engine.evaluate(profile, as_of)
-        return True, agenda.to_json(), profile.id
+        payload = agenda.to_json() if splitter is None else splitter.parts(agenda)
+        return True, payload, profile.id
     except (PreventionError, ValueError, OverflowError, RecursionError) as exc:
         # One bad record is reported and the run goes on (count in = out + rejected).
         pid = pid if isinstance(pid, str) else None
@@ -93,6 +99,8 @@ def _evaluate_line(
 
 
 _WORKER_ENGINE: Engine | None = None
+#: The worker's splitter (its fixed row fields are built once per worker, not per chunk).
+_WORKER_SPLITTER = Splitter()
 
 
 def _init_worker(paths: list[str] | None, engine: Engine | None = None) -> None:
@@ -113,11 +121,12 @@ def _pool(workers: int, rule_paths: list[str] | None, engine: Engine | None) -> 
     return ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(rule_paths,))
 
 
-def _work(args: tuple[list[tuple[int, str | None]], dt.date]) -> list[Result]:
+def _work(args: tuple[list[tuple[int, str | None]], dt.date, bool]) -> list[Result]:
     if _WORKER_ENGINE is None:
         raise RuntimeError("the batch worker was started without its engine")
-    chunk, as_of = args
-    return [_evaluate_line(_WORKER_ENGINE, n, line, as_of) for n, line in chunk]
+    chunk, as_of, parts = args
+    splitter = _WORKER_SPLITTER if parts else None
+    return [_evaluate_line(_WORKER_ENGINE, n, line, as_of, splitter) for n, line in chunk]
 
 
 #: Stands for a line longer than ``MAX_LINE_BYTES`` (its text is never kept).
@@ -175,14 +184,14 @@ def _chunks(items: Iterator[tuple[int, str | None]]) -> Iterator[list[tuple[int,
 
 def _parallel(
     lines: Iterator[tuple[int, str | None]], as_of: dt.date, workers: int,
-    rule_paths: list[str] | None, engine: Engine | None = None,
+    rule_paths: list[str] | None, engine: Engine | None = None, parts: bool = False,
 ) -> Iterator[Result]:
     """Results in input order, with at most ``workers * IN_FLIGHT_PER_WORKER`` chunks submitted
     and not yet written: memory stays flat whatever the input size."""
     with _pool(workers, rule_paths, engine) as pool:
         pending: deque[Future[list[Result]]] = deque()
         for chunk in _chunks(lines):
-            pending.append(pool.submit(_work, (chunk, as_of)))
+            pending.append(pool.submit(_work, (chunk, as_of, parts)))
             if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
                 yield from pending.popleft().result()
         while pending:
@@ -215,7 +224,7 @@ class _Tally:
 
 def _results(
     infile: Iterable[str] | Iterable[bytes] | IO[str] | IO[bytes], as_of: dt.date,
-    engine: Engine | None, workers: int, rule_paths: list[str] | None,
+    engine: Engine | None, workers: int, rule_paths: list[str] | None, parts: bool,
 ) -> Iterator[Result]:
     if not 1 <= workers <= MAX_WORKERS:
         raise InputError(f"workers must be between 1 and {MAX_WORKERS}, not {workers}")
@@ -227,8 +236,9 @@ def _results(
     lines = _numbered(source)
     if workers == 1:
         eng = engine or (Engine.from_paths(rule_paths) if rule_paths else Engine.default())
-        return (_evaluate_line(eng, n, line, as_of) for n, line in lines)
-    return _parallel(lines, as_of, workers, rule_paths, engine)
+        splitter = Splitter() if parts else None
+        return (_evaluate_line(eng, n, line, as_of, splitter) for n, line in lines)
+    return _parallel(lines, as_of, workers, rule_paths, engine, parts)
 
 
 def run_batch(
@@ -256,11 +266,12 @@ def run_batch(
     bar = Progress(sys.stderr) if progress is True else progress or None
     tally = _Tally()
     try:
-        for ok, text, pid in _results(infile, as_of, engine, workers, rule_paths):
+        results = _results(infile, as_of, engine, workers, rule_paths, output != "full")
+        for ok, payload, pid in results:
             if ok:
-                write(text)
+                write(payload)
             else:
-                rejects.write(text + "\n")
+                rejects.write(f"{payload}\n")
             tally.count(ok, pid)
             if bar is not None:
                 bar.update(tally.read)
@@ -274,11 +285,13 @@ def run_batch(
 
 def _writer(
     out: IO[str], output: str, catalogue: IO[str] | None
-) -> tuple[Callable[[str], None], Callable[[], None]]:
-    """How one agenda (its JSON text) is written, and what ends the output: as is, compact
-    with its catalogue, or Parquet (extra ``[parquet]``) with its catalogue."""
+) -> tuple[Callable[[Payload], None], Callable[[], None]]:
+    """How one agenda is written, and what ends the output: its JSON text as is, or its parts
+    compact with their catalogue, or in Parquet (extra ``[parquet]``) with their catalogue."""
     if output == "full":
-        def full(text: str) -> None:
+        def full(text: Payload) -> None:
+            if not isinstance(text, str):
+                raise TypeError("the full output writes an agenda's JSON text")
             out.write(text + "\n")
         return full, lambda: None
     if output not in ("compact", "parquet"):

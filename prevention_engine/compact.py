@@ -28,13 +28,12 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
+from . import agenda_parts
 from .agenda import AgendaItem
+from .agenda_parts import Parts, Row
 
 #: Row fields written for every person (never in the catalogue).
-PER_PERSON = frozenset({
-    "id", "status", "dose", "earliest_date", "recommended_date", "past_due_date", "latest_date",
-    "completed_date", "occurrence", "reason", "missing_data", "score", "trace",
-})
+PER_PERSON = frozenset(agenda_parts.PER_PERSON)
 #: The field order of a full row (the order of ``Agenda.to_json``).
 ORDER = {name: i for i, name in enumerate(AgendaItem.model_fields)}
 
@@ -52,17 +51,44 @@ def compact_row(
     """The compact form of one full row; a row met for the first time enters the catalogue."""
     key = (row["id"], row["calendar"]["version"])
     fixed = {k: v for k, v in row.items() if k not in PER_PERSON}
+    person = {k: v for k, v in row.items() if k in PER_PERSON and k != "id"}
+    entry = _entry(key, fixed, row["reason"], catalogue, new_entry)
+    return _compact(key, person, entry, _differences(fixed, entry))
+
+
+def _entry(
+    key: Key, fixed: dict[str, Any], reason: str, catalogue: dict[Key, dict[str, Any]],
+    new_entry: Callable[[Key, dict[str, Any]], None],
+) -> dict[str, Any]:
+    """The catalogue entry of a row: its fixed fields and the first person's reason."""
     entry = catalogue.get(key)
     if entry is None:
-        catalogue[key] = entry = {**fixed, "reason": row["reason"]}
+        catalogue[key] = entry = {**fixed, "reason": reason}
         new_entry(key, entry)
-    out: dict[str, Any] = {"id": key[0], "v": key[1]}
-    out.update((k, v) for k, v in row.items() if k in PER_PERSON and k != "id")
-    shared = _common_suffix(row["reason"], entry["reason"])
-    if shared >= MIN_SHARED_REASON:
-        out["reason"], out["rs"] = row["reason"][:-shared], shared
-    out.update((k, v) for k, v in fixed.items() if entry.get(k, _MISSING) != v)
+    return entry
+
+
+Differences = tuple[list[tuple[str, Any]], list[str]]
+
+
+def _differences(fixed: dict[str, Any], entry: dict[str, Any]) -> Differences:
+    """The fixed fields a row has other than its catalogue entry, and those it lacks."""
+    changed = [(k, v) for k, v in fixed.items() if entry.get(k, _MISSING) != v]
     dropped = [k for k in entry if k not in fixed and k != "reason"]
+    return changed, dropped
+
+
+def _compact(
+    key: Key, person: dict[str, Any], entry: dict[str, Any], differences: Differences
+) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": key[0], "v": key[1]}
+    out.update(person)
+    reason = person["reason"]
+    shared = _common_suffix(reason, entry["reason"])
+    if shared >= MIN_SHARED_REASON:
+        out["reason"], out["rs"] = reason[:-shared], shared
+    changed, dropped = differences
+    out.update(changed)
     if dropped:
         out["drop"] = dropped
     return out
@@ -103,13 +129,16 @@ def expand_row(row: dict[str, Any], catalogue: dict[Key, dict[str, Any]]) -> dic
 
 
 class CompactWriter:
-    """Writes agendas (their full JSON text) in the compact form, and the catalogue as it
-    grows; the catalogue in memory holds one entry per row id and version (hundreds)."""
+    """Writes agendas in the compact form, and the catalogue as it grows; the catalogue in
+    memory holds one entry per row id and version (hundreds)."""
 
     def __init__(self, out: IO[str] | None, catalogue: IO[str]) -> None:
         self._out = out
         self._catalogue_file = catalogue
         self._catalogue: dict[Key, dict[str, Any]] = {}
+        #: (id of a shared fixed mapping, row key) -> (that mapping, entry, differences)
+        self._known: dict[tuple[int, Key], tuple[dict[str, Any], dict[str, Any],
+                                                 Differences]] = {}
 
     def _new_entry(self, key: Key, fields: dict[str, Any]) -> None:
         line = {"id": key[0], "version": key[1], "fields": fields}
@@ -120,10 +149,45 @@ class CompactWriter:
         items = [compact_row(r, self._catalogue, self._new_entry) for r in agenda["items"]]
         return {**agenda, "items": items}
 
-    def write(self, agenda_json: str) -> None:
+    def compact_parts(self, parts: Parts) -> dict[str, Any]:
+        """The compact form of an agenda read by ``agenda_parts`` (the same as ``compact`` of
+        its JSON); new rows enter the catalogue."""
+        head, rows = parts
+        return {"person_id": head["person_id"], "as_of": head["as_of"],
+                "calendars": head["calendars"], "items": [self._row(r) for r in rows],
+                "notifications": head["notifications"], "warnings": head["warnings"]}
+
+    def enter(self, rows: list[Row]) -> None:
+        """Enters the rows met for the first time into the catalogue (the Parquet output
+        writes the rows itself)."""
+        for key, fixed, person in rows:
+            _entry(key, fixed, person["reason"], self._catalogue, self._new_entry)
+
+    def _row(self, row: Row) -> dict[str, Any]:
+        """A row's comparison with its entry is made once per shared fixed mapping (kept, so
+        its id is not reused while known; the memory starts again past ``MAX_KNOWN``)."""
+        key, fixed, person = row
+        known = self._known.get((id(fixed), key))
+        if known is None or known[0] is not fixed:
+            entry = _entry(key, fixed, person["reason"], self._catalogue, self._new_entry)
+            if len(self._known) >= MAX_KNOWN:
+                self._known.clear()
+            known = self._known[(id(fixed), key)] = (fixed, entry, _differences(fixed, entry))
+        return _compact(key, person, known[1], known[2])
+
+    def write(self, agenda: str | Parts) -> None:
+        """Writes one agenda: its full JSON text, or its parts (``agenda_parts``)."""
         if self._out is None:
             raise ValueError("this writer keeps the catalogue only")
-        self._out.write(_dumps(self.compact(json.loads(agenda_json))) + "\n")
+        if isinstance(agenda, str):  # a full agenda's JSON
+            line = self.compact(json.loads(agenda))
+        else:
+            line = self.compact_parts(agenda)
+        self._out.write(_dumps(line) + "\n")
+
+
+#: Comparisons of shared fixed mappings kept by a writer at most.
+MAX_KNOWN = 8192
 
 
 def read_catalogue(lines: Iterable[str]) -> dict[Key, dict[str, Any]]:

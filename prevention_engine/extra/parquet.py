@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from typing import IO, Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..agenda_parts import Parts
 from ..compact import CompactWriter
 
 #: Agenda rows buffered before a row group is written.
@@ -42,23 +44,36 @@ class ParquetAgendaWriter:
         self._catalogue = CompactWriter(None, catalogue)
         self._rows: dict[str, list[Any]] = {name: [] for name in SCHEMA.names}
 
-    def write(self, agenda_json: str) -> None:
-        agenda = json.loads(agenda_json)
-        self._catalogue.compact(agenda)  # enters new rows into the catalogue
-        as_of = _date(agenda["as_of"])
-        for row in agenda["items"]:
-            cols = self._rows
-            cols["person_id"].append(agenda["person_id"])
-            cols["as_of"].append(as_of)
-            cols["id"].append(row["id"])
-            cols["version"].append(row["calendar"]["version"])
-            cols["status"].append(row["status"])
-            cols["dose"].append(row["dose"])
-            for name in _DATES:
-                cols[name].append(_date(row.get(name)))
-            cols["reason"].append(row["reason"])
+    def write(self, agenda: str | Parts) -> None:
+        """One agenda: its full JSON text, or its parts (``agenda_parts``, as the batch
+        gives them)."""
+        if isinstance(agenda, str):
+            data = json.loads(agenda)
+            self._catalogue.compact(data)  # enters new rows into the catalogue
+            self._append(data["person_id"], data["as_of"],
+                         (((r["id"], r["calendar"]["version"]), r) for r in data["items"]))
+        else:
+            head, rows = agenda
+            self._catalogue.enter(rows)
+            self._append(head["person_id"], head["as_of"], ((k, p) for k, _, p in rows))
         if len(self._rows["id"]) >= ROW_GROUP:
             self._flush()
+
+    def _append(self, person_id: str | None, as_of_text: str,
+                rows: Iterable[tuple[tuple[str, str], dict[str, Any]]]) -> None:
+        """Table rows of one person: each row's key and its per-person fields."""
+        as_of = _date(as_of_text)
+        cols = self._rows
+        for (row_id, version), fields in rows:
+            cols["person_id"].append(person_id)
+            cols["as_of"].append(as_of)
+            cols["id"].append(row_id)
+            cols["version"].append(version)
+            cols["status"].append(fields["status"])
+            cols["dose"].append(fields["dose"])
+            for name in _DATES:
+                cols[name].append(_date(fields.get(name)))
+            cols["reason"].append(fields["reason"])
 
     def _flush(self) -> None:
         if self._rows["id"]:

@@ -17,14 +17,15 @@ from prevention_engine.compact import read_catalogue  # noqa: E402
 from tests.snapshot.record import _benchmark_module  # noqa: E402
 
 
-def test_parquet_rows_match_the_full_output(tmp_path: Path, engine: Engine) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_parquet_rows_match_the_full_output(tmp_path: Path, engine: Engine, workers: int) -> None:
     bench = _benchmark_module()
     inp = tmp_path / "in.jsonl"
     inp.write_text("\n".join([*bench.population(40), "{}"]) + "\n", encoding="utf-8")
     full, pqt, cat = tmp_path / "full.jsonl", tmp_path / "out.parquet", tmp_path / "cat.jsonl"
     run_batch_files(inp, full, tmp_path / "r1", bench.AS_OF, engine=engine)
     s = run_batch_files(inp, pqt, tmp_path / "r2", bench.AS_OF, engine=engine,
-                        output="parquet", catalogue_path=cat)
+                        output="parquet", catalogue_path=cat, workers=workers)
     assert (s.read, s.written, s.rejected) == (41, 40, 1)
     table = pq.read_table(pqt).to_pylist()
     expected = [(a["person_id"], r["id"], r["calendar"]["version"], r["status"], r["dose"],

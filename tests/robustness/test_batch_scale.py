@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from prevention_engine.batch import CHUNK, IN_FLIGHT_PER_WORKER, _parallel, run_batch
-from prevention_engine.compact import expand, read_catalogue
+from prevention_engine.compact import CompactWriter, expand, read_catalogue
 from prevention_engine.progress import Progress
 from tests.snapshot.record import _benchmark_module
 
@@ -111,6 +111,29 @@ def test_compact_output_expands_to_the_full_one(tmp_path: Path) -> None:
     keys = [(e["id"], e["version"]) for e in map(json.loads, cat.getvalue().splitlines())]
     assert len(keys) == len(set(keys))
     assert len(compact.getvalue()) + len(cat.getvalue()) < len(full.getvalue()) / 2
+
+
+def test_compact_output_is_the_same_with_any_number_of_workers() -> None:
+    """Workers send each agenda's pieces; the parent alone keeps the catalogue, in input order:
+    the lines and the catalogue do not depend on how many workers ran (nor on which worker
+    met a row first), and they are those of the JSON of each agenda compacted in order."""
+    lines = [*_population(70), "{}", good("x")]
+    text = "\n".join(lines) + "\n"
+    outputs = []
+    for workers in (1, 2, 3):
+        out, cat, rej = io.StringIO(), io.StringIO(), io.StringIO()
+        s = run_batch(io.StringIO(text), out, rej, AS_OF, engine=default_engine(),
+                      workers=workers, output="compact", catalogue=cat)
+        assert (s.read, s.written, s.rejected) == (72, 71, 1)
+        outputs.append((out.getvalue(), cat.getvalue(), rej.getvalue()))
+    assert outputs[1] == outputs[0] and outputs[2] == outputs[0]
+    full = io.StringIO()
+    run_batch(io.StringIO(text), full, io.StringIO(), AS_OF, engine=default_engine())
+    out, cat = io.StringIO(), io.StringIO()
+    writer = CompactWriter(out, cat)
+    for agenda_json in full.getvalue().splitlines():
+        writer.write(agenda_json)
+    assert (out.getvalue(), cat.getvalue()) == outputs[0][:2]
 
 
 def test_compact_from_the_command_line(tmp_path: Path) -> None:

@@ -37,6 +37,7 @@ ADAPTERS = (
     "prevention_engine.cdsi_import",
     "prevention_engine.explain",  # French explanation of an agenda, for the CLI
     "prevention_engine.compact",  # compact batch output and its catalogue
+    "prevention_engine.agenda_parts",  # an agenda read into the compact output's pieces
     "prevention_engine.progress",  # the batch progress line
     "prevention_engine.clinician",  # render, diff and lint of rule files, for clinicians
 )
