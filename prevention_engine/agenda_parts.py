@@ -14,6 +14,7 @@ sends once per chunk from a batch worker).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Hashable
 from typing import Any
 
@@ -31,10 +32,11 @@ _FIXED = set(AgendaItem.model_fields) - set(PER_PERSON)
 MAX_FIXED = 4096
 
 
-#: One agenda row: its key (row id, calendar version), its fixed fields and the person's.
-#: Plain tuples, not named ones: a batch worker pickles about 18 per person, and a named tuple
-#: or a dataclass takes several times as long to pickle and unpickle.
-Row = tuple[tuple[str, str], dict[str, Any], dict[str, Any]]
+#: One agenda row: its key (row id, calendar version), its fixed fields, their JSON text (what
+#: the compact output's parent compares: one string, the same from every worker) and the
+#: person's fields. Plain tuples, not named ones: a batch worker pickles about 18 per person,
+#: and a named tuple or a dataclass takes several times as long to pickle and unpickle.
+Row = tuple[tuple[str, str], dict[str, Any], str, dict[str, Any]]
 #: An agenda's top-level fields (JSON form, without ``items``) and its rows.
 Parts = tuple[dict[str, Any], list[Row]]
 
@@ -47,7 +49,7 @@ class Splitter:
     """Reads agendas into ``Parts``; keeps the fixed sets met so far (bounded)."""
 
     def __init__(self) -> None:
-        self._fixed: dict[Hashable, dict[str, Any]] = {}
+        self._fixed: dict[Hashable, tuple[dict[str, Any], str]] = {}
 
     def parts(self, agenda: Agenda) -> Parts:
         head = {
@@ -63,9 +65,10 @@ class Splitter:
         return head, [self._row(it) for it in agenda.items]
 
     def _row(self, it: AgendaItem) -> Row:
-        return (it.id, it.calendar.version), self._fixed_of(it), _person(it)
+        fixed, text = self._fixed_of(it)
+        return (it.id, it.calendar.version), fixed, text, _person(it)
 
-    def _fixed_of(self, it: AgendaItem) -> dict[str, Any]:
+    def _fixed_of(self, it: AgendaItem) -> tuple[dict[str, Any], str]:
         src, cal = it.source, it.calendar
         signature = (it.item, it.domain, tuple(it.targets), it.mandatory, it.title, src.title,
                      src.url, src.section, cal.id, cal.version, it.review, it.review_reason,
@@ -74,7 +77,9 @@ class Splitter:
         if fixed is None:
             if len(self._fixed) >= MAX_FIXED:
                 self._fixed.clear()
-            fixed = self._fixed[signature] = it.model_dump(mode="json", include=_FIXED)
+            fields = it.model_dump(mode="json", include=_FIXED)
+            text = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+            fixed = self._fixed[signature] = (fields, text)
         return fixed
 
 

@@ -20,11 +20,12 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
+from .agenda import Agenda
 from .agenda_parts import Parts, Splitter
 from .batch_ids import IdIndex
-from .compact import CompactWriter
+from .compact import CompactWriter, Prepared, prepare
 from .engine import Engine
 from .errors import InputError, PreventionError
 from .progress import Progress
@@ -69,15 +70,25 @@ class BatchSummary:
                 f"{shown}{more}; their notifications share keys"]
 
 
-#: An agenda as the writer takes it: its JSON text (full output), or its parts (compact and
-#: Parquet outputs, ``agenda_parts``: no JSON written and read back).
-Payload = str | Parts
+#: An agenda as the writer takes it (``_shape``): no JSON written to be read back.
+Payload = str | Parts | Prepared
 Result = tuple[bool, Payload, str | None]  # (agenda written?, agenda or reject line, person id)
+
+
+def _shape(output: str, splitter: Splitter) -> Callable[[Agenda], Payload]:
+    """What is made of an agenda where it is evaluated (a worker, for the parent): its JSON
+    text for the full output, its compact line but for the catalogue (``compact.prepare``),
+    its parts for Parquet (``agenda_parts``)."""
+    if output == "full":
+        return Agenda.to_json
+    if output == "compact":
+        return lambda agenda: prepare(splitter.parts(agenda))
+    return splitter.parts
 
 
 def _evaluate_line(
     engine: Engine, line_no: int, line: str | None, as_of: dt.date,
-    splitter: Splitter | None = None,
+    shape: Callable[[Agenda], Payload] = Agenda.to_json,
 ) -> Result:
     pid: Any = None
     try:
@@ -89,8 +100,7 @@ def _evaluate_line(
         pid = record_id(data)
         profile = to_profile(data)
         agenda = engine.evaluate(profile, as_of)
-        payload = agenda.to_json() if splitter is None else splitter.parts(agenda)
-        return True, payload, profile.id
+        return True, shape(agenda), profile.id
     except (PreventionError, ValueError, OverflowError, RecursionError) as exc:
         # One bad record is reported and the run goes on (count in = out + rejected).
         pid = pid if isinstance(pid, str) else None
@@ -121,12 +131,12 @@ def _pool(workers: int, rule_paths: list[str] | None, engine: Engine | None) -> 
     return ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(rule_paths,))
 
 
-def _work(args: tuple[list[tuple[int, str | None]], dt.date, bool]) -> list[Result]:
+def _work(args: tuple[list[tuple[int, str | None]], dt.date, str]) -> list[Result]:
     if _WORKER_ENGINE is None:
         raise RuntimeError("the batch worker was started without its engine")
-    chunk, as_of, parts = args
-    splitter = _WORKER_SPLITTER if parts else None
-    return [_evaluate_line(_WORKER_ENGINE, n, line, as_of, splitter) for n, line in chunk]
+    chunk, as_of, output = args
+    shape = _shape(output, _WORKER_SPLITTER)
+    return [_evaluate_line(_WORKER_ENGINE, n, line, as_of, shape) for n, line in chunk]
 
 
 #: Stands for a line longer than ``MAX_LINE_BYTES`` (its text is never kept).
@@ -184,14 +194,14 @@ def _chunks(items: Iterator[tuple[int, str | None]]) -> Iterator[list[tuple[int,
 
 def _parallel(
     lines: Iterator[tuple[int, str | None]], as_of: dt.date, workers: int,
-    rule_paths: list[str] | None, engine: Engine | None = None, parts: bool = False,
+    rule_paths: list[str] | None, engine: Engine | None = None, output: str = "full",
 ) -> Iterator[Result]:
     """Results in input order, with at most ``workers * IN_FLIGHT_PER_WORKER`` chunks submitted
     and not yet written: memory stays flat whatever the input size."""
     with _pool(workers, rule_paths, engine) as pool:
         pending: deque[Future[list[Result]]] = deque()
         for chunk in _chunks(lines):
-            pending.append(pool.submit(_work, (chunk, as_of, parts)))
+            pending.append(pool.submit(_work, (chunk, as_of, output)))
             if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
                 yield from pending.popleft().result()
         while pending:
@@ -224,7 +234,7 @@ class _Tally:
 
 def _results(
     infile: Iterable[str] | Iterable[bytes] | IO[str] | IO[bytes], as_of: dt.date,
-    engine: Engine | None, workers: int, rule_paths: list[str] | None, parts: bool,
+    engine: Engine | None, workers: int, rule_paths: list[str] | None, output: str,
 ) -> Iterator[Result]:
     if not 1 <= workers <= MAX_WORKERS:
         raise InputError(f"workers must be between 1 and {MAX_WORKERS}, not {workers}")
@@ -236,9 +246,9 @@ def _results(
     lines = _numbered(source)
     if workers == 1:
         eng = engine or (Engine.from_paths(rule_paths) if rule_paths else Engine.default())
-        splitter = Splitter() if parts else None
-        return (_evaluate_line(eng, n, line, as_of, splitter) for n, line in lines)
-    return _parallel(lines, as_of, workers, rule_paths, engine, parts)
+        shape = _shape(output, Splitter())
+        return (_evaluate_line(eng, n, line, as_of, shape) for n, line in lines)
+    return _parallel(lines, as_of, workers, rule_paths, engine, output)
 
 
 def run_batch(
@@ -266,7 +276,7 @@ def run_batch(
     bar = Progress(sys.stderr) if progress is True else progress or None
     tally = _Tally()
     try:
-        results = _results(infile, as_of, engine, workers, rule_paths, output != "full")
+        results = _results(infile, as_of, engine, workers, rule_paths, output)
         for ok, payload, pid in results:
             if ok:
                 write(payload)
@@ -286,8 +296,9 @@ def run_batch(
 def _writer(
     out: IO[str], output: str, catalogue: IO[str] | None
 ) -> tuple[Callable[[Payload], None], Callable[[], None]]:
-    """How one agenda is written, and what ends the output: its JSON text as is, or its parts
-    compact with their catalogue, or in Parquet (extra ``[parquet]``) with their catalogue."""
+    """How one agenda is written, and what ends the output: its JSON text as is, its compact
+    line with the catalogue, or its rows in Parquet (extra ``[parquet]``) with the catalogue.
+    Each takes the payload ``_shape`` makes for the same output."""
     if output == "full":
         def full(text: Payload) -> None:
             if not isinstance(text, str):
@@ -299,7 +310,7 @@ def _writer(
     if catalogue is None:
         raise InputError(f"the {output} output needs a catalogue file")
     if output == "compact":
-        return CompactWriter(out, catalogue).write, lambda: None
+        return cast(Callable[[Payload], None], CompactWriter(out, catalogue).write), lambda: None
     try:
         from .extra.parquet import ParquetAgendaWriter
     except ImportError:
@@ -309,7 +320,7 @@ def _writer(
     if binary is None:
         raise InputError("the parquet output needs a binary file")
     writer = ParquetAgendaWriter(binary, catalogue)
-    return writer.write, writer.close
+    return cast(Callable[[Payload], None], writer.write), writer.close
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -40,8 +40,9 @@ ORDER = {name: i for i, name in enumerate(AgendaItem.model_fields)}
 Key = tuple[str, str]
 
 
-def _dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+#: ``json.dumps(data, ensure_ascii=False, separators=(",", ":"))`` without building an encoder
+#: per call (a compact line is written from many small pieces).
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def compact_row(
@@ -99,11 +100,20 @@ def _compact(
 MIN_SHARED_REASON = 16
 
 
-def _common_suffix(a: str, b: str) -> int:
+def _common_suffix(a: str, b: str, hints: Iterable[int] = ()) -> int:
     """The length of the longest common end of ``a`` and ``b``, found by halving with string
     comparisons (a reason is a few hundred characters: a loop over them was most of the time
-    of the compact output). Ends of one length alike means every shorter end alike too."""
-    lo, hi = 0, min(len(a), len(b))  # ends of lo characters alike, of more than hi not
+    of the compact output). Ends of one length alike means every shorter end alike too.
+    ``hints``, the answers for the row's last reasons, are tried first: people's reasons for
+    one row differ in a beginning of a few lengths (over the benchmark population the last
+    four answers hold the next one 96 times in 100)."""
+    la, lb = len(a), len(b)
+    shortest = min(la, lb)
+    for hint in hints:
+        if 0 < hint <= shortest and a[la - hint:] == b[lb - hint:] and (
+                hint == shortest or a[la - hint - 1] != b[lb - hint - 1]):
+            return hint
+    lo, hi = 0, shortest  # ends of lo characters alike, of more than hi not
     while lo < hi:
         mid = (lo + hi + 1) // 2
         if a[len(a) - mid:] == b[len(b) - mid:]:
@@ -128,6 +138,39 @@ def expand_row(row: dict[str, Any], catalogue: dict[Key, dict[str, Any]]) -> dic
     return dict(sorted(merged.items(), key=lambda kv: ORDER.get(kv[0], len(ORDER))))
 
 
+#: A row made ready for its compact line in a batch worker: its key, its fixed fields' JSON
+#: text (to find or make its catalogue entry), the JSON text before its reason, the reason, the
+#: text after it.
+PreparedRow = tuple[Key, str, str, str, str]
+#: An agenda made ready: the JSON text of its line before the rows, the rows, the text after.
+Prepared = tuple[str, list[PreparedRow], str]
+#: The per-person fields written before the reason (``agenda_parts`` gives them in this order).
+_BEFORE = ("dose", "status", "earliest_date", "recommended_date", "past_due_date", "latest_date")
+
+
+def prepare(parts: Parts) -> Prepared:
+    """All of an agenda's compact line that does not depend on the catalogue, as JSON text:
+    a batch worker writes it, and the parent, which alone keeps the catalogue (in input order,
+    so the output does not depend on the workers), only compares each reason with its entry's
+    and joins the texts. ``CompactWriter.write`` then gives the line ``compact`` gives."""
+    head, rows = parts
+    start = _dumps({k: head[k] for k in ("person_id", "as_of", "calendars")})[:-1]
+    end = _dumps({k: head[k] for k in ("notifications", "warnings")})[1:]
+    return start + ',"items":[', [_prepare_row(r) for r in rows], "]," + end
+
+
+def _prepare_row(row: Row) -> PreparedRow:
+    key, _, fixed, person = row
+    before = _dumps({"id": key[0], "v": key[1], **{k: person[k] for k in _BEFORE}})[:-1]
+    after = {k: v for k, v in person.items() if k not in _BEFORE and k != "reason"}
+    return key, fixed, before, person["reason"], "," + _dumps(after)[1:-1] if after else ""
+
+
+#: What a writer knows of a row's fixed fields: its entry, and the JSON text of how they
+#: differ from it.
+_Known = tuple[dict[str, Any], str]
+
+
 class CompactWriter:
     """Writes agendas in the compact form, and the catalogue as it grows; the catalogue in
     memory holds one entry per row id and version (hundreds)."""
@@ -136,9 +179,10 @@ class CompactWriter:
         self._out = out
         self._catalogue_file = catalogue
         self._catalogue: dict[Key, dict[str, Any]] = {}
-        #: (id of a shared fixed mapping, row key) -> (that mapping, entry, differences)
-        self._known: dict[tuple[int, Key], tuple[dict[str, Any], dict[str, Any],
-                                                 Differences]] = {}
+        self._known: dict[tuple[Key, str], _Known] = {}
+        #: the common ends of each row's last reasons with its entry's, the latest first
+        #: (``_common_suffix``; at most ``HINTS``)
+        self._shared: dict[Key, list[int]] = {}
 
     def _new_entry(self, key: Key, fields: dict[str, Any]) -> None:
         line = {"id": key[0], "version": key[1], "fields": fields}
@@ -149,44 +193,60 @@ class CompactWriter:
         items = [compact_row(r, self._catalogue, self._new_entry) for r in agenda["items"]]
         return {**agenda, "items": items}
 
-    def compact_parts(self, parts: Parts) -> dict[str, Any]:
-        """The compact form of an agenda read by ``agenda_parts`` (the same as ``compact`` of
-        its JSON); new rows enter the catalogue."""
-        head, rows = parts
-        return {"person_id": head["person_id"], "as_of": head["as_of"],
-                "calendars": head["calendars"], "items": [self._row(r) for r in rows],
-                "notifications": head["notifications"], "warnings": head["warnings"]}
-
     def enter(self, rows: list[Row]) -> None:
         """Enters the rows met for the first time into the catalogue (the Parquet output
         writes the rows itself)."""
-        for key, fixed, person in rows:
+        for key, fixed, _, person in rows:
             _entry(key, fixed, person["reason"], self._catalogue, self._new_entry)
 
-    def _row(self, row: Row) -> dict[str, Any]:
-        """A row's comparison with its entry is made once per shared fixed mapping (kept, so
-        its id is not reused while known; the memory starts again past ``MAX_KNOWN``)."""
-        key, fixed, person = row
-        known = self._known.get((id(fixed), key))
-        if known is None or known[0] is not fixed:
-            entry = _entry(key, fixed, person["reason"], self._catalogue, self._new_entry)
+    def _known_of(self, key: Key, fixed_text: str, reason: str) -> _Known:
+        """A row's entry and how its fixed fields differ from it, found once per row and
+        fixed fields (the memory starts again past ``MAX_KNOWN``)."""
+        known = self._known.get((key, fixed_text))
+        if known is None:
+            fixed = json.loads(fixed_text)
+            entry = _entry(key, fixed, reason, self._catalogue, self._new_entry)
+            changed, dropped = _differences(fixed, entry)
+            tail = ("," + _dumps(dict(changed))[1:-1] if changed else "") + (
+                ',"drop":' + _dumps(dropped) if dropped else "")
             if len(self._known) >= MAX_KNOWN:
                 self._known.clear()
-            known = self._known[(id(fixed), key)] = (fixed, entry, _differences(fixed, entry))
-        return _compact(key, person, known[1], known[2])
+            known = self._known[(key, fixed_text)] = (entry, tail)
+        return known
 
-    def write(self, agenda: str | Parts) -> None:
-        """Writes one agenda: its full JSON text, or its parts (``agenda_parts``)."""
+    def _row_text(self, row: PreparedRow) -> str:
+        """A row's compact JSON (``_compact`` of its full row, written)."""
+        key, fixed, before, reason, after = row
+        entry, tail = self._known_of(key, fixed, reason)
+        shared = self._common_end(key, reason, entry["reason"])
+        if shared >= MIN_SHARED_REASON:
+            return f'{before},"reason":{_dumps(reason[:-shared])}{after},"rs":{shared}{tail}}}'
+        return f'{before},"reason":{_dumps(reason)}{after}{tail}}}'
+
+    def _common_end(self, key: Key, reason: str, reference: str) -> int:
+        hints = self._shared.setdefault(key, [])
+        shared = _common_suffix(reason, reference, hints)
+        if not hints or hints[0] != shared:
+            if shared in hints:
+                hints.remove(shared)
+            hints.insert(0, shared)
+            del hints[HINTS:]
+        return shared
+
+    def write(self, agenda: str | Prepared) -> None:
+        """Writes one agenda: its full JSON text, or its pieces made ready by ``prepare``."""
         if self._out is None:
             raise ValueError("this writer keeps the catalogue only")
         if isinstance(agenda, str):  # a full agenda's JSON
-            line = self.compact(json.loads(agenda))
-        else:
-            line = self.compact_parts(agenda)
-        self._out.write(_dumps(line) + "\n")
+            self._out.write(_dumps(self.compact(json.loads(agenda))) + "\n")
+            return
+        start, rows, end = agenda
+        self._out.write(start + ",".join([self._row_text(r) for r in rows]) + end + "\n")
 
 
-#: Comparisons of shared fixed mappings kept by a writer at most.
+#: Common reason ends remembered per row (``CompactWriter._common_end``).
+HINTS = 4
+#: Comparisons of fixed fields with their entries kept by a writer at most.
 MAX_KNOWN = 8192
 
 

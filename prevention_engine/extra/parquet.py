@@ -55,7 +55,7 @@ class ParquetAgendaWriter:
         else:
             head, rows = agenda
             self._catalogue.enter(rows)
-            self._append(head["person_id"], head["as_of"], ((k, p) for k, _, p in rows))
+            self._append(head["person_id"], head["as_of"], ((k, p) for k, _, _, p in rows))
         if len(self._rows["id"]) >= ROW_GROUP:
             self._flush()
 

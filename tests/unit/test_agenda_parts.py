@@ -60,7 +60,9 @@ def test_the_pieces_are_those_of_the_json_in_its_order(corpus: list[Agenda]) -> 
         head, rows = splitter.parts(agenda)
         want_head, want_rows = _expected(agenda)
         assert _ordered(head) == _ordered(want_head)
-        assert _ordered(rows) == _ordered(want_rows)
+        assert _ordered([(k, f, p) for k, f, _, p in rows]) == _ordered(want_rows)
+        assert all(json.loads(text) == fixed and list(json.loads(text)) == list(fixed)
+                   for _, fixed, text, _ in rows)
         rows_seen += len(rows)
     assert rows_seen > 5000  # the corpora met every kind's rows, with trace
 
@@ -73,7 +75,7 @@ def test_rows_of_one_rule_share_one_fixed_mapping(corpus: list[Agenda]) -> None:
     kept: list[dict[str, Any]] = []  # keeps the mappings alive, so their ids stay theirs
     rows = 0
     for agenda in corpus:
-        for _, fixed, _ in splitter.parts(agenda)[1]:
+        for _, fixed, _, _ in splitter.parts(agenda)[1]:
             rows += 1
             if id(fixed) not in mappings:
                 mappings.add(id(fixed))
@@ -88,7 +90,7 @@ def _both_ways(agendas: list[Agenda], splitter: Splitter | None = None) -> tuple
     from_json, from_parts = CompactWriter(out_json, cat_json), CompactWriter(out_parts, cat_parts)
     for agenda in agendas:
         from_json.write(agenda.to_json())
-        from_parts.write(splitter.parts(agenda))
+        from_parts.write(compact.prepare(splitter.parts(agenda)))
     assert out_parts.getvalue() == out_json.getvalue()
     assert cat_parts.getvalue() == cat_json.getvalue()
     return out_parts.getvalue(), cat_parts.getvalue()
@@ -112,9 +114,10 @@ def test_pieces_sent_by_a_worker_give_the_same_compact_output(corpus: list[Agend
     for i in range(0, len(parts), 16):
         chunk = parts[i:i + 16]
         for p in chunk:
-            w1.write(p)
-        for p in pickle.loads(pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)):
-            w2.write(p)
+            w1.write(compact.prepare(p))
+        ready = [compact.prepare(p) for p in chunk]
+        for p in pickle.loads(pickle.dumps(ready, protocol=pickle.HIGHEST_PROTOCOL)):
+            w2.write(p)  # made ready in the worker, as the batch does
     assert [f.getvalue() for f in copied] == [f.getvalue() for f in direct]
 
 

@@ -71,11 +71,15 @@ def test_yaml_values_come_back_packed_with_their_lines() -> None:
     assert isinstance(items[1], LocList) and items[1] == [1, 2]
 
 
-@given(st.text("ab é", max_size=40), st.text("ab é", max_size=40), st.text("ab", max_size=40))
-def test_common_suffix_of_reasons(a: str, b: str, end: str) -> None:
-    """The compact output's common end of two reasons, against the plain character loop."""
+@given(st.text("ab é", max_size=40), st.text("ab é", max_size=40), st.text("ab", max_size=40),
+       st.lists(st.integers(-1, 90), max_size=4))
+def test_common_suffix_of_reasons(a: str, b: str, end: str, hints: list[int]) -> None:
+    """The compact output's common end of two reasons, against the plain character loop,
+    whatever the hints (previous answers) tried first."""
     a, b = a + end, b + end
     plain = 0
     while plain < min(len(a), len(b)) and a[-1 - plain] == b[-1 - plain]:
         plain += 1
     assert _common_suffix(a, b) == plain
+    assert _common_suffix(a, b, hints) == plain
+    assert _common_suffix(a, b, [*hints, plain]) == plain
