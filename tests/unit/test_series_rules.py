@@ -192,6 +192,41 @@ def test_a_menc_dose_counts_for_nothing_else_of_acwy() -> None:
     assert rows and all(r.status != "completed" for r in rows)
 
 
+def test_a_menc_dose_recorded_without_its_product_is_read_as_a_menc_vaccine() -> None:
+    """A dose recorded as "vaccin méningocoque C" (targets only) is one of the MenC-only
+    vaccines of the transition (NeisVac-C, Menjugate: the only ones, both conjugates), so it
+    is read as they are: the first infant ACWY dose from 5 months and before 1 January 2025,
+    never a dose at 4 months, never the 12-month ACWY dose, never the 11-14 year dose. It was
+    ignored ("aucune dose enregistrée") while the same dose named by its product counted."""
+    engine = Engine.default()
+    by_target = [{"date": "2024-12-20", "targets": ["meningococcus_c"]}]
+    by_product = [{"date": "2024-12-20", "product": "Menjugate"}]
+    infant = {"birth_date": "2024-07-15", "sex": "female"}
+    rows = {}
+    for name, doses in (("target", by_target), ("product", by_product)):
+        agenda = engine.evaluate({**infant, "immunizations": doses}, as_of=dt.date(2025, 5, 20))
+        rows[name] = {r.dose: r for r in agenda.items if r.item == "menacwy"}
+    for got in rows.values():
+        assert got[1].status == "completed" and got[1].completed_date == dt.date(2024, 12, 20)
+        assert got[2].status == "upcoming" and got[2].recommended_date == dt.date(2025, 7, 15)
+    assert "aucune dose" not in rows["target"][1].reason
+    # at 4 months it is not the infant dose (the MenC vaccines count from 5 months)
+    early = engine.evaluate({**infant, "immunizations": [
+        {"date": "2024-11-20", "targets": ["meningococcus_c"]}]}, as_of=dt.date(2025, 5, 20))
+    first = next(r for r in early.items if r.item == "menacwy" and r.dose == 1)
+    assert first.status == "overdue"
+    # after a 6-month ACWY dose, a MenC dose at 12 months is not the 12-month ACWY dose
+    later = engine.evaluate({"birth_date": "2023-11-01", "sex": "male", "immunizations": [
+        {"date": "2024-05-01", "product": "Nimenrix"},
+        {"date": "2024-11-02", "targets": ["meningococcus_c"]}]}, as_of=dt.date(2025, 5, 20))
+    second = next(r for r in later.items if r.item == "menacwy" and r.dose == 2)
+    assert second.status == "overdue"
+    # a teenager's MenC dose is not the 11-14 year ACWY dose
+    teen = engine.evaluate({"birth_date": "2012-03-01", "sex": "female", "immunizations": [
+        {"date": "2024-04-01", "targets": ["meningococcus_c"]}]}, as_of=dt.date(2025, 6, 1))
+    assert all(r.status != "completed" for r in teen.items if r.item == "menacwy")
+
+
 def _menacwy(profile: dict[str, object], as_of: dt.date) -> dict[int | None, object]:
     agenda = Engine.default().evaluate({**profile, "sex": "female"}, as_of=as_of, trace=True)
     return {r.dose: r for r in agenda.items if r.item == "menacwy"}

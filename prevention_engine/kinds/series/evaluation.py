@@ -57,15 +57,48 @@ def _product_allowed(dose: Dose, rules: tuple[ProductRule, ...], birth: dt.date)
         # Recorded by its targets only ("vaccin contre le pneumocoque"): the product is
         # unknown, not wrong, so a product restriction cannot reject it.
         return True
-    for rule in rules:
-        if not _dose_ref_matches(dose, rule.ref):
-            continue
-        if rule.begin_age is not None and dose.date < rule.begin_age.add_to(birth):
-            continue
-        if rule.end_age is not None and dose.date >= rule.end_age.add_to(birth):
-            continue
-        return True
-    return False
+    return any(_dose_ref_matches(dose, rule.ref) and _within_ages(rule, dose.date, birth)
+               for rule in rules)
+
+
+def _within_ages(rule: ProductRule, day: dt.date, birth: dt.date) -> bool:
+    """Whether a dose on ``day`` is within the ages a target dose allows its product."""
+    if rule.begin_age is not None and day < rule.begin_age.add_to(birth):
+        return False
+    return rule.end_age is None or day < rule.end_age.add_to(birth)
+
+
+#: The products a series reads though they cover other targets (``also_counts``), and the
+#: same grouped by their targets (``SeriesSpec.also_counts_targets``).
+NamedOnly = tuple[frozenset[str], tuple[tuple[frozenset[str], frozenset[str]], ...]]
+
+
+def read_as(dose: Dose, by_targets: tuple[tuple[frozenset[str], frozenset[str]], ...]
+            ) -> frozenset[str]:
+    """The ``also_counts`` products a dose recorded by its targets only may be (those with
+    exactly its targets); empty for a dose named by a product or a code."""
+    if dose.product is not None or dose.cvx is not None:
+        return frozenset()
+    for targets, keys in by_targets:
+        if targets == dose.targets:
+            return keys
+    return frozenset()
+
+
+def _named_here(walk: _Walk, dose: Dose, td: TargetDose) -> bool | None:
+    """None for a dose read everywhere; for a dose of another vaccine (``also_counts``),
+    whether this target dose names its product, or (recorded by its targets only) one of
+    the products it may be, within that product's ages."""
+    keys, by_targets = walk.named_only
+    if dose.product_key is not None:
+        if dose.product_key not in keys:
+            return None
+        return _product_allowed(dose, td.products + td.preferred, walk.ctx.birth)
+    may_be = read_as(dose, by_targets)
+    if not may_be:
+        return None
+    return any(rule.ref in may_be and _within_ages(rule, dose.date, walk.ctx.birth)
+               for rule in td.products + td.preferred)
 
 
 def _outside_product_ages(dose: Dose, birth: dt.date) -> Reason | None:
@@ -288,7 +321,7 @@ class _Walk:
     ctx: Context
     completed_series: set[str]
     #: products of other targets that count only for a target dose naming them (also_counts)
-    named_only: frozenset[str] = frozenset()
+    named_only: NamedOnly = (frozenset(), ())
     evals: list[DoseEval] = field(default_factory=list)
     satisfied: dict[int, Dose] = field(default_factory=dict)
     skipped: set[int] = field(default_factory=set)
@@ -323,7 +356,7 @@ def evaluate_series(
     ctx: Context,
     cal: CalendarRules,
     completed_series: set[str],
-    named_only: frozenset[str] = frozenset(),
+    named_only: NamedOnly = (frozenset(), ()),
 ) -> SeriesResult:
     walk = _Walk(series, ctx, completed_series, named_only)
     for dose in doses:
@@ -389,9 +422,7 @@ def _outside_series(walk: _Walk, dose: Dose) -> bool:
 def _against_target(walk: _Walk, dose: Dose, all_doses: list[Dose], cal: CalendarRules) -> None:
     """Read ``dose`` against the next target dose (CDSi 6.2-6.8)."""
     td = walk.series.doses[walk.idx]
-    if dose.product_key in walk.named_only and not _product_allowed(
-        dose, td.products + td.preferred, walk.ctx.birth
-    ):
+    if _named_here(walk, dose, td) is False:
         # a dose of another vaccine read only where a target dose names it: elsewhere it is
         # no dose at all (never the reference of an interval, never a date to wait after)
         walk.record(DoseEval(dose, "extraneous", "other_product", None,

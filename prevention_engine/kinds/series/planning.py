@@ -23,6 +23,7 @@ from .evaluation import (
     SeriesResult,
     evaluate_series,
     forecast_dose,
+    read_as,
     skip_applies,
 )
 from .selection import (
@@ -177,9 +178,13 @@ def _set_aside_contraindicated(
 
 
 def _also_counted(spec: SeriesSpec, d: Dose) -> bool:
-    """A dose of another product the series also read (``also_counts``), within its dates."""
-    return (d.product_key is not None and d.product_key in spec.also_counts
-            and (spec.also_counts_before is None or d.date < spec.also_counts_before))
+    """A dose of another product the series also read (``also_counts``), within its dates:
+    named by one of the products, or recorded by their targets only (``read_as``)."""
+    if spec.also_counts_before is not None and d.date >= spec.also_counts_before:
+        return False
+    if d.product_key is not None:
+        return d.product_key in spec.also_counts
+    return bool(read_as(d, spec.also_counts_targets))
 
 
 def _evaluate_candidates(
@@ -208,12 +213,12 @@ def _evaluate_candidates(
             doses = [d for d in relevant if d.date >= start]
         if spec.start_age_basis == "first_dose":
             # a dose of another product (also_counts) continues a schedule, never starts one
-            own = [d for d in doses if d.product_key not in spec.also_counts]
+            own = [d for d in doses if not _also_counted(spec, d)]
             first = own[0].date if own else ctx.as_of
             if not series_admits(s, ctx, first):
                 continue
         res = evaluate_series(s, doses, list(ctx.doses), ctx, cal, set(completed),
-                              spec.also_counts)
+                              (spec.also_counts, spec.also_counts_targets))
         if spec.start_age_basis == "first_valid_dose" and res.satisfied:
             first_valid = min(d.date for d in res.satisfied.values())
             if s.start_max is not None and first_valid >= s.start_max.add_to(ctx.birth):
@@ -556,7 +561,21 @@ def bind(item: Item[SeriesSpec], tables: Tables) -> SeriesSpec:
     covering = [p for p in tables.products if targets <= p.targets and p.status == "marketed"]
     rules = tables.settings if isinstance(tables.settings, CalendarRules) else CalendarRules()
     return replace(item.spec, live=bool(covering) and all(p.live for p in covering),
-                   calendar=replace(rules, past_due_after=tables.past_due_after))
+                   calendar=replace(rules, past_due_after=tables.past_due_after),
+                   also_counts_targets=_by_targets(item.spec.also_counts, tables))
+
+
+def _by_targets(
+    keys: frozenset[str], tables: Tables
+) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+    """The ``also_counts`` products (keys) grouped by their targets, in a stable order."""
+    groups: dict[frozenset[str], set[str]] = {}
+    for p in tables.products:
+        named = {normalise_name(n) for n in (p.name, *p.aliases)} & keys
+        if named:
+            groups.setdefault(p.targets, set()).update(named)
+    return tuple(sorted(((t, frozenset(k)) for t, k in groups.items()),
+                        key=lambda g: sorted(g[0])))
 
 
 def _check_products(item: Item[SeriesSpec], tables: Tables) -> None:
