@@ -36,8 +36,31 @@ def _date(text: str | None) -> dt.date | None:
     return None if text is None else dt.date.fromisoformat(text)
 
 
+def append_parts(cols: dict[str, list[Any]], parts: Parts) -> None:
+    """Appends the table rows of one agenda read by ``agenda_parts`` to ``cols``."""
+    head, rows = parts
+    append_rows(cols, head["person_id"], head["as_of"], ((k, p) for k, _, _, p in rows))
+
+
+def append_rows(cols: dict[str, list[Any]], person_id: str | None, as_of_text: str,
+                rows: Iterable[tuple[tuple[str, str], dict[str, Any]]]) -> None:
+    """Appends the table rows of one person to ``cols`` (``SCHEMA``'s columns): each row's
+    key (row id, calendar version) and its per-person fields, in their JSON form."""
+    as_of = _date(as_of_text)
+    for (row_id, version), fields in rows:
+        cols["person_id"].append(person_id)
+        cols["as_of"].append(as_of)
+        cols["id"].append(row_id)
+        cols["version"].append(version)
+        cols["status"].append(fields["status"])
+        cols["dose"].append(fields["dose"])
+        for name in _DATES:
+            cols[name].append(_date(fields.get(name)))
+        cols["reason"].append(fields["reason"])
+
+
 class ParquetAgendaWriter:
-    """``write(agenda_json)`` per agenda, ``close()`` once at the end (writes the footer)."""
+    """``write(agenda)`` per agenda, ``close()`` once at the end (writes the footer)."""
 
     def __init__(self, out: IO[bytes], catalogue: IO[str]) -> None:
         self._writer = pq.ParquetWriter(out, SCHEMA, compression="zstd")
@@ -50,30 +73,13 @@ class ParquetAgendaWriter:
         if isinstance(agenda, str):
             data = json.loads(agenda)
             self._catalogue.compact(data)  # enters new rows into the catalogue
-            self._append(data["person_id"], data["as_of"],
-                         (((r["id"], r["calendar"]["version"]), r) for r in data["items"]))
+            append_rows(self._rows, data["person_id"], data["as_of"],
+                        (((r["id"], r["calendar"]["version"]), r) for r in data["items"]))
         else:
-            head, rows = agenda
-            self._catalogue.enter(rows)
-            self._append(head["person_id"], head["as_of"], ((k, p) for k, _, _, p in rows))
+            self._catalogue.enter(agenda[1])
+            append_parts(self._rows, agenda)
         if len(self._rows["id"]) >= ROW_GROUP:
             self._flush()
-
-    def _append(self, person_id: str | None, as_of_text: str,
-                rows: Iterable[tuple[tuple[str, str], dict[str, Any]]]) -> None:
-        """Table rows of one person: each row's key and its per-person fields."""
-        as_of = _date(as_of_text)
-        cols = self._rows
-        for (row_id, version), fields in rows:
-            cols["person_id"].append(person_id)
-            cols["as_of"].append(as_of)
-            cols["id"].append(row_id)
-            cols["version"].append(version)
-            cols["status"].append(fields["status"])
-            cols["dose"].append(fields["dose"])
-            for name in _DATES:
-                cols[name].append(_date(fields.get(name)))
-            cols["reason"].append(fields["reason"])
 
     def _flush(self) -> None:
         if self._rows["id"]:

@@ -23,16 +23,18 @@ Example (``examples/spark_agendas.py``)::
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 import pyarrow as pa
 
+from ..agenda import Agenda
+from ..agenda_parts import Parts, Splitter
 from ..engine import Engine
 from ..errors import PreventionError
 from ..records import parsed, record_id, to_profile
+from .parquet import SCHEMA, append_parts
 
 #: Engines compiled in this Python worker, by rule paths (none: the bundled rules).
 _ENGINES: dict[tuple[str, ...], Engine] = {}
@@ -47,9 +49,13 @@ def _engine(rule_paths: tuple[str, ...]) -> Engine:
     return _ENGINES[rule_paths]
 
 
-def _one(engine: Engine, text: str | None, as_of: dt.date) -> tuple[str | None, str | None,
-                                                                    str | None]:
-    """(person id, agenda JSON, error) of one record; a bad record is reported, never raised."""
+Payload = TypeVar("Payload")
+
+
+def _one(engine: Engine, text: str | None, as_of: dt.date, shape: Callable[[Agenda], Payload]
+         ) -> tuple[str | None, Payload | None, str | None]:
+    """(person id, agenda as ``shape`` makes it, error) of one record; a bad record is
+    reported, never raised."""
     pid = None
     try:
         if text is None:
@@ -57,26 +63,17 @@ def _one(engine: Engine, text: str | None, as_of: dt.date) -> tuple[str | None, 
         data = parsed(text)
         pid = record_id(data)
         agenda = engine.evaluate(to_profile(data), as_of)
-        return agenda.person_id, agenda.to_json(), None
+        return agenda.person_id, shape(agenda), None
     except (PreventionError, ValueError, ArithmeticError, RecursionError) as exc:
         return pid, None, str(exc)
 
 
-def _rows(results: list[tuple[str | None, str | None, str | None]]) -> pa.RecordBatch:
-    from .parquet import SCHEMA, _date
-
+def _rows(agendas: list[Parts | None]) -> pa.RecordBatch:
+    """The Parquet output's columns of the agendas read (``agenda_parts``; no JSON)."""
     cols: dict[str, list[Any]] = {name: [] for name in SCHEMA.names}
-    for _, agenda_json, _ in results:
-        if agenda_json is None:
-            continue
-        agenda = json.loads(agenda_json)
-        for row in agenda["items"]:
-            values = {"person_id": agenda["person_id"], "as_of": _date(agenda["as_of"]),
-                      "version": row["calendar"]["version"],
-                      **{k: row.get(k) for k in ("id", "status", "dose", "reason")},
-                      **{k: _date(row.get(k)) for k in SCHEMA.names if k.endswith("_date")}}
-            for name in SCHEMA.names:
-                cols[name].append(values[name])
+    for parts in agendas:
+        if parts is not None:
+            append_parts(cols, parts)
     return pa.RecordBatch.from_pydict(cols, schema=SCHEMA)
 
 
@@ -86,16 +83,17 @@ def agendas_of_batches(
 ) -> Iterator[pa.RecordBatch]:
     """The function ``mapInArrow`` runs: profile JSON text in ``column``, agendas out."""
     engine = _engine(rule_paths)
+    splitter = Splitter()
     for batch in batches:
         texts = batch.column(batch.schema.get_field_index(column)).to_pylist()
-        results = [_one(engine, t, as_of) for t in texts]
         if output == "rows":
-            yield _rows(results)
-        else:
-            pids, agendas, errors = zip(*results, strict=True) if results else ((), (), ())
-            yield pa.RecordBatch.from_arrays(
-                [pa.array(pids, pa.string()), pa.array(agendas, pa.string()),
-                 pa.array(errors, pa.string())], schema=FULL)
+            yield _rows([_one(engine, t, as_of, splitter.parts)[1] for t in texts])
+            continue
+        results = [_one(engine, t, as_of, Agenda.to_json) for t in texts]
+        pids, agendas, errors = zip(*results, strict=True) if results else ((), (), ())
+        yield pa.RecordBatch.from_arrays(
+            [pa.array(pids, pa.string()), pa.array(agendas, pa.string()),
+             pa.array(errors, pa.string())], schema=FULL)
 
 
 def evaluate_dataframe(
@@ -107,8 +105,6 @@ def evaluate_dataframe(
 
     if output not in ("full", "rows"):
         raise ValueError(f"unknown output {output!r}: full or rows")
-    from .parquet import SCHEMA
-
     schema = from_arrow_schema(FULL if output == "full" else SCHEMA)
     fn = partial(agendas_of_batches, as_of=as_of, column=column,
                  rule_paths=tuple(rule_paths or ()), output=output)

@@ -45,6 +45,23 @@ def test_batches_give_the_engines_agendas(engine: Engine) -> None:
     assert all(r["agenda"] is None and r["error"] for r in out[6:])
 
 
+def test_rows_are_those_of_the_agendas(engine: Engine) -> None:
+    """The "rows" output: one row per agenda row, with the agenda's values (read from the
+    model, not from its JSON); rejected records give no row."""
+    import pyarrow as pa
+
+    batch = pa.RecordBatch.from_pydict({"profile": PROFILES})
+    out = pa.Table.from_batches(list(agendas_of_batches(iter([batch]), AS_OF,
+                                                        output="rows"))).to_pylist()
+    expected = [
+        {"person_id": a.person_id, "as_of": AS_OF, "id": r.id, "version": r.calendar.version,
+         "status": r.status, "dose": r.dose, "earliest_date": r.earliest_date,
+         "recommended_date": r.recommended_date, "past_due_date": r.past_due_date,
+         "latest_date": r.latest_date, "completed_date": r.completed_date, "reason": r.reason}
+        for a in (engine.evaluate(json.loads(p), AS_OF) for p in PROFILES[:6]) for r in a.items]
+    assert out == expected and len(out) > 30
+
+
 def test_on_a_local_spark_session(engine: Engine) -> None:
     from pyspark.sql import SparkSession
 
