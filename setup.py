@@ -36,7 +36,8 @@ class BuildWithRules(build_py):
 #: planning lives in ``planning.py``, and the ``__init__`` only registers the kind; the
 #: wording's sentences live in ``sentences.py``), nor the models (agenda, profile), the engine
 #: (weakly referenced by the conformance runner), the loader and the adapters: they stay
-#: interpreted.
+#: interpreted, except the compact output's pieces (``agenda_parts``, ``compact``: the batch
+#: parent's share of the work, 51 -> 35 us per person compiled).
 MYPYC_MODULES = [
     "prevention_engine/dates.py",
     "prevention_engine/conditions.py",
@@ -69,6 +70,8 @@ MYPYC_MODULES = [
     "prevention_engine/wording/trace.py",
     "prevention_engine/wording/chronic.py",
     "prevention_engine/wording/sentences.py",
+    "prevention_engine/agenda_parts.py",
+    "prevention_engine/compact.py",
 ]
 
 
