@@ -132,10 +132,12 @@ def measure(lines: list[str], engine: Engine) -> dict[str, float]:
     text = "\n".join(lines) + "\n"
     agendas = [engine.evaluate(Profile.model_validate(loads(x)), AS_OF) for x in lines]
 
-    def engine_run() -> None:
-        out, rej = io.StringIO(), io.StringIO()
-        summary = run_batch(io.StringIO(text), out, rej, AS_OF, engine=engine)
+    def engine_run(output: str = "full") -> io.StringIO:
+        out, rej, cat = io.StringIO(), io.StringIO(), io.StringIO()
+        summary = run_batch(io.StringIO(text), out, rej, AS_OF, engine=engine, output=output,
+                            catalogue=cat if output == "compact" else None)
         assert summary.read == n and summary.written + summary.rejected == n
+        return out
 
     def io_floor() -> None:
         out = io.StringIO()
@@ -150,13 +152,17 @@ def measure(lines: list[str], engine: Engine) -> dict[str, float]:
 
     engine_run()  # warm-up (imports, caches of the interpreter)
     t_engine, t_io, t_in = timed(engine_run), timed(io_floor), timed(input_floor)
+    t_compact = timed(lambda: engine_run("compact"))
     size = sum(len(a.to_json().encode("utf-8")) + 1 for a in agendas)
+    compact_size = len(engine_run("compact").getvalue().encode("utf-8"))
     return {
         "engine_profiles_per_s": round(n / t_engine, 1),
         "io_floor_profiles_per_s": round(n / t_io, 1),
         "ratio_to_io_floor": round(t_io / t_engine, 3),
         "input_floor_profiles_per_s": round(n / t_in, 1),
         "agenda_bytes_mean": round(size / n),
+        "compact_profiles_per_s": round(n / t_compact, 1),
+        "compact_bytes_mean": round(compact_size / n),
     }
 
 
@@ -209,7 +215,9 @@ def main() -> None:
     print(f"engine {result['engine_profiles_per_s']} profiles/s, fair I/O floor "
           f"{result['io_floor_profiles_per_s']} profiles/s (ratio {result['ratio_to_io_floor']}, "
           f"1 = as fast as the floor), input-only floor {result['input_floor_profiles_per_s']}, "
-          f"{result['agenda_bytes_mean']} bytes per agenda, durable-rules speedup "
+          f"{result['agenda_bytes_mean']} bytes per agenda, compact output "
+          f"{result['compact_profiles_per_s']} profiles/s ({result['compact_bytes_mean']} "
+          f"bytes per agenda, catalogue apart), durable-rules speedup "
           f"{result['speedup_vs_durable_rules']}, batch peak {result['batch_peak_rss_mb']} MB")
     print(json.dumps(result))
 
