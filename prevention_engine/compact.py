@@ -246,8 +246,9 @@ class CompactWriter:
 
 #: Common reason ends remembered per row (``CompactWriter._common_end``).
 HINTS = 4
-#: Comparisons of fixed fields with their entries kept by a writer at most.
-MAX_KNOWN = 8192
+#: Comparisons of fixed fields with their entries kept by a writer at most (one per row id and
+#: distinct fixed fields: a few hundred; each key holds the fields' text, about 2 KB).
+MAX_KNOWN = 2048
 
 
 def read_catalogue(lines: Iterable[str]) -> dict[Key, dict[str, Any]]:
