@@ -301,7 +301,11 @@ def cmd_calendars(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import run_batch_files
+    from .batch import cpus, run_batch_files, workers_warning
+
+    too_many = workers_warning(args.workers, cpus())
+    if too_many:
+        print(too_many, file=sys.stderr)
 
     rules = args.rules or None
     if not rules:

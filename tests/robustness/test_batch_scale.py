@@ -11,7 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from prevention_engine.batch import CHUNK, IN_FLIGHT_PER_WORKER, _parallel, run_batch
+from prevention_engine.batch import (
+    CHUNK,
+    IN_FLIGHT_PER_WORKER,
+    _parallel,
+    cpus,
+    run_batch,
+    workers_warning,
+)
 from prevention_engine.compact import CompactWriter, expand, read_catalogue
 from prevention_engine.progress import Progress
 from tests.snapshot.record import _benchmark_module
@@ -165,3 +172,23 @@ def test_parquet_without_pyarrow_is_a_clear_error(tmp_path: Path,
             "--as-of", AS_OF.isoformat(), "--output", "parquet")
     assert r.exc is None and r.code == 1
     assert "pip install 'prevention-engine[parquet]'" in r.err
+
+
+def test_more_workers_than_cpus_are_named_on_stderr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers beyond the CPUs make a run no faster and cost memory: the operator is told, and
+    the run goes on with the workers asked for."""
+    assert workers_warning(2, 2) is None and workers_warning(1, 4) is None
+    assert workers_warning(8, 2) == ("warning: --workers 8 on 2 CPU(s): no faster than "
+                                     "--workers 2, and each worker holds about 15 MB of its own")
+    assert cpus() >= 1
+    import prevention_engine.batch as batch
+
+    monkeypatch.setattr(batch, "cpus", lambda: 1)
+    inp = tmp_path / "in.jsonl"
+    inp.write_text("\n".join(_population(3)) + "\n", encoding="utf-8")
+    r = cli("batch", str(inp), "--out", str(tmp_path / "o"), "--rejects", str(tmp_path / "r"),
+            "--as-of", AS_OF.isoformat(), "--workers", "2")
+    assert r.code == 0 and "--workers 2 on 1 CPU(s)" in r.err
+    assert r.out.strip().endswith("read 3, written 3, rejected 0")
