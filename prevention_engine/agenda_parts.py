@@ -5,8 +5,8 @@ its fixed fields (one catalogue entry per row id and calendar version) and its p
 ones: three fifths of its time went to that round trip. Here the pieces are read from the
 ``Agenda`` directly, already in their JSON form (dates as ISO text, references as mappings),
 and the fixed fields of a row are built once per distinct set and shared: rows of one rule
-carry the same mapping object, which the writer compares by identity (and which ``pickle``
-sends once per chunk from a batch worker).
+carry the same mapping and the same JSON text (``pickle`` sends each once per chunk from a
+batch worker), and the compact writer looks its entry up by that text.
 
 ``tests/unit/test_agenda_parts.py`` checks that the pieces are exactly those of
 ``json.loads(agenda.to_json())``.
@@ -97,7 +97,9 @@ def _person(it: AgendaItem) -> dict[str, Any]:
     if it.missing_data is not None:
         out["missing_data"] = list(it.missing_data)
     if it.score is not None:
-        out["score"] = it.score.model_dump(mode="json")
+        # through its JSON: ``to_json`` writes an infinite or NaN float as null, where
+        # ``model_dump(mode="json")`` keeps the float (written ``Infinity``, not JSON)
+        out["score"] = json.loads(it.score.model_dump_json())
     if it.trace is not None:
         out["trace"] = [t.model_dump(mode="json") for t in it.trace]
     return out

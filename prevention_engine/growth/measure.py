@@ -93,8 +93,12 @@ def score_bmi(
     _check("bmi_for_age", sex, age_days, weight_kg, field="weight_kg")
     _check("bmi_for_age", sex, age_days, stature_cm, field="stature_cm")
     stature, assumed = stature_used(reference.stature_rule, age_days, stature_cm, position)
-    value = bmi(weight_kg, stature)
-    return _score(reference, "bmi_for_age", sex, age_days, value, value, assumed)
+    try:
+        value = bmi(weight_kg, stature)
+    except (ArithmeticError, ValueError):  # a stature of 1e-300 cm: no float holds the BMI
+        value = math.inf
+    _check("bmi_for_age", sex, age_days, value, field="bmi")
+    return _score(reference, "bmi_for_age", sex, age_days, value, value, assumed, field="bmi")
 
 
 def value_at_z(
@@ -141,11 +145,20 @@ def _score(
     value: float,
     used: float,
     assumed: bool,
+    field: str = "value",
 ) -> GrowthScore:
     table = reference.table_for(indicator, sex, age_days)
     lms = table.at(age_days)
     restricted = indicator in reference.restricted_tails
-    z = restricted_z_score(used, lms) if restricted else z_score(used, lms)
+    try:
+        z = restricted_z_score(used, lms) if restricted else z_score(used, lms)
+    except (ArithmeticError, ValueError):  # a power or a logarithm out of the float range
+        z = math.nan
+    if not math.isfinite(z):
+        # positive and finite, yet so far out that no float holds its z-score: the agenda
+        # would show an infinite score (written null), so it is bad input, as 0 or inf are
+        raise GrowthInputError("a measurement too far outside the reference to be scored",
+                               field=field, value=value)
     low, high = IMPLAUSIBLE_Z[indicator]
     return GrowthScore(
         indicator=indicator,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import math
 import pickle
 from collections.abc import Iterator
 from typing import Any
@@ -15,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from prevention_engine import Agenda, Engine, agenda_parts, compact
+from prevention_engine.agenda import Score
 from prevention_engine.agenda_parts import PER_PERSON, Splitter
 from prevention_engine.compact import CompactWriter
 from prevention_engine.strategies import AS_OF, assessment_dates, profiles
@@ -139,3 +141,17 @@ def test_any_profiles_compact_the_same_either_way(
     agendas = [engine.evaluate(p, as_of, trace=bool(i % 2)) for i, p in enumerate(people)]
     lines, _ = _both_ways(agendas)
     assert lines.count("\n") == len(agendas)
+
+
+def test_a_score_json_has_no_number_for_is_written_as_to_json_writes_it(engine: Engine) -> None:
+    """``to_json`` writes an infinite or NaN float as ``null`` (JSON has no such number); the
+    pieces must too, or the compact line differs from the JSON path and is not JSON. (The
+    growth curve gave a z-score of ``inf`` for a weight of 1e300 kg at a length of 1e-5 cm.)"""
+    agenda = engine.evaluate({"birth_date": "2024-11-01", "sex": "male"}, AS_OF)
+    odd = Score(name="growth_z", value=math.inf, unit="z", band="high",
+                inputs={"weight": {"z": -math.inf, "percentile": math.nan}})
+    first = agenda.items[0].model_copy(update={"score": odd})
+    agenda = agenda.model_copy(update={"items": [first, *agenda.items[1:]]})
+    lines, _ = _both_ways([agenda])
+    strict = json.loads(lines, parse_constant=lambda name: pytest.fail(f"{name} written"))
+    assert strict["items"][0]["score"]["value"] is None

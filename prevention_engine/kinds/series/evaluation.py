@@ -76,7 +76,9 @@ NamedOnly = tuple[frozenset[str], tuple[tuple[frozenset[str], frozenset[str]], .
 def read_as(dose: Dose, by_targets: tuple[tuple[frozenset[str], frozenset[str]], ...]
             ) -> frozenset[str]:
     """The ``also_counts`` products a dose recorded by its targets only may be (those with
-    exactly its targets); empty for a dose named by a product or a code."""
+    exactly its targets); empty for a dose named by a product or a code the tables know. (A
+    product or code they do not know, recorded with targets, gives a dose of those targets
+    only: it is read here too.)"""
     if dose.product is not None or dose.cvx is not None:
         return frozenset()
     for targets, keys in by_targets:

@@ -262,9 +262,10 @@ class SeriesSpec:
     #: ``also_counts`` doses count only when given before this day (a transition rule)
     also_counts_before: dt.date | None = None
     #: set at load time (``bind``): the ``also_counts`` products by their targets. A dose
-    #: recorded by its targets only (no product, no code) whose targets are those of some of
-    #: them is read as one of them (a "vaccin méningocoque C" is NeisVac-C or Menjugate): it
-    #: counts only where a target dose names one of them, within that product's ages
+    #: recorded by its targets only (no product or code the tables know) whose targets are
+    #: those of some of them is read as one of them (a "vaccin méningocoque C" is NeisVac-C
+    #: or Menjugate): it counts only where a target dose names one of them, within that
+    #: product's ages
     also_counts_targets: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()
     #: how a series is chosen when none has a valid dose and none of its group is the default:
     #: ``preference`` (the first by preference) or ``scored`` (CDSi 8.6, Table 8-11: can start

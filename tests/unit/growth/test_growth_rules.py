@@ -7,8 +7,15 @@ from datetime import date
 
 import pytest
 
+from prevention_engine import Engine
 from prevention_engine.errors import PreventionError
-from prevention_engine.growth import GrowthInputError, age_in_days, score, who_reference
+from prevention_engine.growth import (
+    GrowthInputError,
+    age_in_days,
+    score,
+    score_bmi,
+    who_reference,
+)
 from prevention_engine.growth.lms import (
     percentile,
     restricted_value_at,
@@ -146,3 +153,35 @@ def test_age_in_days_and_a_measurement_before_birth():
 def test_who_implausible_values_are_flagged():
     assert score(WHO, "weight_for_age", "female", 1, 10.37).implausible
     assert not score(WHO, "weight_for_age", "female", 1522, 17.0).implausible
+
+
+@pytest.mark.parametrize(
+    ("weight", "stature"),
+    [(30.0, 1e-300), (1e-300, 1e-300), (1e-300, 1e300), (1e300, 1e-5), (1.7e308, 1e-2)],
+)
+def test_a_bmi_out_of_floating_point_range_is_an_input_error(weight, stature):
+    """Positive finite measurements whose BMI or z-score no float holds (division by zero,
+    overflow, infinity) are bad input naming the BMI, never an arithmetic traceback nor an
+    infinite z-score (which the agenda's JSON would write as null)."""
+    with pytest.raises(GrowthInputError) as error:
+        score_bmi(WHO, "male", 200, weight, stature)
+    assert error.value.field == "bmi"
+
+
+def test_a_weight_whose_z_score_no_float_holds_is_an_input_error():
+    with pytest.raises(GrowthInputError) as error:
+        score(WHO, "weight_for_age", "male", 1, 1.7e308)
+    assert error.value.field == "value"
+
+
+def test_absurd_measurements_never_break_an_agenda():
+    """Through the engine: one record never raises (a batch stops on an arithmetic error) and
+    every score written is a finite number."""
+    engine = Engine.default()
+    for weight, height in [(30, 1e-300), (1e-300, 1e300), (1e300, 1e-5), (1.7e308, 50)]:
+        agenda = engine.evaluate({"birth_date": "2025-04-01", "sex": "male", "observations": [
+            {"code": "weight", "value": weight, "unit": "kg", "date": "2025-05-01"},
+            {"code": "height", "value": height, "unit": "cm", "date": "2025-05-01"}]},
+            date(2025, 6, 1))
+        scores = [i.score for i in agenda.items if i.score is not None]
+        assert scores and all(math.isfinite(s.value) for s in scores)
