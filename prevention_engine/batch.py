@@ -122,8 +122,9 @@ def _evaluate_line(
         profile = to_profile(data)
         agenda = engine.evaluate(profile, as_of)
         return True, shape(agenda), profile.id
-    except (PreventionError, ValueError, OverflowError, RecursionError) as exc:
-        # One bad record is reported and the run goes on (count in = out + rejected).
+    except (PreventionError, ValueError, ArithmeticError, RecursionError) as exc:
+        # One bad record is reported and the run goes on (count in = out + rejected), also
+        # when its numbers break the arithmetic (as in the Spark adapter).
         pid = pid if isinstance(pid, str) else None
         reject = {"line": line_no, "id": pid, "error": str(exc)}
         return False, json.dumps(reject, ensure_ascii=False), pid
@@ -319,7 +320,8 @@ def _writer(
 ) -> tuple[Callable[[Payload], None], Callable[[], None]]:
     """How one agenda is written, and what ends the output: its JSON text as is, its compact
     line with the catalogue, or its rows in Parquet (extra ``[parquet]``) with the catalogue.
-    Each takes the payload ``_shape`` makes for the same output."""
+    Each takes the payload ``_shape`` makes for the same output (the two are chosen by the
+    same ``output`` name, one in the workers, one in the parent: hence the casts)."""
     if output == "full":
         def full(text: Payload) -> None:
             if not isinstance(text, str):

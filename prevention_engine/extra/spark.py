@@ -49,11 +49,12 @@ def _engine(rule_paths: tuple[str, ...]) -> Engine:
     return _ENGINES[rule_paths]
 
 
-Payload = TypeVar("Payload")
+#: what ``_one`` makes of an agenda (its JSON text, or its pieces)
+Shaped = TypeVar("Shaped")
 
 
-def _one(engine: Engine, text: str | None, as_of: dt.date, shape: Callable[[Agenda], Payload]
-         ) -> tuple[str | None, Payload | None, str | None]:
+def _one(engine: Engine, text: str | None, as_of: dt.date, shape: Callable[[Agenda], Shaped]
+         ) -> tuple[str | None, Shaped | None, str | None]:
     """(person id, agenda as ``shape`` makes it, error) of one record; a bad record is
     reported, never raised."""
     pid = None

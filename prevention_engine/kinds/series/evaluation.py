@@ -87,20 +87,17 @@ def read_as(dose: Dose, by_targets: tuple[tuple[frozenset[str], frozenset[str]],
     return frozenset()
 
 
-def _named_here(walk: _Walk, dose: Dose, td: TargetDose) -> bool | None:
-    """None for a dose read everywhere; for a dose of another vaccine (``also_counts``),
-    whether this target dose names its product, or (recorded by its targets only) one of
-    the products it may be, within that product's ages."""
+def _not_named_here(walk: _Walk, dose: Dose, td: TargetDose) -> bool:
+    """A dose of another vaccine (``also_counts``) that this target dose does not name: not
+    its product, or (recorded by its targets only) none of the products it may be, within
+    that product's ages. False for a dose of the item's own vaccines."""
     keys, by_targets = walk.named_only
+    rules, birth = td.products + td.preferred, walk.ctx.birth
     if dose.product_key is not None:
-        if dose.product_key not in keys:
-            return None
-        return _product_allowed(dose, td.products + td.preferred, walk.ctx.birth)
+        return dose.product_key in keys and not _product_allowed(dose, rules, birth)
     may_be = read_as(dose, by_targets)
-    if not may_be:
-        return None
-    return any(rule.ref in may_be and _within_ages(rule, dose.date, walk.ctx.birth)
-               for rule in td.products + td.preferred)
+    return bool(may_be) and not any(
+        rule.ref in may_be and _within_ages(rule, dose.date, birth) for rule in rules)
 
 
 def _outside_product_ages(dose: Dose, birth: dt.date) -> Reason | None:
@@ -424,7 +421,7 @@ def _outside_series(walk: _Walk, dose: Dose) -> bool:
 def _against_target(walk: _Walk, dose: Dose, all_doses: list[Dose], cal: CalendarRules) -> None:
     """Read ``dose`` against the next target dose (CDSi 6.2-6.8)."""
     td = walk.series.doses[walk.idx]
-    if _named_here(walk, dose, td) is False:
+    if _not_named_here(walk, dose, td):
         # a dose of another vaccine read only where a target dose names it: elsewhere it is
         # no dose at all (never the reference of an interval, never a date to wait after)
         walk.record(DoseEval(dose, "extraneous", "other_product", None,
