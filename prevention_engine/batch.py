@@ -72,6 +72,8 @@ class BatchSummary:
     #: the first ``batch_ids.MAX_LISTED`` ids seen more than once (all are counted)
     duplicate_ids: tuple[str, ...] = ()
     duplicate_count: int = 0
+    #: records rejected because the engine failed on them (a bug, not bad input)
+    internal_errors: int = 0
 
     def line(self) -> str:
         """The summary line of the CLI (CONTRACT.md section 2; English, for the operator)."""
@@ -83,17 +85,23 @@ class BatchSummary:
 
     def warnings(self) -> list[str]:
         """Lines for stderr (English: for the operator), empty when all is well."""
-        if not self.duplicate_count:
-            return []
-        shown = ", ".join(repr(i) for i in self.duplicate_ids[:5])
-        more = "" if self.duplicate_count <= 5 else f" and {self.duplicate_count - 5} more"
-        return [f"warning: {self.duplicate_count} id(s) appear more than once: "
-                f"{shown}{more}; their notifications share keys"]
+        out = []
+        if self.internal_errors:
+            out.append(f"warning: {self.internal_errors} record(s) rejected on an internal "
+                       "error of the engine (a bug, not bad input): their reject lines say "
+                       "'internal error'; please report them")
+        if self.duplicate_count:
+            shown = ", ".join(repr(i) for i in self.duplicate_ids[:5])
+            more = "" if self.duplicate_count <= 5 else f" and {self.duplicate_count - 5} more"
+            out.append(f"warning: {self.duplicate_count} id(s) appear more than once: "
+                       f"{shown}{more}; their notifications share keys")
+        return out
 
 
 #: An agenda as the writer takes it (``_shape``): no JSON written to be read back.
 Payload = str | Parts | Prepared
-Result = tuple[bool, Payload, str | None]  # (agenda written?, agenda or reject line, person id)
+#: (agenda written?, agenda or reject line, person id, rejected on an internal error?)
+Result = tuple[bool, Payload, str | None, bool]
 
 
 def _shape(output: str, splitter: Splitter) -> Callable[[Agenda], Payload]:
@@ -121,13 +129,22 @@ def _evaluate_line(
         pid = record_id(data)
         profile = to_profile(data)
         agenda = engine.evaluate(profile, as_of)
-        return True, shape(agenda), profile.id
+        return True, shape(agenda), profile.id, False
     except (PreventionError, ValueError, ArithmeticError, RecursionError) as exc:
         # One bad record is reported and the run goes on (count in = out + rejected), also
         # when its numbers break the arithmetic (as in the Spark adapter).
-        pid = pid if isinstance(pid, str) else None
-        reject = {"line": line_no, "id": pid, "error": str(exc)}
-        return False, json.dumps(reject, ensure_ascii=False), pid
+        return _reject(line_no, pid, str(exc), internal=False)
+    except MemoryError:
+        raise
+    except Exception as exc:  # a bug met by one record must not stop the whole night
+        return _reject(line_no, pid, f"internal error, please report it with this record: "
+                                     f"{type(exc).__name__}: {exc}", internal=True)
+
+
+def _reject(line_no: int, pid: Any, error: str, internal: bool) -> Result:
+    pid = pid if isinstance(pid, str) else None
+    reject = {"line": line_no, "id": pid, "error": error}
+    return False, json.dumps(reject, ensure_ascii=False), pid, internal
 
 
 _WORKER_ENGINE: Engine | None = None
@@ -234,15 +251,16 @@ class _Tally:
     """Counts of a run and the ids seen (on disk: bounded memory at any input size)."""
 
     def __init__(self) -> None:
-        self.read = self.written = self.rejected = 0
+        self.read = self.written = self.rejected = self.internal = 0
         self.ids = IdIndex()
 
-    def count(self, ok: bool, pid: str | None) -> None:
+    def count(self, ok: bool, pid: str | None, internal: bool = False) -> None:
         self.read += 1
         if ok:
             self.written += 1
         else:
             self.rejected += 1
+            self.internal += internal
         if pid is not None:
             self.ids.add(pid)
 
@@ -251,7 +269,7 @@ class _Tally:
             raise RuntimeError(f"batch accounting: read {self.read} != written {self.written} "
                                f"+ rejected {self.rejected}")
         return BatchSummary(self.read, self.written, self.rejected, tuple(self.ids.listed),
-                            self.ids.duplicates)
+                            self.ids.duplicates, self.internal)
 
 
 def _results(
@@ -299,12 +317,12 @@ def run_batch(
     tally = _Tally()
     try:
         results = _results(infile, as_of, engine, workers, rule_paths, output)
-        for ok, payload, pid in results:
+        for ok, payload, pid, internal in results:
             if ok:
                 write(payload)
             else:
                 rejects.write(f"{payload}\n")
-            tally.count(ok, pid)
+            tally.count(ok, pid, internal)
             if bar is not None:
                 bar.update(tally.read)
         close()

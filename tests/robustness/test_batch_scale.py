@@ -192,3 +192,32 @@ def test_more_workers_than_cpus_are_named_on_stderr(
             "--as-of", AS_OF.isoformat(), "--workers", "2")
     assert r.code == 0 and "--workers 2 on 1 CPU(s)" in r.err
     assert r.out.strip().endswith("read 3, written 3, rejected 0")
+
+
+def test_a_record_that_meets_a_bug_is_rejected_and_the_run_goes_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An unexpected exception while reading one record (here the profile conversion made to
+    fail on one id, standing for a bug) is that record's reject, named 'internal error', and
+    counted apart; the other records are written (count in = out + rejected)."""
+    import prevention_engine.batch as batch
+
+    real = batch.to_profile
+
+    def failing(data: object) -> object:
+        if isinstance(data, dict) and data.get("id") == "b-1":
+            raise KeyError("a bug")
+        return real(data)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "to_profile", failing)
+    lines = _population(3)
+    out, rej = io.StringIO(), io.StringIO()
+    s = run_batch(io.StringIO("\n".join(lines) + "\n"), out, rej, AS_OF, engine=default_engine())
+    assert (s.read, s.written, s.rejected, s.internal_errors) == (3, 2, 1, 1)
+    reject = json.loads(rej.getvalue())
+    assert reject["line"] == 2 and reject["id"] == "b-1"
+    assert reject["error"].startswith("internal error") and "KeyError" in reject["error"]
+    assert any("1 record(s) rejected on an internal error" in w for w in s.warnings())
+    plain = run_batch(io.StringIO("{}\n"), io.StringIO(), io.StringIO(), AS_OF,
+                      engine=default_engine())
+    assert (plain.rejected, plain.internal_errors, plain.warnings()) == (1, 0, [])
