@@ -67,6 +67,11 @@ def _one(engine: Engine, text: str | None, as_of: dt.date, shape: Callable[[Agen
         return agenda.person_id, shape(agenda), None
     except (PreventionError, ValueError, ArithmeticError, RecursionError) as exc:
         return pid, None, str(exc)
+    except MemoryError:
+        raise
+    except Exception as exc:  # a bug met by one record must not fail the whole job
+        return pid, None, (f"internal error, please report it with this record: "
+                           f"{type(exc).__name__}: {exc}")
 
 
 def _rows(agendas: list[Parts | None]) -> pa.RecordBatch:

@@ -45,6 +45,29 @@ def test_batches_give_the_engines_agendas(engine: Engine) -> None:
     assert all(r["agenda"] is None and r["error"] for r in out[6:])
 
 
+def test_a_record_that_meets_a_bug_gives_an_error_not_a_failed_job(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As in the batch: an unexpected exception on one record (the profile conversion made to
+    fail on one id, standing for a bug) is that record's error, named 'internal error'."""
+    import pyarrow as pa
+
+    import prevention_engine.extra.spark as spark
+
+    real = spark.to_profile
+
+    def failing(data: object) -> object:
+        if isinstance(data, dict) and data.get("id") == "s-1":
+            raise KeyError("a bug")
+        return real(data)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(spark, "to_profile", failing)
+    batch = pa.RecordBatch.from_pydict({"profile": PROFILES[:3]})
+    out = pa.Table.from_batches(list(agendas_of_batches(iter([batch]), AS_OF))).to_pylist()
+    assert [r["agenda"] is None for r in out] == [False, True, False]
+    assert out[1]["error"].startswith("internal error") and "KeyError" in out[1]["error"]
+
+
 def test_rows_are_those_of_the_agendas(engine: Engine) -> None:
     """The "rows" output: one row per agenda row, with the agenda's values (read from the
     model, not from its JSON); rejected records give no row."""
