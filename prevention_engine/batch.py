@@ -17,7 +17,6 @@ import os
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, cast
@@ -25,6 +24,7 @@ from typing import IO, Any, cast
 from .agenda import Agenda
 from .agenda_parts import Parts, Splitter
 from .batch_ids import IdIndex
+from .batch_workers import Workers
 from .compact import CompactWriter, Prepared, prepare
 from .engine import Engine
 from .errors import InputError, PreventionError
@@ -160,14 +160,13 @@ def _init_worker(paths: list[str] | None, engine: Engine | None = None) -> None:
         _WORKER_ENGINE = Engine.from_paths(paths) if paths else Engine.default()
 
 
-def _pool(workers: int, rule_paths: list[str] | None, engine: Engine | None) -> Executor:
+def _workers(workers: int, rule_paths: list[str] | None, engine: Engine | None) -> Workers:
     """Workers that share the parent's compiled engine where processes are forked (its pages
     are shared until written: memory per worker stays small); elsewhere each worker compiles
     its own from ``rule_paths``."""
     if engine is not None and "fork" in mp.get_all_start_methods():
-        return ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"),
-                                   initializer=_init_worker, initargs=(rule_paths, engine))
-    return ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(rule_paths,))
+        return Workers(workers, _work, _init_worker, (rule_paths, engine), mp.get_context("fork"))
+    return Workers(workers, _work, _init_worker, (rule_paths,), mp.get_context())
 
 
 def _work(args: tuple[list[tuple[int, str | None]], dt.date, str]) -> list[Result]:
@@ -235,16 +234,18 @@ def _parallel(
     lines: Iterator[tuple[int, str | None]], as_of: dt.date, workers: int,
     rule_paths: list[str] | None, engine: Engine | None = None, output: str = "full",
 ) -> Iterator[Result]:
-    """Results in input order, with at most ``workers * IN_FLIGHT_PER_WORKER`` chunks submitted
-    and not yet written: memory stays flat whatever the input size."""
-    with _pool(workers, rule_paths, engine) as pool:
-        pending: deque[Future[list[Result]]] = deque()
-        for chunk in _chunks(lines):
-            pending.append(pool.submit(_work, (chunk, as_of, output)))
+    """Results in input order, with at most ``workers * IN_FLIGHT_PER_WORKER`` chunks sent and
+    not yet written: memory stays flat whatever the input size. Chunks go to the workers in
+    turn, and their results are read back in the same turn (chunks cost about the same)."""
+    with _workers(workers, rule_paths, engine) as pool:
+        pending: deque[int] = deque()
+        for n, chunk in enumerate(_chunks(lines)):
+            pool.send(n % workers, (chunk, as_of, output))
+            pending.append(n % workers)
             if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
-                yield from pending.popleft().result()
+                yield from pool.receive(pending.popleft())
         while pending:
-            yield from pending.popleft().result()
+            yield from pool.receive(pending.popleft())
 
 
 class _Tally:

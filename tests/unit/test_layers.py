@@ -30,6 +30,7 @@ ADAPTERS = (
     "prevention_engine.cli",
     "prevention_engine.batch",
     "prevention_engine.batch_ids",  # duplicate ids of a batch run, indexed on disk
+    "prevention_engine.batch_workers",  # the batch's worker processes
     "prevention_engine.render",
     "prevention_engine.conformance",
     "prevention_engine.reference",

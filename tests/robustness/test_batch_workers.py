@@ -1,0 +1,98 @@
+"""The batch's worker processes: results in order, and a worker that fails or dies stops the
+run at once with a clear error, never a hang (a killed ``ProcessPoolExecutor`` worker left the
+parent waiting for ever), and leaves no process behind."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from prevention_engine.batch import run_batch
+from prevention_engine.batch_workers import WorkerDied, Workers
+from tests.snapshot.record import _benchmark_module
+
+from .conftest import AS_OF, default_engine
+
+pytestmark = pytest.mark.skipif("fork" not in mp.get_all_start_methods()
+                                or not hasattr(signal, "SIGALRM"),
+                                reason="needs fork and SIGALRM (Linux, macOS)")
+FORK = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+
+
+def _setup(tag: str) -> None:
+    os.environ["WORKER_TAG"] = tag
+
+
+def _square(x: int) -> tuple[str, int]:
+    if x < 0:
+        raise ValueError(f"negative: {x}")
+    return os.environ["WORKER_TAG"], x * x
+
+
+@pytest.fixture(autouse=True)
+def _no_hang() -> Iterator[None]:
+    """A hang is a failure after 60 s, not a frozen test run."""
+    def stop(signum: int, frame: object) -> None:
+        raise TimeoutError("the batch workers hung")
+    old = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(60)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, old)
+
+
+def test_results_come_back_in_the_order_the_tasks_were_sent() -> None:
+    with Workers(2, _square, _setup, ("w",), FORK) as pool:  # type: ignore[arg-type]
+        for x in range(10):
+            pool.send(x % 2, x)
+        assert [pool.receive(x % 2) for x in range(10)] == [("w", x * x) for x in range(10)]
+    assert mp.active_children() == []
+
+
+def test_a_task_that_raises_stops_the_run_with_its_error() -> None:
+    with pytest.raises(WorkerDied, match=r"batch worker 2 failed: ValueError: negative: -3"), \
+            Workers(2, _square, _setup, ("w",), FORK) as pool:  # type: ignore[arg-type]
+        pool.send(1, -3)
+        pool.receive(1)
+    assert mp.active_children() == []
+
+
+def test_a_killed_worker_stops_the_run_at_once() -> None:
+    start = time.monotonic()
+    with pytest.raises(WorkerDied, match=r"batch worker 1 ended .*exit code -9"), \
+            Workers(2, _square, _setup, ("w",), FORK) as pool:  # type: ignore[arg-type]
+        pool.send(0, 2)
+        assert pool.receive(0) == ("w", 4)
+        os.kill(pool._processes[0].pid, signal.SIGKILL)
+        pool.send(0, 3)
+        pool.receive(0)
+    assert time.monotonic() - start < 30
+    assert mp.active_children() == []
+
+
+def test_a_batch_whose_worker_is_killed_mid_run_says_so() -> None:
+    """A worker killed while the run goes on (as the system's out-of-memory killer does):
+    ``run_batch`` raises ``WorkerDied`` (the CLI prints it and exits 1) instead of waiting."""
+    lines = _benchmark_module().population(400)
+
+    def killing() -> Iterator[str]:
+        for n, line in enumerate(lines):
+            if n == 200:
+                os.kill(mp.active_children()[0].pid, signal.SIGKILL)
+            yield line
+
+    with pytest.raises(WorkerDied, match="exit code -9"):
+        run_batch(killing(), _Sink(), _Sink(), AS_OF, engine=default_engine(), workers=2)
+    assert mp.active_children() == []
+
+
+class _Sink:
+    """A text output that keeps nothing."""
+
+    def write(self, text: str) -> int:
+        return len(text)
