@@ -10,6 +10,7 @@ at once, saying which worker ended and how, and the other workers are killed.
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
@@ -29,7 +30,9 @@ class WorkerDied(PreventionError):
 
 def _serve(tasks: Any, results: Connection, init: Callable[..., None],
            init_args: tuple[Any, ...], work: Callable[[Any], Any]) -> None:
-    """A worker's life: set up, then one result per task until told to stop (``None``)."""
+    """A worker's life: set up, then one result per task until told to stop (``None``).
+    Ctrl-C is the parent's to handle (it ends the workers), not a traceback per worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     init(*init_args)
     while (task := tasks.get()) is not None:
         try:

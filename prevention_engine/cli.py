@@ -538,6 +538,10 @@ def main(argv: list[str] | None = None) -> int:
         # An optional extra (e.g. [fhir]) is not installed: a usage problem, said in one line.
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        # Ctrl-C: the batch's workers are ended on the way out; one line, the shell's code
+        print("interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:
         # The reader went away (| head): end quietly, and keep the interpreter from
         # complaining when it flushes stdout at exit.

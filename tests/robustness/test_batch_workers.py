@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import shutil
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -96,3 +100,25 @@ class _Sink:
 
     def write(self, text: str) -> int:
         return len(text)
+
+
+def test_ctrl_c_ends_a_batch_and_its_workers_in_one_line(tmp_path: Path) -> None:
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) ends the run: exit
+    130, one line on stderr, no traceback, no worker left."""
+    inp = tmp_path / "in.jsonl"
+    inp.write_text("\n".join(_benchmark_module().population(3000)) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "prevention_engine", "batch", str(inp), "--out", str(out),
+         "--rejects", str(tmp_path / "rej.jsonl"), "--as-of", AS_OF.isoformat(),
+         "--workers", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    while proc.poll() is None and (not out.exists() or out.stat().st_size < 100_000):
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines()[-1] == "interrupted" and "Traceback" not in err
+    if shutil.which("pgrep"):
+        time.sleep(0.2)
+        assert subprocess.run(["pgrep", "-f", str(inp)], capture_output=True).stdout == b""
