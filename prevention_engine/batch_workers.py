@@ -10,6 +10,8 @@ at once, saying which worker ended and how, and the other workers are killed.
 
 from __future__ import annotations
 
+import os
+import queue
 import signal
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -21,6 +23,8 @@ from .errors import PreventionError
 
 #: How long a worker may take to end once told to (seconds), before it is killed.
 JOIN_SECONDS = 10
+#: How often a waiting worker checks that its parent is still there (seconds).
+PARENT_CHECK_SECONDS = 1.0
 
 
 class WorkerDied(PreventionError):
@@ -28,17 +32,38 @@ class WorkerDied(PreventionError):
     input order, up to the first record it had not returned)."""
 
 
-def _serve(tasks: Any, results: Connection, init: Callable[..., None],
-           init_args: tuple[Any, ...], work: Callable[[Any], Any]) -> None:
-    """A worker's life: set up, then one result per task until told to stop (``None``).
-    Ctrl-C is the parent's to handle (it ends the workers), not a traceback per worker."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    init(*init_args)
-    while (task := tasks.get()) is not None:
+def _next_task(tasks: Any, parent: int) -> Any:
+    """The next task, or ``None`` once the parent is gone. A parent ended without a word
+    (SIGTERM or SIGKILL to it alone, the out-of-memory killer) never says stop, and each
+    worker holds a write end of the task queues, so no end of file comes either: without
+    this check its workers would wait for ever, holding its stdout and stderr open (a
+    ``| gzip`` after it would never end)."""
+    while True:
         try:
-            results.send((True, work(task)))
-        except Exception as exc:  # said to the parent, which stops the run with it
-            results.send((False, f"{type(exc).__name__}: {exc}"))
+            return tasks.get(timeout=PARENT_CHECK_SECONDS)
+        except queue.Empty:
+            if os.getppid() != parent:
+                return None
+
+
+def _serve(tasks: Any, results: Connection, parents_end: Connection,
+           init: Callable[..., None], init_args: tuple[Any, ...], work: Callable[[Any], Any],
+           parent: int) -> None:
+    """A worker's life: set up, then one result per task until told to stop (``None``) or
+    its parent is gone. Ctrl-C is the parent's to handle (it ends the workers), not a
+    traceback per worker. The read end of the result pipe that fork copied here is closed:
+    kept, a worker whose parent died would wait for ever to write its result."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parents_end.close()
+    init(*init_args)
+    try:
+        while (task := _next_task(tasks, parent)) is not None:
+            try:
+                results.send((True, work(task)))
+            except Exception as exc:  # said to the parent, which stops the run with it
+                results.send((False, f"{type(exc).__name__}: {exc}"))
+    except BrokenPipeError:  # the parent is gone: nobody to tell
+        return
     results.close()
 
 
@@ -56,7 +81,8 @@ class Workers:
             tasks = context.Queue()
             reader, writer = context.Pipe(duplex=False)
             process = context.Process(  # type: ignore[attr-defined]
-                target=_serve, args=(tasks, writer, init, init_args, work), daemon=True)
+                target=_serve, daemon=True,
+                args=(tasks, writer, reader, init, init_args, work, os.getpid()))
             process.start()
             writer.close()  # the worker holds the only write end: its death is an end of file
             self._tasks.append(tasks)

@@ -122,3 +122,53 @@ def test_ctrl_c_ends_a_batch_and_its_workers_in_one_line(tmp_path: Path) -> None
     if shutil.which("pgrep"):
         time.sleep(0.2)
         assert subprocess.run(["pgrep", "-f", str(inp)], capture_output=True).stdout == b""
+
+
+_DYING_PARENT = """
+import os, signal, sys, time
+from prevention_engine.batch_workers import Workers
+from tests.robustness.test_batch_workers import FORK, _setup, _square
+pool = Workers(2, _square, _setup, ("w",), FORK)
+pool.send(0, 2)
+assert pool.receive(0) == ("w", 4)
+pool.send(0, 10 ** 200_000)  # a result larger than the pipe: worker 1 waits to write it
+time.sleep(0.5)
+print(" ".join(str(p.pid) for p in pool._processes), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer: no clean-up at all
+"""
+
+
+def test_workers_end_when_their_parent_is_killed(tmp_path: Path) -> None:
+    """A parent killed alone (SIGKILL, or SIGTERM to it only) cannot stop its workers: they
+    notice it is gone and end, the idle one as the busy one whose result no longer fits in
+    the pipe, instead of waiting for ever and holding its stdout open (found by review: a
+    caller reading that stdout hung)."""
+    out, err = tmp_path / "pids", tmp_path / "err"
+    with out.open("w") as stdout, err.open("w") as stderr:  # files: the workers may hold them
+        proc = subprocess.run([sys.executable, "-c", _DYING_PARENT], stdout=stdout,
+                              stderr=stderr, timeout=30, cwd=Path(__file__).parents[2])
+    assert proc.returncode == -signal.SIGKILL, err.read_text()
+    pids = [int(p) for p in out.read_text().split()]
+    assert len(pids) == 2
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        time.sleep(0.1)
+    left = [p for p in pids if _alive(p)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting for its new parent to reap it has ended)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        if Path("/proc/self").exists():
+            return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
