@@ -166,6 +166,10 @@ def _workers(workers: int, rule_paths: list[str] | None, engine: Engine | None) 
     its own from ``rule_paths``."""
     if engine is not None and "fork" in mp.get_all_start_methods():
         return Workers(workers, _work, _init_worker, (rule_paths, engine), mp.get_context("fork"))
+    if engine is not None and not rule_paths:
+        # the workers would compile the bundled rules, not the engine's: a silently other agenda
+        raise InputError("here batch workers cannot share the engine (no fork): give the "
+                         "rule_paths it was built from, or run with workers=1")
     return Workers(workers, _work, _init_worker, (rule_paths,), mp.get_context())
 
 

@@ -322,7 +322,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         args.as_of,
         engine=engine,
         workers=args.workers,
-        rule_paths=rules,
+        rule_paths=rules or [str(bundled_rules_dir())],  # workers that cannot fork compile them
         progress=sys.stderr.isatty(),
         output=args.output,
         catalogue_path=catalogue,

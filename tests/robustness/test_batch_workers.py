@@ -4,6 +4,7 @@ parent waiting for ever), and leaves no process behind."""
 
 from __future__ import annotations
 
+import io
 import multiprocessing as mp
 import os
 import shutil
@@ -18,6 +19,8 @@ import pytest
 
 from prevention_engine.batch import run_batch
 from prevention_engine.batch_workers import WorkerDied, Workers
+from prevention_engine.engine import bundled_rules_dir
+from prevention_engine.errors import InputError
 from tests.snapshot.record import _benchmark_module
 
 from .conftest import AS_OF, default_engine
@@ -172,3 +175,22 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def test_without_fork_an_engine_needs_the_rule_paths_it_was_built_from(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where processes cannot be forked (macOS, Windows), each worker compiles its own engine
+    from ``rule_paths``: an engine given without them would be the bundled rules in the
+    workers, a silently other agenda, so it is refused; with them the run is the same."""
+    import prevention_engine.batch as batch
+
+    monkeypatch.setattr(batch.mp, "get_all_start_methods", lambda: ["spawn"])
+    lines = _benchmark_module().population(20)
+    with pytest.raises(InputError, match="rule_paths"):
+        run_batch(iter(lines), _Sink(), _Sink(), AS_OF, engine=default_engine(), workers=2)
+    out, one = io.StringIO(), io.StringIO()
+    run_batch(iter(lines), out, _Sink(), AS_OF, engine=default_engine(), workers=2,
+              rule_paths=[str(bundled_rules_dir())])
+    run_batch(iter(lines), one, _Sink(), AS_OF, engine=default_engine())
+    assert out.getvalue() == one.getvalue() and out.getvalue().count("\n") == 20
