@@ -29,7 +29,7 @@ from .compact import CompactWriter, Prepared, prepare
 from .engine import Engine
 from .errors import InputError, PreventionError
 from .progress import Progress
-from .records import parsed, record_id, to_profile
+from .records import RECORD_ERRORS, internal_error, parsed, record_id, to_profile
 
 #: The longest input line accepted (4 MiB, newline excluded): a profile is a few kilobytes; a line
 #: beyond this is rejected without being loaded into memory.
@@ -130,15 +130,13 @@ def _evaluate_line(
         profile = to_profile(data)
         agenda = engine.evaluate(profile, as_of)
         return True, shape(agenda), profile.id, False
-    except (PreventionError, ValueError, ArithmeticError, RecursionError) as exc:
-        # One bad record is reported and the run goes on (count in = out + rejected), also
-        # when its numbers break the arithmetic (as in the Spark adapter).
+    except RECORD_ERRORS as exc:
+        # One bad record is reported and the run goes on (count in = out + rejected).
         return _reject(line_no, pid, str(exc), internal=False)
     except MemoryError:
         raise
     except Exception as exc:  # a bug met by one record must not stop the whole night
-        return _reject(line_no, pid, f"internal error, please report it with this record: "
-                                     f"{type(exc).__name__}: {exc}", internal=True)
+        return _reject(line_no, pid, internal_error(exc), internal=True)
 
 
 def _reject(line_no: int, pid: Any, error: str, internal: bool) -> Result:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .errors import PreventionError
 from .jsonin import loads
 from .profile import Profile
 
@@ -38,3 +39,14 @@ def parsed(raw: Record) -> Profile | Mapping[str, Any]:
 
 def to_profile(data: Profile | Mapping[str, Any]) -> Profile:
     return data if isinstance(data, Profile) else Profile.model_validate(data)
+
+
+#: What one bad record raises (invalid input, or numbers that break the date or growth
+#: arithmetic): it is that record's error, and a batch or a Spark job goes on.
+RECORD_ERRORS = (PreventionError, ValueError, ArithmeticError, RecursionError)
+
+
+def internal_error(exc: Exception) -> str:
+    """The error of a record on which the engine failed otherwise: a bug, not bad input, said
+    so, so that one record never stops a whole night (``MemoryError`` aside)."""
+    return f"internal error, please report it with this record: {type(exc).__name__}: {exc}"

@@ -33,7 +33,7 @@ from ..agenda import Agenda
 from ..agenda_parts import Parts, Splitter
 from ..engine import Engine
 from ..errors import PreventionError
-from ..records import parsed, record_id, to_profile
+from ..records import RECORD_ERRORS, internal_error, parsed, record_id, to_profile
 from .parquet import SCHEMA, append_parts
 
 #: Engines compiled in this Python worker, by rule paths (none: the bundled rules).
@@ -65,13 +65,12 @@ def _one(engine: Engine, text: str | None, as_of: dt.date, shape: Callable[[Agen
         pid = record_id(data)
         agenda = engine.evaluate(to_profile(data), as_of)
         return agenda.person_id, shape(agenda), None
-    except (PreventionError, ValueError, ArithmeticError, RecursionError) as exc:
+    except RECORD_ERRORS as exc:
         return pid, None, str(exc)
     except MemoryError:
         raise
     except Exception as exc:  # a bug met by one record must not fail the whole job
-        return pid, None, (f"internal error, please report it with this record: "
-                           f"{type(exc).__name__}: {exc}")
+        return pid, None, internal_error(exc)
 
 
 def _rows(agendas: list[Parts | None]) -> pa.RecordBatch:
