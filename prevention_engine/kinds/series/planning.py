@@ -180,7 +180,8 @@ def _set_aside_contraindicated(
 def _also_counted(spec: SeriesSpec, d: Dose) -> bool:
     """A dose of another product the series also read (``also_counts``), within its dates:
     named by one of the products, or recorded by their targets only (``read_as``)."""
-    if spec.also_counts_before is not None and d.date >= spec.also_counts_before:
+    if not spec.also_counts or (
+            spec.also_counts_before is not None and d.date >= spec.also_counts_before):
         return False
     if d.product_key is not None:
         return d.product_key in spec.also_counts
