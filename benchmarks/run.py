@@ -11,7 +11,9 @@ One run, one generated population (fixed seed), these measurements:
   closures and by durable-rules (``pip install '.[oracle]'``; null when absent);
 - ``batch_peak_rss_mb``: peak resident memory of ``prevention-engine batch --workers N`` and
   all its worker processes, summed (Linux; null elsewhere): pages the forked workers share
-  with the parent count once per process; ``batch_peak_pss_mb`` counts them once (PSS).
+  with the parent count once per process; ``batch_peak_pss_mb`` counts them once (PSS);
+  ``batch_peak_rss_mb_only_fr`` / ``batch_peak_pss_mb_only_fr``: the same batch run with
+  ``--only-jurisdiction FR`` (a French national run: the US calendar is not loaded).
 The last line printed is one JSON object (CONTRACT.md section 5).
 
     python benchmarks/run.py                      # 5,000 profiles
@@ -98,9 +100,12 @@ def _tree_memory_kb(root: int) -> tuple[int, int]:
     return rss, pss
 
 
-def batch_peak_memory_mb(lines: list[str], workers: int) -> tuple[float, float] | None:
+def batch_peak_memory_mb(
+    lines: list[str], workers: int, only: str | None = None
+) -> tuple[float, float] | None:
     """Peak memory of ``prevention-engine batch`` and its workers, summed and sampled every
-    20 ms on ``lines``: (RSS, PSS) in MB; None where ``/proc`` cannot tell."""
+    20 ms on ``lines``: (RSS, PSS) in MB; None where ``/proc`` cannot tell. ``only``: with
+    ``--only-jurisdiction`` (the calendars of that jurisdiction alone)."""
     if not os.path.exists("/proc/self/smaps_rollup"):
         return None
     with tempfile.TemporaryDirectory() as tmp:
@@ -109,7 +114,8 @@ def batch_peak_memory_mb(lines: list[str], workers: int) -> tuple[float, float] 
             f.writelines(line + "\n" for line in lines)
         cmd = [sys.executable, "-m", "prevention_engine", "batch", inp, "--out",
                os.path.join(tmp, "out.jsonl"), "--rejects", os.path.join(tmp, "rej.jsonl"),
-               "--as-of", AS_OF.isoformat(), "--workers", str(workers)]
+               "--as-of", AS_OF.isoformat(), "--workers", str(workers),
+               *(["--only-jurisdiction", only] if only else [])]
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         peak_rss = peak_pss = 0
         while proc.poll() is None:
@@ -196,11 +202,14 @@ def main() -> None:
                     help="batch workers for the peak memory measurement (default 2)")
     ap.add_argument("--memory-only", type=int, default=None, metavar="LINES",
                     help="only measure batch peak memory on LINES generated profiles")
+    ap.add_argument("--only-jurisdiction", metavar="CODE", default=None,
+                    help="with --memory-only: run the batch with --only-jurisdiction CODE")
     args = ap.parse_args()
     if args.memory_only is not None:
         lines = population(args.memory_only)
-        peak = batch_peak_memory_mb(lines, args.workers)
+        peak = batch_peak_memory_mb(lines, args.workers, args.only_jurisdiction)
         print(json.dumps({"profiles": len(lines), "batch_workers": args.workers,
+                          "only_jurisdiction": args.only_jurisdiction,
                           "batch_peak_rss_mb": peak and peak[0],
                           "batch_peak_pss_mb": peak and peak[1]}))
         return
@@ -212,13 +221,17 @@ def main() -> None:
     result["batch_peak_rss_mb"] = peak and peak[0]
     result["batch_peak_pss_mb"] = peak and peak[1]
     result["batch_workers"] = args.workers
+    peak_fr = batch_peak_memory_mb(lines, args.workers, "FR")  # a French national run
+    result["batch_peak_rss_mb_only_fr"] = peak_fr and peak_fr[0]
+    result["batch_peak_pss_mb_only_fr"] = peak_fr and peak_fr[1]
     print(f"engine {result['engine_profiles_per_s']} profiles/s, fair I/O floor "
           f"{result['io_floor_profiles_per_s']} profiles/s (ratio {result['ratio_to_io_floor']}, "
           f"1 = as fast as the floor), input-only floor {result['input_floor_profiles_per_s']}, "
           f"{result['agenda_bytes_mean']} bytes per agenda, compact output "
           f"{result['compact_profiles_per_s']} profiles/s ({result['compact_bytes_mean']} "
           f"bytes per agenda, catalogue apart), durable-rules speedup "
-          f"{result['speedup_vs_durable_rules']}, batch peak {result['batch_peak_rss_mb']} MB")
+          f"{result['speedup_vs_durable_rules']}, batch peak {result['batch_peak_rss_mb']} MB "
+          f"({result['batch_peak_rss_mb_only_fr']} MB with --only-jurisdiction FR)")
     print(json.dumps(result))
 
 

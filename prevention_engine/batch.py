@@ -150,12 +150,13 @@ _WORKER_ENGINE: Engine | None = None
 _WORKER_SPLITTER = Splitter()
 
 
-def _init_worker(paths: list[str] | None, engine: Engine | None = None) -> None:
+def _init_worker(paths: list[str] | None, engine: Engine | None = None,
+                 only: frozenset[str] | None = None) -> None:
     global _WORKER_ENGINE
     if engine is not None:  # inherited from the parent by fork: nothing to build or copy
         _WORKER_ENGINE = engine
     else:
-        _WORKER_ENGINE = Engine.from_paths(paths) if paths else Engine.default()
+        _WORKER_ENGINE = Engine.from_paths(paths, only) if paths else Engine.default(only)
 
 
 def _workers(workers: int, rule_paths: list[str] | None, engine: Engine | None) -> Workers:
@@ -168,7 +169,8 @@ def _workers(workers: int, rule_paths: list[str] | None, engine: Engine | None) 
         # the workers would compile the bundled rules, not the engine's: a silently other agenda
         raise InputError("here batch workers cannot share the engine (no fork): give the "
                          "rule_paths it was built from, or run with workers=1")
-    return Workers(workers, _work, _init_worker, (rule_paths,), mp.get_context())
+    only = engine.registry.only if engine is not None else None  # the same jurisdictions
+    return Workers(workers, _work, _init_worker, (rule_paths, None, only), mp.get_context())
 
 
 def _work(args: tuple[list[tuple[int, str | None]], dt.date, str]) -> list[Result]:

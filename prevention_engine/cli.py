@@ -309,9 +309,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     rules = args.rules or None
     if not rules:
-        engine = Engine.default()  # validates the rules before any record is read
+        engine = Engine.default(args.only)  # validates the rules before any record is read
     else:
-        engine = Engine.from_paths(rules)
+        engine = Engine.from_paths(rules, args.only)
     catalogue = None
     if args.output in ("compact", "parquet"):
         catalogue = Path(args.catalogue or f"{args.out}.catalogue.jsonl")
@@ -474,6 +474,10 @@ def _add_batch_command(sub: argparse._SubParsersAction[_Parser]) -> None:
     b.add_argument("--catalogue", metavar="FILE",
                    help="catalogue of the compact or parquet output "
                    "(default: OUT.catalogue.jsonl)")
+    b.add_argument("--only-jurisdiction", action="append", dest="only", metavar="CODE",
+                   help="load only the calendars and product tables of this jurisdiction "
+                   "(repeatable; e.g. FR: about 15 MB less in every process); a record whose "
+                   "residence falls under another is rejected")
     b.add_argument("--strict", action="store_true",
                    help="exit 1 if any record is rejected (default: exit 0 once every record "
                    "is written or rejected; the summary says how many were rejected)")

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from .calendar.loader import load_file, rule_files
 from .calendar.model import Calendar, Jurisdiction, ProductTable
-from .errors import CalendarError
+from .errors import CalendarError, InputError
+from .vocabulary import suggest
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,14 +20,21 @@ class Registry:
     tables: tuple[ProductTable, ...]
     #: from ``jurisdictions.yaml``; none loaded: each country is its own jurisdiction
     jurisdictions: tuple[Jurisdiction, ...] = ()
+    #: the jurisdictions whose calendars and tables were loaded, when asked for (None: all)
+    only: frozenset[str] | None = None
 
     @classmethod
-    def load(cls, paths: Iterable[Path]) -> Registry:
+    def load(cls, paths: Iterable[Path], only: Iterable[str] | None = None) -> Registry:
+        """Every rule file below ``paths``; with ``only``, the calendars and product tables of
+        those jurisdictions alone (each must have a calendar)."""
+        wanted = _codes(only)
         calendars: list[Calendar] = []
         tables: list[ProductTable] = []
         jurisdictions: list[Jurisdiction] = []
         for f in rule_files(list(paths)):
-            loaded = load_file(f)
+            loaded = load_file(f, wanted)
+            if loaded is None:
+                continue
             if isinstance(loaded, Calendar):
                 calendars.append(loaded)
             elif isinstance(loaded, ProductTable):
@@ -36,9 +44,26 @@ class Registry:
                                     f"{jurisdictions[0].file}", file=str(f), line=1)
             else:
                 jurisdictions.extend(loaded)
-        reg = cls(tuple(calendars), tuple(tables), tuple(jurisdictions))
+        reg = cls(tuple(calendars), tuple(tables), tuple(jurisdictions), wanted)
         reg.check_versions()
+        reg.check_only()
         return reg
+
+    def check_only(self) -> None:
+        """A jurisdiction asked for with no calendar is a mistake (a typo would otherwise
+        give every person an empty agenda)."""
+        for code in sorted(self.only or ()):
+            if not any(c.jurisdiction == code for c in self.calendars):
+                known = sorted({j.code for j in self.jurisdictions})
+                hint = suggest(code, known)
+                raise InputError(f"no calendar of jurisdiction {code!r} in the rules"
+                                 + (f" (did you mean {hint!r}?)" if hint else "")
+                                 + (f"; jurisdictions: {', '.join(known)}" if known else ""))
+
+    def has_jurisdiction(self, jurisdiction: str) -> bool:
+        """Whether this registry holds the calendars of ``jurisdiction`` (all, when it was
+        loaded without ``only``)."""
+        return self.only is None or jurisdiction in self.only
 
     def jurisdiction_for(self, country: str) -> tuple[str, bool]:
         """The jurisdiction whose calendars apply in ``country``, and whether it is only the
@@ -100,3 +125,16 @@ class Registry:
             if t.in_force(on) and (jurisdiction is None or t.jurisdiction == jurisdiction)
         ]
         return sorted(out, key=lambda t: t.id)
+
+
+def _codes(only: Iterable[str] | None) -> frozenset[str] | None:
+    if only is None:
+        return None
+    if isinstance(only, str):
+        raise InputError(f"jurisdictions is a list of codes, not the string {only!r} "
+                         f"(write [{only!r}])")
+    codes = frozenset(only)
+    if not codes or not all(isinstance(c, str) and c for c in codes):
+        raise InputError(f"jurisdictions is a non-empty list of codes such as 'FR', "
+                         f"not {sorted(map(repr, codes))}")
+    return codes

@@ -26,7 +26,7 @@ from .model import (
     RecommendedFrom,
 )
 from .reader import Reader, read_source, req_source
-from .yamlsrc import LocDict, load_yaml
+from .yamlsrc import LocDict, load_yaml, top_level_scalar
 
 CALENDAR_KEYS = (
     "calendar",
@@ -407,13 +407,34 @@ def _product(pr: Reader, seen: dict[str, str]) -> Product:
     )
 
 
-def load_file(path: Path) -> Calendar | ProductTable | tuple[Jurisdiction, ...]:
-    """Load one rule file (a calendar version, a product table or the jurisdictions)."""
+#: A jurisdiction code as a file declares it (``jurisdiction: US``): what a filtered load may
+#: skip unread. Any other value is read in full, and the loader says what is wrong with it.
+_CODE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+
+
+def load_file(
+    path: Path, only: frozenset[str] | None = None
+) -> Calendar | ProductTable | tuple[Jurisdiction, ...] | None:
+    """Load one rule file (a calendar version, a product table or the jurisdictions); with
+    ``only``, None for a calendar or table of another jurisdiction (a file that declares one
+    is not even built)."""
     file = str(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise CalendarError(f"cannot read file: {exc}", file=file) from None
+    if only is not None:
+        declared = top_level_scalar(text, "jurisdiction")
+        if declared is not None and _CODE.fullmatch(declared) and declared not in only:
+            return None
+    loaded = _load_text(text, file)
+    if only is not None and isinstance(loaded, Calendar | ProductTable) \
+            and loaded.jurisdiction not in only:
+        return None
+    return loaded
+
+
+def _load_text(text: str, file: str) -> Calendar | ProductTable | tuple[Jurisdiction, ...]:
     data = load_yaml(text, file)
     try:
         return _parse_document(data, file)

@@ -116,6 +116,37 @@ def load_yaml(text: str, file: str) -> Any:
     return pickle.loads(packed)
 
 
+def top_level_scalar(text: str, key: str) -> str | None:
+    """The text of a top-level key's scalar value, read from the parser's first events (the
+    rest of the file is never built), or None: no such key, not a scalar, or not a mapping.
+
+    What lets a run load only some jurisdictions skip a large calendar of another (the US
+    calendar: 16 MB kept in every process) without building it. A file the parser cannot read
+    gives None: the full load then says what is wrong, with the line."""
+    depth, at_key, wanted = 0, True, False
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.ScalarEvent) and depth == 1:
+                if not at_key and wanted:
+                    return str(event.value)
+                wanted = at_key and event.value == key
+                at_key = not at_key
+            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                top_list = depth == 0 and isinstance(event, yaml.SequenceStartEvent)
+                if top_list or (depth == 1 and wanted and not at_key):
+                    return None  # not a mapping, or the key's value is not a scalar
+                depth += 1
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                depth -= 1
+                if depth == 1:
+                    at_key = True  # a collection value ended: a key comes next
+                elif depth == 0:
+                    return None
+    except yaml.YAMLError:
+        return None
+    return None
+
+
 def _packed(values: Any) -> bytes:
     return pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)
 

@@ -36,17 +36,19 @@ from ..errors import PreventionError
 from ..records import RECORD_ERRORS, internal_error, parsed, record_id, to_profile
 from .parquet import SCHEMA, append_parts
 
-#: Engines compiled in this Python worker, by rule paths (none: the bundled rules).
-_ENGINES: dict[tuple[str, ...], Engine] = {}
+#: Engines compiled in this Python worker, by rule paths (none: the bundled rules) and the
+#: jurisdictions loaded (none: all).
+_ENGINES: dict[tuple[tuple[str, ...], tuple[str, ...] | None], Engine] = {}
 
 FULL = pa.schema([("person_id", pa.string()), ("agenda", pa.string()), ("error", pa.string())])
 
 
-def _engine(rule_paths: tuple[str, ...]) -> Engine:
-    if rule_paths not in _ENGINES:
-        _ENGINES[rule_paths] = Engine.from_paths(list(rule_paths)) if rule_paths \
-            else Engine.default()
-    return _ENGINES[rule_paths]
+def _engine(rule_paths: tuple[str, ...], only: tuple[str, ...] | None = None) -> Engine:
+    key = (rule_paths, only)
+    if key not in _ENGINES:
+        _ENGINES[key] = Engine.from_paths(list(rule_paths), only) if rule_paths \
+            else Engine.default(only)
+    return _ENGINES[key]
 
 
 #: what ``_one`` makes of an agenda (its JSON text, or its pieces)
@@ -85,9 +87,10 @@ def _rows(agendas: list[Parts | None]) -> pa.RecordBatch:
 def agendas_of_batches(
     batches: Iterator[pa.RecordBatch], as_of: dt.date, column: str = "profile",
     rule_paths: tuple[str, ...] = (), output: str = "full",
+    jurisdictions: tuple[str, ...] | None = None,
 ) -> Iterator[pa.RecordBatch]:
     """The function ``mapInArrow`` runs: profile JSON text in ``column``, agendas out."""
-    engine = _engine(rule_paths)
+    engine = _engine(rule_paths, jurisdictions)
     splitter = Splitter()
     for batch in batches:
         texts = batch.column(batch.schema.get_field_index(column)).to_pylist()
@@ -103,14 +106,17 @@ def agendas_of_batches(
 
 def evaluate_dataframe(
     df: Any, as_of: dt.date, *, column: str = "profile", rule_paths: list[str] | None = None,
-    output: str = "full",
+    output: str = "full", jurisdictions: list[str] | None = None,
 ) -> Any:
-    """A Spark DataFrame of agendas from one of profiles (JSON text in ``column``)."""
+    """A Spark DataFrame of agendas from one of profiles (JSON text in ``column``).
+    ``jurisdictions`` (e.g. ``["FR"]``): each executor loads only their calendars (see
+    ``Engine.from_paths``); a record whose residence falls under another is rejected."""
     from pyspark.sql.pandas.types import from_arrow_schema
 
     if output not in ("full", "rows"):
         raise ValueError(f"unknown output {output!r}: full or rows")
     schema = from_arrow_schema(FULL if output == "full" else SCHEMA)
     fn = partial(agendas_of_batches, as_of=as_of, column=column,
-                 rule_paths=tuple(rule_paths or ()), output=output)
+                 rule_paths=tuple(rule_paths or ()), output=output,
+                 jurisdictions=tuple(sorted(jurisdictions)) if jurisdictions else None)
     return df.mapInArrow(fn, schema)

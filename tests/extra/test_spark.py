@@ -45,6 +45,20 @@ def test_batches_give_the_engines_agendas(engine: Engine) -> None:
     assert all(r["agenda"] is None and r["error"] for r in out[6:])
 
 
+def test_an_executor_may_load_only_some_jurisdictions(engine: Engine) -> None:
+    """``jurisdictions=("FR",)``: the same agendas for French residents, a US resident's
+    record rejected with why."""
+    import pyarrow as pa
+
+    us = json.dumps({"id": "us", "birth_date": "2020-01-01", "residence": {"country": "US"}})
+    batch = pa.RecordBatch.from_pydict({"profile": [*PROFILES[:6], us]})
+    out = pa.Table.from_batches(list(agendas_of_batches(
+        iter([batch]), AS_OF, jurisdictions=("FR",)))).to_pylist()
+    assert [r["agenda"] for r in out[:6]] == [
+        engine.evaluate(json.loads(p), AS_OF).to_json() for p in PROFILES[:6]]
+    assert out[6]["agenda"] is None and "loaded: FR" in out[6]["error"]
+
+
 def test_a_record_that_meets_a_bug_gives_an_error_not_a_failed_job(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -33,7 +33,7 @@ _DEFAULT: Engine | None = None
 def default_engine() -> Engine:
     global _DEFAULT
     if _DEFAULT is None:
-        _DEFAULT = Engine.default()
+        _DEFAULT = Engine.from_paths([engine_mod.bundled_rules_dir()])  # default() is patched
     return _DEFAULT
 
 
@@ -42,10 +42,23 @@ def engine() -> Engine:
     return default_engine()
 
 
+_BY_JURISDICTIONS: dict[frozenset[str], Engine] = {}
+
+
+def _default(cls: type[Engine], jurisdictions: list[str] | None = None) -> Engine:
+    """``Engine.default`` served from engines compiled once per set of jurisdictions."""
+    if jurisdictions is None:
+        return default_engine()
+    key = frozenset(jurisdictions)
+    if key not in _BY_JURISDICTIONS:
+        _BY_JURISDICTIONS[key] = Engine.from_paths([engine_mod.bundled_rules_dir()],
+                                                   jurisdictions)
+    return _BY_JURISDICTIONS[key]
+
+
 @pytest.fixture(autouse=True)
 def _cached_default(monkeypatch: pytest.MonkeyPatch) -> None:
-    eng = default_engine()
-    monkeypatch.setattr(engine_mod.Engine, "default", classmethod(lambda cls: eng))
+    monkeypatch.setattr(engine_mod.Engine, "default", classmethod(_default))
 
 
 @dataclass

@@ -192,3 +192,36 @@ def test_huge_integer_line_is_rejected_not_fatal(tmp_path: Path) -> None:
     assert r.exc is None and r.code == 0
     assert summary(r) == (3, 2, 1)
     assert read_jsonl(rej)[0]["line"] == 2
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_only_jurisdiction_gives_the_same_agendas_and_rejects_other_residents(
+    tmp_path: Path, workers: str
+) -> None:
+    """``--only-jurisdiction FR``: the same agenda lines for French residents (and residents
+    of countries with no calendar, which get the French one), and a US resident rejected with
+    why, counted, never given an agenda of other rules."""
+    lines = [good("a"), json.dumps({"id": "us", "birth_date": "2020-01-01",
+                                    "residence": {"country": "US"}}),
+             json.dumps({"id": "de", "birth_date": "1950-06-30", "sex": "female",
+                         "residence": {"country": "DE"}}), good("b", "1970-02-28")]
+    content = "\n".join(lines) + "\n"
+    (tmp_path / "all").mkdir()
+    (tmp_path / "fr").mkdir()
+    r_all, out_all, _ = run_cli_batch(tmp_path / "all", content, "--workers", workers)
+    r_fr, out_fr, rej_fr = run_cli_batch(tmp_path / "fr", content, "--workers", workers,
+                                         "--only-jurisdiction", "FR")
+    assert r_all.code == 0 and r_fr.code == 0 and not r_fr.traceback
+    assert summary(r_fr) == (4, 3, 1)
+    kept = [line for line in out_all.read_text(encoding="utf-8").splitlines()
+            if json.loads(line)["person_id"] != "us"]
+    assert out_fr.read_text(encoding="utf-8").splitlines() == kept
+    [reject] = read_jsonl(rej_fr)
+    assert reject["line"] == 2 and reject["id"] == "us"
+    assert "residence.country" in reject["error"] and "loaded: FR" in reject["error"]
+
+
+def test_only_jurisdiction_unknown_code_exits_1(tmp_path: Path) -> None:
+    r, _, _ = run_cli_batch(tmp_path, good("a") + "\n", "--only-jurisdiction", "XX")
+    assert r.code == 1 and not r.traceback
+    assert "no calendar of jurisdiction 'XX'" in r.err

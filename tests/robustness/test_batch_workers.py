@@ -194,3 +194,28 @@ def test_without_fork_an_engine_needs_the_rule_paths_it_was_built_from(
               rule_paths=[str(bundled_rules_dir())])
     run_batch(iter(lines), one, _Sink(), AS_OF, engine=default_engine())
     assert out.getvalue() == one.getvalue() and out.getvalue().count("\n") == 20
+
+
+def test_without_fork_the_workers_load_the_engines_jurisdictions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Workers that compile their own engine load the same jurisdictions as the engine given:
+    a US resident is rejected by them as by the engine in one process."""
+    import json
+
+    import prevention_engine.batch as batch
+    from prevention_engine import Engine
+
+    fr_only = Engine.from_paths([bundled_rules_dir()], ["FR"])
+    lines = [*_benchmark_module().population(6),
+             json.dumps({"id": "us", "birth_date": "2020-01-01",
+                         "residence": {"country": "US"}})]
+    one_out, one_rej = io.StringIO(), io.StringIO()
+    run_batch(iter(lines), one_out, one_rej, AS_OF, engine=fr_only)
+    monkeypatch.setattr(batch.mp, "get_all_start_methods", lambda: ["spawn"])
+    out, rej = io.StringIO(), io.StringIO()
+    summary = run_batch(iter(lines), out, rej, AS_OF, engine=fr_only, workers=2,
+                        rule_paths=[str(bundled_rules_dir())])
+    assert (summary.read, summary.written, summary.rejected) == (7, 6, 1)
+    assert out.getvalue() == one_out.getvalue() and rej.getvalue() == one_rej.getvalue()
+    assert "loaded: FR" in rej.getvalue()
