@@ -72,11 +72,11 @@ def test_the_bundled_files_parse_with_the_user_loader():
         ("bmi_for_age", "male"),
     }
     day_tables = [t for t in tables if t.unit == "days"]
-    assert all(t.ages == tuple(float(d) for d in range(1857)) for t in day_tables)
+    assert all(tuple(t.ages) == tuple(float(d) for d in range(1857)) for t in day_tables)
     month_tables = [t for t in tables if t.unit == "months"]
     for table in month_tables:
         last = 120 if table.indicator == "weight_for_age" else 228
-        assert table.ages == tuple(float(m) for m in range(61, last + 1))
+        assert tuple(table.ages) == tuple(float(m) for m in range(61, last + 1))
     assert len(day_tables) == 8 and len(month_tables) == 6
 
 
