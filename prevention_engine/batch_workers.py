@@ -1,11 +1,15 @@
-"""The batch's worker processes: tasks in through a queue each, results back through a pipe each.
+"""The batch's worker processes: tasks in through a pipe each, results back through a pipe each.
 
 ``concurrent.futures.ProcessPoolExecutor`` shares one result pipe between its workers: a worker
 killed while it writes a result (by the system's out-of-memory killer, by an operator) leaves
 half a message in that pipe, and the parent waits for the rest for ever: a nightly run hangs
 without a word. Here each worker has its own result pipe, whose write end only the worker
 holds, so its death is an end of file for the parent, raised as ``WorkerDied``: the run stops
-at once, saying which worker ended and how, and the other workers are killed.
+at once, saying which worker ended and how, and the other workers are killed. Likewise only
+the worker holds the read end of its task pipe: a task on its way to a dead worker fails at
+once instead of blocking the thread that writes it for ever (``multiprocessing.Queue`` keeps
+a read end in the parent: its feeder thread stayed blocked, with the task, in a long-lived
+process that used the batch as a library).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import os
 import queue
 import signal
+import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
@@ -32,31 +37,42 @@ class WorkerDied(PreventionError):
     input order, up to the first record it had not returned)."""
 
 
-def _next_task(tasks: Any, parent: int) -> Any:
+def _next_task(tasks: Connection, parent: int) -> Any:
     """The next task, or ``None`` once the parent is gone. A parent ended without a word
-    (SIGTERM or SIGKILL to it alone, the out-of-memory killer) never says stop, and each
-    worker holds a write end of the task queues, so no end of file comes either: without
-    this check its workers would wait for ever, holding its stdout and stderr open (a
+    (SIGTERM or SIGKILL to it alone, the out-of-memory killer) never says stop, and workers
+    forked after this one hold a write end of its task pipe, so no end of file comes either:
+    without this check its workers would wait for ever, holding its stdout and stderr open (a
     ``| gzip`` after it would never end)."""
     while True:
         try:
-            return tasks.get(timeout=PARENT_CHECK_SECONDS)
-        except queue.Empty:
-            if os.getppid() != parent:
-                return None
+            if tasks.poll(PARENT_CHECK_SECONDS):
+                return tasks.recv()
+        except EOFError:
+            return None
+        if os.getppid() != parent:
+            return None
 
 
-def _serve(tasks: Any, results: Connection, parents_end: Connection,
+def _serve(tasks: Connection, results: Connection, parent_ends: tuple[Connection, ...],
            init: Callable[..., None], init_args: tuple[Any, ...], work: Callable[[Any], Any],
            parent: int) -> None:
     """A worker's life: set up, then one result per task until told to stop (``None``) or
     its parent is gone. Ctrl-C is the parent's to handle (it ends the workers), not a
-    traceback per worker. The read end of the result pipe that fork copied here is closed:
-    kept, a worker whose parent died would wait for ever to write its result."""
+    traceback per worker: the parent starts a worker with SIGINT blocked, and the worker
+    ignores it before unblocking it. The parent's ends of the pipes that fork copied here
+    are closed: kept, a worker whose parent died would wait for ever to write its result.
+    A setup that fails is said to the parent (with why), not left to a traceback."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    parents_end.close()
-    init(*init_args)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    for end in parent_ends:
+        end.close()
     try:
+        try:
+            init(*init_args)
+        except Exception as exc:
+            results.send((False, f"could not start: {type(exc).__name__}: {exc}"))
+            return
         while (task := _next_task(tasks, parent)) is not None:
             try:
                 results.send((True, work(task)))
@@ -67,6 +83,40 @@ def _serve(tasks: Any, results: Connection, parents_end: Connection,
     results.close()
 
 
+#: Tells a task sender to stop.
+_STOP = object()
+
+
+class _Sender:
+    """Writes one worker's tasks from a thread of its own, so that ``send`` never blocks the
+    parent (a worker busy writing a large result would otherwise wait for the parent while
+    the parent waits for it to read). Ends on ``close`` or once the worker is gone."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._tasks: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, daemon=True,
+                                        name="prevention-engine-task-sender")
+        self._thread.start()
+
+    def put(self, task: Any) -> None:
+        self._tasks.put(task)
+
+    def _run(self) -> None:
+        while (task := self._tasks.get()) is not _STOP:
+            try:
+                self._conn.send(task)
+            except OSError:  # the worker is gone (BrokenPipeError): its run stops anyway
+                break
+        self._conn.close()
+
+    def close(self) -> None:
+        """Once the worker has ended: its pipe's read end is gone, so a write in progress
+        fails at once and the thread ends."""
+        self._tasks.put(_STOP)
+        self._thread.join(JOIN_SECONDS)
+
+
 class Workers:
     """``n`` worker processes; ``send(i, task)`` queues a task for worker ``i`` (never
     blocks), ``receive(i)`` waits for its next result, in the order its tasks were sent.
@@ -74,20 +124,27 @@ class Workers:
 
     def __init__(self, n: int, work: Callable[[Any], Any], init: Callable[..., None],
                  init_args: tuple[Any, ...], context: BaseContext) -> None:
-        self._tasks: list[Any] = []
+        writers: list[Connection] = []
         self._results: list[Connection] = []
         self._processes: list[Any] = []
         for _ in range(n):
-            tasks = context.Queue()
+            task_reader, task_writer = context.Pipe(duplex=False)
             reader, writer = context.Pipe(duplex=False)
             process = context.Process(  # type: ignore[attr-defined]
                 target=_serve, daemon=True,
-                args=(tasks, writer, reader, init, init_args, work, os.getpid()))
-            process.start()
-            writer.close()  # the worker holds the only write end: its death is an end of file
-            self._tasks.append(tasks)
+                args=(task_reader, writer, (reader, task_writer), init, init_args, work,
+                      os.getpid()))
+            _start_without_sigint(process)
+            # the worker holds the only read end of its tasks and the only write end of its
+            # results: its death is a broken pipe for the one and an end of file for the other
+            writer.close()
+            task_reader.close()
+            writers.append(task_writer)
             self._results.append(reader)
             self._processes.append(process)
+        # the threads start once every worker is forked (a fork copies no thread, but could
+        # copy a lock one of them holds)
+        self._tasks = [_Sender(w) for w in writers]
 
     def send(self, i: int, task: Any) -> None:
         self._tasks[i].put(task)
@@ -121,8 +178,20 @@ class Workers:
             if process.is_alive():
                 process.kill()
                 process.join()
-        for tasks in self._tasks:
-            tasks.cancel_join_thread()  # a dead reader must not keep the parent from ending
-            tasks.close()
+        for sender in self._tasks:
+            sender.close()
         for reader in self._results:
             reader.close()
+
+
+def _start_without_sigint(process: Any) -> None:
+    """Start a worker with SIGINT blocked, so that a Ctrl-C between its start and its
+    ``SIG_IGN`` is not a traceback from it (the parent gets its own SIGINT once unblocked)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        process.start()
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        process.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)

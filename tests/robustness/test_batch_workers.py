@@ -82,6 +82,43 @@ def test_a_killed_worker_stops_the_run_at_once() -> None:
     assert mp.active_children() == []
 
 
+def test_a_dead_worker_leaves_no_thread_blocked_in_the_parent() -> None:
+    """Used as a library in a long-lived process, a run that ended with ``WorkerDied`` while
+    a task larger than a pipe holds was on its way to the dead worker must not leave a thread
+    (and the task) behind for ever."""
+    import threading
+
+    def senders() -> set[threading.Thread]:  # ours, and multiprocessing.Queue's before them
+        return {t for t in threading.enumerate()
+                if t.name in ("prevention-engine-task-sender", "QueueFeederThread")}
+
+    before = senders()
+    with pytest.raises(WorkerDied), \
+            Workers(2, _square, _setup, ("w",), FORK) as pool:  # type: ignore[arg-type]
+        os.kill(pool._processes[0].pid, signal.SIGKILL)
+        pool._processes[0].join()
+        pool.send(0, "x" * 4_000_000)  # far more than a pipe holds: the write cannot finish
+        pool.receive(0)
+    deadline = time.monotonic() + 10
+    while senders() - before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert senders() - before == set()
+    assert mp.active_children() == []
+
+
+def _failing_setup(tag: str) -> None:
+    raise RuntimeError(f"cannot read the rules ({tag})")
+
+
+def test_a_worker_that_cannot_set_up_says_why() -> None:
+    with pytest.raises(WorkerDied, match=r"batch worker 1 failed: could not start: "
+                       r"RuntimeError: cannot read the rules \(w\)"), \
+            Workers(2, _square, _failing_setup, ("w",), FORK) as pool:  # type: ignore[arg-type]
+        pool.send(0, 2)
+        pool.receive(0)
+    assert mp.active_children() == []
+
+
 def test_a_batch_whose_worker_is_killed_mid_run_says_so() -> None:
     """A worker killed while the run goes on (as the system's out-of-memory killer does):
     ``run_batch`` raises ``WorkerDied`` (the CLI prints it and exits 1) instead of waiting."""
