@@ -133,23 +133,25 @@ def measure(lines: list[str], engine: Engine) -> dict[str, float]:
 
     The fair floor does the I/O the engine path cannot avoid: it reads each line as the batch
     does (strict JSON, profile validation) and writes the same agendas, built beforehand, with
-    the same serialiser (``Agenda.to_json``); only the evaluation is left out."""
+    the same serialiser to the same kind of file (``Agenda.to_json_bytes`` to a binary one, as
+    ``batch`` writes its full output); only the evaluation is left out."""
     n = len(lines)
     text = "\n".join(lines) + "\n"
     agendas = [engine.evaluate(Profile.model_validate(loads(x)), AS_OF) for x in lines]
 
-    def engine_run(output: str = "full") -> io.StringIO:
-        out, rej, cat = io.StringIO(), io.StringIO(), io.StringIO()
+    def engine_run(output: str = "full") -> io.BytesIO | io.StringIO:
+        out = io.BytesIO() if output == "full" else io.StringIO()
+        rej, cat = io.StringIO(), io.StringIO()
         summary = run_batch(io.StringIO(text), out, rej, AS_OF, engine=engine, output=output,
                             catalogue=cat if output == "compact" else None)
         assert summary.read == n and summary.written + summary.rejected == n
         return out
 
     def io_floor() -> None:
-        out = io.StringIO()
+        out = io.BytesIO()
         for line, agenda in zip(lines, agendas, strict=True):
             Profile.model_validate(loads(line))
-            out.write(agenda.to_json() + "\n")
+            out.write(agenda.to_json_bytes() + b"\n")
 
     def input_floor() -> None:
         out = io.StringIO()
@@ -159,8 +161,9 @@ def measure(lines: list[str], engine: Engine) -> dict[str, float]:
     engine_run()  # warm-up (imports, caches of the interpreter)
     t_engine, t_io, t_in = timed(engine_run), timed(io_floor), timed(input_floor)
     t_compact = timed(lambda: engine_run("compact"))
-    size = sum(len(a.to_json().encode("utf-8")) + 1 for a in agendas)
-    compact_size = len(engine_run("compact").getvalue().encode("utf-8"))
+    size = sum(len(a.to_json_bytes()) + 1 for a in agendas)
+    compact = engine_run("compact").getvalue()
+    compact_size = len(compact.encode("utf-8") if isinstance(compact, str) else compact)
     return {
         "engine_profiles_per_s": round(n / t_engine, 1),
         "io_floor_profiles_per_s": round(n / t_io, 1),

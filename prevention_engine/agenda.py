@@ -159,3 +159,9 @@ class Agenda(_Out):
     def to_json(self) -> str:
         """Byte-stable JSON (the same input always gives the same bytes)."""
         return self.model_dump_json()
+
+    def to_json_bytes(self) -> bytes:
+        """``to_json`` as UTF-8 bytes, never decoded: what a file or another process takes
+        (an agenda is about 40 KB: decoding it, then encoding it again to write it, or to send
+        it from a batch worker, cost more than half of writing it)."""
+        return self.__pydantic_serializer__.to_json(self)

@@ -99,17 +99,18 @@ class BatchSummary:
 
 
 #: An agenda as the writer takes it (``_shape``): no JSON written to be read back.
-Payload = str | Parts | Prepared
-#: (agenda written?, agenda or reject line, person id, rejected on an internal error?)
-Result = tuple[bool, Payload, str | None, bool]
+Payload = bytes | Parts | Prepared
+#: (agenda written?, agenda or reject line (text), person id, rejected on an internal error?)
+Result = tuple[bool, Payload | str, str | None, bool]
 
 
 def _shape(output: str, splitter: Splitter) -> Callable[[Agenda], Payload]:
     """What is made of an agenda where it is evaluated (a worker, for the parent): its JSON
-    text for the full output, its compact line but for the catalogue (``compact.prepare``),
-    its parts for Parquet (``agenda_parts``)."""
+    as UTF-8 bytes for the full output (never decoded, only copied on its way to the file),
+    its compact line but for the catalogue (``compact.prepare``), its parts for Parquet
+    (``agenda_parts``)."""
     if output == "full":
-        return Agenda.to_json
+        return Agenda.to_json_bytes
     if output == "compact":
         return lambda agenda: prepare(splitter.parts(agenda))
     return splitter.parts
@@ -117,7 +118,7 @@ def _shape(output: str, splitter: Splitter) -> Callable[[Agenda], Payload]:
 
 def _evaluate_line(
     engine: Engine, line_no: int, line: str | None, as_of: dt.date,
-    shape: Callable[[Agenda], Payload] = Agenda.to_json,
+    shape: Callable[[Agenda], Payload] = Agenda.to_json_bytes,
 ) -> Result:
     pid: Any = None
     try:
@@ -298,7 +299,7 @@ def _results(
 
 def run_batch(
     infile: Iterable[str] | Iterable[bytes] | IO[str] | IO[bytes],
-    out: IO[str],
+    out: IO[str] | IO[bytes],
     rejects: IO[str],
     as_of: dt.date,
     *,
@@ -311,9 +312,11 @@ def run_batch(
 ) -> BatchSummary:
     """Evaluate every JSONL line of ``infile``; write agendas to ``out``, rejects to ``rejects``.
 
-    ``output="compact"`` writes each agenda without its fixed texts, which go once to
-    ``catalogue`` (``prevention_engine.compact``); ``output="parquet"`` writes one table row
-    per agenda row (``out`` a text file opened on a binary one; extra ``[parquet]``);
+    The full output's ``out`` may be binary (each agenda's UTF-8 bytes written as they are:
+    faster) or text. ``output="compact"`` writes each agenda without its fixed texts, which
+    go once to ``catalogue`` (``prevention_engine.compact``; ``out`` a text file);
+    ``output="parquet"`` writes one table row per agenda row (``out`` a binary file, or a text
+    one opened on a binary one; extra ``[parquet]``);
     ``progress`` draws a progress line on stderr
     (``True``: records and rate; a ``Progress``: with the share of the input read and an ETA).
     """
@@ -323,10 +326,10 @@ def run_batch(
     try:
         results = _results(infile, as_of, engine, workers, rule_paths, output)
         for ok, payload, pid, internal in results:
-            if ok:
-                write(payload)
+            if isinstance(payload, str):  # a reject's line
+                rejects.write(payload + "\n")
             else:
-                rejects.write(f"{payload}\n")
+                write(payload)
             tally.count(ok, pid, internal)
             if bar is not None:
                 bar.update(tally.read)
@@ -339,34 +342,53 @@ def run_batch(
 
 
 def _writer(
-    out: IO[str], output: str, catalogue: IO[str] | None
+    out: IO[str] | IO[bytes], output: str, catalogue: IO[str] | None
 ) -> tuple[Callable[[Payload], None], Callable[[], None]]:
     """How one agenda is written, and what ends the output: its JSON text as is, its compact
     line with the catalogue, or its rows in Parquet (extra ``[parquet]``) with the catalogue.
     Each takes the payload ``_shape`` makes for the same output (the two are chosen by the
     same ``output`` name, one in the workers, one in the parent: hence the casts)."""
     if output == "full":
-        def full(text: Payload) -> None:
-            if not isinstance(text, str):
-                raise TypeError("the full output writes an agenda's JSON text")
-            out.write(text + "\n")
-        return full, lambda: None
+        return _full_writer(out), lambda: None
     if output not in ("compact", "parquet"):
         raise InputError(f"unknown output {output!r}: full, compact or parquet")
     if catalogue is None:
         raise InputError(f"the {output} output needs a catalogue file")
     if output == "compact":
-        return cast(Callable[[Payload], None], CompactWriter(out, catalogue).write), lambda: None
+        if _binary(out):
+            raise InputError("the compact output needs a text file")
+        return cast(Callable[[Payload], None],
+                    CompactWriter(cast(IO[str], out), catalogue).write), lambda: None
     try:
         from .extra.parquet import ParquetAgendaWriter
     except ImportError:
         raise InputError("the parquet output needs pyarrow: pip install "
                          "'prevention-engine[parquet]'") from None
-    binary = getattr(out, "buffer", None)
+    binary = cast(IO[bytes], out) if _binary(out) else getattr(out, "buffer", None)
     if binary is None:
         raise InputError("the parquet output needs a binary file")
     writer = ParquetAgendaWriter(binary, catalogue)
     return cast(Callable[[Payload], None], writer.write), writer.close
+
+
+def _binary(out: IO[str] | IO[bytes]) -> bool:
+    return isinstance(out, io.BufferedIOBase | io.RawIOBase) or (
+        not isinstance(out, io.TextIOBase) and "b" in getattr(out, "mode", ""))
+
+
+def _full_writer(out: IO[str] | IO[bytes]) -> Callable[[Payload], None]:
+    """Each agenda's JSON and a newline: the bytes as they are to a binary file (what
+    ``run_batch_files`` opens), decoded for a text one."""
+    binary = _binary(out)
+
+    def full(payload: Payload) -> None:
+        if not isinstance(payload, bytes):
+            raise TypeError("the full output writes an agenda's JSON")
+        if binary:
+            cast(IO[bytes], out).write(payload + b"\n")
+        else:
+            cast(IO[str], out).write(payload.decode() + "\n")
+    return full
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -407,8 +429,11 @@ def run_batch_files(
     _check_paths(None if stdin else inpath, outpath, rejpath, catalogue_path)
     try:
         with contextlib.ExitStack() as stack:
-            files = [stack.enter_context(p.open("a", encoding="utf-8"))
-                     for p in (outpath, rejpath, catalogue_path) if p is not None]
+            full = kwargs.get("output", "full") == "full"  # written as bytes, never decoded
+            files: list[IO[Any]] = [
+                stack.enter_context(p.open("ab") if p == outpath and full
+                                    else p.open("a", encoding="utf-8"))
+                for p in (outpath, rejpath, catalogue_path) if p is not None]
             for f in files:
                 if f.seekable():  # a regular file; a pipe or /dev/stdout has nothing to empty
                     f.truncate(0)

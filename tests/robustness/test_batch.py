@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from prevention_engine.batch import run_batch
+from prevention_engine.errors import InputError
 
 from .conftest import AS_OF, assert_bad_input, cli
 
@@ -225,3 +226,18 @@ def test_only_jurisdiction_unknown_code_exits_1(tmp_path: Path) -> None:
     r, _, _ = run_cli_batch(tmp_path, good("a") + "\n", "--only-jurisdiction", "XX")
     assert r.code == 1 and not r.traceback
     assert "no calendar of jurisdiction 'XX'" in r.err
+
+
+def test_the_full_output_is_the_same_to_a_binary_or_a_text_file() -> None:
+    """A binary ``out`` takes each agenda's bytes as they are (what ``batch`` opens); a text
+    one the same text; the compact output wants text, and says so."""
+    lines = [good("a"), "not json", json.dumps({"id": "é", "birth_date": "1960-02-29",
+                                                "sex": "female"})]
+    text, binary = io.StringIO(), io.BytesIO()
+    run_batch(iter(lines), text, io.StringIO(), AS_OF)
+    run_batch(iter(lines), binary, io.StringIO(), AS_OF)
+    assert binary.getvalue() == text.getvalue().encode("utf-8")
+    assert text.getvalue().count("\n") == 2 and "é" in text.getvalue()
+    with pytest.raises(InputError, match="compact output needs a text file"):
+        run_batch(iter(lines), io.BytesIO(), io.StringIO(), AS_OF, output="compact",
+                  catalogue=io.StringIO())

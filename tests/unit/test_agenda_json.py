@@ -164,6 +164,7 @@ def test_a_subclass_of_agenda_writes_its_own_fields() -> None:
     agenda = Tagged(**dict(_agenda(AgendaItem(**_contract()))), tag="x")
     assert agenda.to_json() == agenda.model_dump_json()
     assert agenda.to_json().endswith(',"warnings":["w"],"tag":"x"}')
+    assert agenda.to_json_bytes() == agenda.to_json().encode()
 
 
 def test_engine_agendas_round_trip_and_match_model_dump_json(engine: Engine) -> None:
@@ -172,6 +173,7 @@ def test_engine_agendas_round_trip_and_match_model_dump_json(engine: Engine) -> 
     for agenda in agendas:
         text = agenda.to_json()
         assert text == agenda.model_dump_json()
+        assert agenda.to_json_bytes() == text.encode("utf-8")  # the batch's full output
         assert json.loads(text) == agenda.model_dump(mode="json")
         assert Agenda.model_validate_json(text).to_json() == text
 
