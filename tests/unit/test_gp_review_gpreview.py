@@ -1,0 +1,52 @@
+"""GP review (2026-11-29, branch gpreview): agendas read as a French GP would, cases written
+from the sources, independently of the YAML.
+
+- MenC to ACWY transition under the 2024 edition: in 2024 the legal obligation was still
+  meningococcus C, with a dose at 5 months (vaccination-info-service.fr, méningites et
+  septicémies à méningocoque: "obligatoire ... avec une première dose à l'âge de 5 mois") and
+  "les nourrissons qui ont reçu une première dose de vaccin contre le méningocoque C avant le
+  1er janvier devront recevoir en 2025 une deuxième dose avec le vaccin tétravalent ACWY"
+  (Le Moniteur des pharmacies, 30 December 2024). An infant who had that MenC dose at 5 months
+  is not "late" for the 6-month ACWY dose: the next meningococcal dose is the 12-month one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from prevention_engine import Engine
+
+
+def _men_rows(
+    engine: Engine, profile: dict[str, object], as_of: dt.date
+) -> list[tuple[int | None, str, dt.date | None]]:
+    agenda = engine.evaluate(profile, as_of)
+    return [(i.dose, i.status, i.recommended_date) for i in agenda.items if i.item == "menacwy"]
+
+
+def _infant_with_menc(menc_date: str) -> dict[str, object]:
+    return {
+        "birth_date": "2024-01-20", "sex": "male",
+        "residence": {"country": "FR", "department": "69"},
+        "immunizations": [
+            {"date": "2024-03-20", "product": "Infanrix Hexa"},
+            {"date": "2024-05-21", "product": "Infanrix Hexa"},
+            {"date": menc_date, "product": "NeisVac-C"},
+        ],
+    }
+
+
+def test_2024_edition_counts_the_5_month_menc_dose_before_the_acwy_booster(engine: Engine) -> None:
+    # 2024-10-01: the 2024 edition is in force; MenC given at 5 months (2024-06-20)
+    rows = _men_rows(engine, _infant_with_menc("2024-06-20"), dt.date(2024, 10, 1))
+    assert not any(status in ("due", "overdue") for _, status, _ in rows), rows
+    assert (1, "completed", None) in rows
+    # next: the 12-month dose, at the first birthday
+    assert (2, "upcoming", dt.date(2025, 1, 20)) in rows
+
+
+def test_a_menc_dose_before_5_months_is_not_the_6_month_dose(engine: Engine) -> None:
+    # MenC at 3 months is not the calendar's 5-month dose: the 6-month ACWY dose stays owed
+    rows = _men_rows(engine, _infant_with_menc("2024-04-22"), dt.date(2024, 10, 1))
+    assert (1, "overdue", dt.date(2024, 7, 20)) in rows
+
