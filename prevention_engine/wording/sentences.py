@@ -151,7 +151,12 @@ def _series_next(r: Reason) -> str:
 
 def _booster_next(r: Reason) -> str:
     last = f"dernière dose le {_date(r, 'last')}" if r.get("last") else _none_valid(r)
-    text = f"Rappel de l'adulte à âge fixe ({r.get('age')} ans) ; {last}."
+    if r.get("first_fixed") is not None:
+        # no dose on record before the first fixed age: a catch-up, not a fixed-age booster
+        text = (f"Rattrapage ({last}) : une dose est proposée sans attendre le rappel de "
+                f"l'adulte à âge fixe ({r.get('first_fixed')} ans).")
+    else:
+        text = f"Rappel de l'adulte à âge fixe ({r.get('age')} ans) ; {last}."
     if r.get("max_gap") is not None:
         text += (f" Le dernier rappel date de plus de {_duration(r, 'max_gap')} : un rappel "
                  "est à faire sans attendre l'âge fixe suivant.")

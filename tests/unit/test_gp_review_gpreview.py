@@ -50,3 +50,45 @@ def test_a_menc_dose_before_5_months_is_not_the_6_month_dose(engine: Engine) -> 
     rows = _men_rows(engine, _infant_with_menc("2024-04-22"), dt.date(2024, 10, 1))
     assert (1, "overdue", dt.date(2024, 7, 20)) in rows
 
+
+
+# -- DTP: an adult of 18 to 24 with no dose on record ------------------------------------------
+# "Statut vaccinal inconnu : rattrapage" (recomedicales, vaccination, d'après le calendrier
+# vaccinal) and DTP is mandatory for everybody; the childhood catch-up (under 18) and the adult
+# one (from 25: the fixed-age booster is overdue) already propose a dose now. Between 18 and 25
+# nothing was proposed before the 25th birthday: up to 7 years with no tetanus dose offered.
+
+AS_OF = dt.date(2026, 11, 29)
+
+
+def _dtp_rows(
+    engine: Engine, birth: str, as_of: dt.date = AS_OF
+) -> list[tuple[str, dt.date | None]]:
+    agenda = engine.evaluate({"birth_date": birth, "sex": "female"}, as_of)
+    return [(i.status, i.recommended_date) for i in agenda.items if i.item == "dtp"]
+
+
+def test_an_adult_of_18_with_no_dtp_dose_on_record_is_offered_a_dose_now(engine: Engine) -> None:
+    rows = _dtp_rows(engine, "2008-03-01")  # 18 years old on 2026-11-29
+    now = [r for r in rows if r[0] in ("due", "overdue")]
+    assert now, rows
+    assert all(d is not None and d <= AS_OF for _, d in now)
+    # the 25-year booster (dTcaP) still follows
+    assert ("upcoming", dt.date(2033, 3, 1)) in rows
+
+
+def test_no_gap_in_the_dtp_catch_up_at_the_18th_birthday(engine: Engine) -> None:
+    for as_of in (dt.date(2026, 2, 28), dt.date(2026, 3, 1), dt.date(2026, 3, 2)):
+        rows = _dtp_rows(engine, "2008-03-01", as_of)
+        assert any(s in ("due", "overdue") for s, _ in rows), (as_of, rows)
+
+
+def test_an_adult_past_25_with_no_dtp_dose_keeps_the_overdue_booster(engine: Engine) -> None:
+    rows = _dtp_rows(engine, "1996-06-10")  # 30 years old: the 25-year booster is overdue
+    assert ("overdue", dt.date(2021, 6, 10)) in rows
+
+
+def test_no_catch_up_dose_the_day_before_the_25_year_booster(engine: Engine) -> None:
+    # the day before the 25th birthday: the 25-year booster itself, not a dose a day earlier
+    rows = _dtp_rows(engine, "2000-07-10", dt.date(2025, 7, 9))
+    assert rows == [("upcoming", dt.date(2025, 7, 10)), ("upcoming", dt.date(2045, 7, 10))]
