@@ -514,6 +514,9 @@ WARNINGS = {
     "observation_after": "observations[{index}]: mesure datée après le {date} : ignorée",
     "procedure_after": "procedures[{index}]: examen daté après le {date} : ignoré",
     "unknown_condition": "conditions[{index}]: code CIM-10 non reconnu : ignoré",
+    "unknown_medication": "medications[{index}]: médicament « {name} » non lu par les "
+    "règles{hint} : sans effet sur l'agenda (un traitement immunosuppresseur n'y retient pas "
+    "les vaccins vivants) ; indiquez sa classe : {known}",
     "open_pregnancy": "pregnancies[{index}]: grossesse sans date de fin commencée il y a plus "
     "de 45 semaines : considérée comme terminée, renseignez end_date",
     "pregnancy_male": "pregnancies[{index}]: grossesse enregistrée pour une personne de sexe "

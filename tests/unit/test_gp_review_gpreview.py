@@ -92,3 +92,55 @@ def test_no_catch_up_dose_the_day_before_the_25_year_booster(engine: Engine) -> 
     # the day before the 25th birthday: the 25-year booster itself, not a dose a day earlier
     rows = _dtp_rows(engine, "2000-07-10", dt.date(2025, 7, 9))
     assert rows == [("upcoming", dt.date(2025, 7, 10)), ("upcoming", dt.date(2045, 7, 10))]
+
+
+# -- A medication no rule reads is said, not silently ignored ----------------------------------
+# Live vaccines are contraindicated under immunosuppressive treatment (calendrier vaccinal,
+# règles générales ; recomedicales vaccination). The rules read the class "immunosuppressant":
+# "methotrexate" recorded by its name changed nothing, with no word, and MMR and yellow fever
+# were proposed and notified.
+
+def test_a_medication_the_rules_do_not_read_gives_a_warning(engine: Engine) -> None:
+    profile = {"birth_date": "2000-01-10", "sex": "male", "residence": {"country": "GF"},
+               "medications": ["methotrexate"]}
+    warnings = engine.evaluate(profile, AS_OF).warnings
+    (w,) = [w for w in warnings if w.startswith("medications[0]")]
+    assert "methotrexate" in w and "immunosuppressant" in w
+
+
+def test_a_medication_class_the_rules_read_gives_no_warning(engine: Engine) -> None:
+    profile = {"birth_date": "2000-01-10", "sex": "male", "residence": {"country": "GF"},
+               "medications": ["immunosuppressant"]}
+    agenda = engine.evaluate(profile, AS_OF)
+    assert not [w for w in agenda.warnings if w.startswith("medications")]
+    live = {i.item: i.status for i in agenda.items if i.item in ("mmr", "yellow_fever")}
+    assert set(live.values()) == {"contraindicated"}
+
+
+def _medications_in(node: object) -> set[str]:
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == "medication":
+                names = v.get("any", []) if isinstance(v, dict) else v
+                found |= {str(n) for n in names}
+            else:
+                found |= _medications_in(v)
+    elif isinstance(node, list):
+        for x in node:
+            found |= _medications_in(x)
+    return found
+
+
+def test_every_medication_the_bundled_rules_read_is_in_the_vocabulary() -> None:
+    from pathlib import Path
+
+    import yaml
+
+    from prevention_engine.vocabulary import MEDICATIONS
+
+    rules = Path(__file__).resolve().parents[2] / "rules"
+    used: set[str] = set()
+    for f in rules.rglob("*.yaml"):
+        used |= _medications_in(yaml.safe_load(f.read_text(encoding="utf-8")))
+    assert used and used <= MEDICATIONS, used - MEDICATIONS
