@@ -144,3 +144,32 @@ def test_every_medication_the_bundled_rules_read_is_in_the_vocabulary() -> None:
     for f in rules.rglob("*.yaml"):
         used |= _medications_in(yaml.safe_load(f.read_text(encoding="utf-8")))
     assert used and used <= MEDICATIONS, used - MEDICATIONS
+
+
+# -- Varicella in pregnancy: a woman with a varicella history is not owed a dose after birth ------
+# The vaccine is for people "sans antécédent de varicelle (ou antécédent douteux)"
+# (solidarites-sante.gouv.fr, recommandations par vaccin, varicelle); it is contraindicated in
+# pregnancy. A pregnant woman with a recorded history was told "contre-indiqué ... à faire après
+# l'accouchement"; with no history recorded the agenda must not assume she has none.
+
+def _varicella(engine: Engine, immunity: list[dict[str, object]]) -> list[tuple[str, str]]:
+    profile = {"birth_date": "1993-02-14", "sex": "female",
+               "pregnancies": [{"lmp": "2026-06-01"}], "immunity": immunity}
+    agenda = engine.evaluate(profile, AS_OF)
+    return [(i.status, i.reason) for i in agenda.items if i.item == "varicella"]
+
+
+def test_a_pregnant_woman_with_a_varicella_history_is_immune_not_owed_a_dose(
+    engine: Engine,
+) -> None:
+    rows = _varicella(engine, [{"target": "varicella", "evidence": "antécédent de varicelle",
+                                "immune": True}])
+    assert [s for s, _ in rows] == ["immune"]
+
+
+def test_a_pregnant_woman_with_no_history_recorded_is_not_told_she_needs_the_vaccine(
+    engine: Engine,
+) -> None:
+    rows = _varicella(engine, [])
+    assert rows and all(s == "contraindicated" for s, _ in rows)
+    assert all("antécédent" in r.split(". Âge")[0] for _, r in rows), rows
