@@ -173,3 +173,22 @@ def test_a_pregnant_woman_with_no_history_recorded_is_not_told_she_needs_the_vac
     rows = _varicella(engine, [])
     assert rows and all(s == "contraindicated" for s, _ in rows)
     assert all("antécédent" in r.split(". Âge")[0] for _, r in rows), rows
+
+
+# -- Live vaccines after a chemotherapy --------------------------------------------------------
+# "Vaccins vivants contre-indiqués pendant et jusqu'à 6 mois après une chimiothérapie"
+# (recomedicales, vaccination, d'après le calendrier vaccinal). A chemotherapy ended two months
+# ago (condition cancer_under_treatment with its end date) gave MMR and yellow fever overdue.
+
+def _live(engine: Engine, until: str) -> dict[str, str]:
+    profile = {"birth_date": "1995-01-10", "sex": "male", "residence": {"country": "GF"},
+               "conditions": [{"code": "cancer_under_treatment", "since": "2026-01-01",
+                               "until": until}]}
+    agenda = engine.evaluate(profile, AS_OF)
+    return {i.item: i.status for i in agenda.items if i.item in ("mmr", "yellow_fever")}
+
+
+def test_live_vaccines_wait_6_months_after_the_end_of_a_chemotherapy(engine: Engine) -> None:
+    assert set(_live(engine, "2026-10-01").values()) == {"contraindicated"}
+    # more than 6 months after the end: proposed again
+    assert "contraindicated" not in _live(engine, "2026-05-01").values()
