@@ -134,10 +134,14 @@ def _series_next(r: Reason) -> str:
     head, done, status = _head(r), _done(r), r.get("status")
     limit = f" ({_date(r, 'latest')})" if r.get("latest") is not None else ""
     if status == "missed":
+        # an interval's end (36 SA, 6 months after the birth) is a date limit, not an age
+        bound = "la date limite" if r.get("date_limit") else "l'âge limite"
         if r.get("limit_ahead"):
-            return (f"{head} : elle ne peut plus être faite avant l'âge limite{limit}, "
+            return (f"{head} : elle ne peut plus être faite avant {bound}{limit}, "
                     f"le délai minimal la repoussant au {_date(r, 'earliest')} ; {done}.")
-        return f"{head} non faite et l'âge limite est dépassé{limit} ; {done}."
+        passed = "la date limite est dépassée" if r.get("date_limit") else \
+            "l'âge limite est dépassé"
+        return f"{head} non faite et {passed}{limit} ; {done}."
     when = _date(r, "recommended")
     if status == "upcoming":
         text = f"{head} recommandée à partir du {when} ; {done}."

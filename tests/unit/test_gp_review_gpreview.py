@@ -192,3 +192,23 @@ def test_live_vaccines_wait_6_months_after_the_end_of_a_chemotherapy(engine: Eng
     assert set(_live(engine, "2026-10-01").values()) == {"contraindicated"}
     # more than 6 months after the end: proposed again
     assert "contraindicated" not in _live(engine, "2026-05-01").values()
+
+
+# -- A pregnancy window is a date limit, not an age --------------------------------------------
+# The pertussis dose of pregnancy is given at 20-36 SA (calendrier vaccinal, coqueluche et
+# grossesse): past 36 SA the reason said "l'âge limite est dépassé".
+
+def test_a_missed_pregnancy_dose_names_a_date_limit_not_an_age(engine: Engine) -> None:
+    profile = {"birth_date": "1988-07-01", "sex": "female",
+               "pregnancies": [{"lmp": "2026-03-12"}]}  # 37 SA on 2026-11-29
+    (row,) = [i for i in engine.evaluate(profile, AS_OF).items
+              if i.item == "pertussis_pregnancy"]
+    assert row.status == "missed"
+    assert "la date limite est dépassée" in row.reason and "âge limite" not in row.reason
+
+
+def test_a_missed_dose_past_a_maximum_age_still_names_the_age(engine: Engine) -> None:
+    child = {"birth_date": "2026-01-10", "sex": "female"}  # rotavirus: first dose before 4 months
+    (row,) = [i for i in engine.evaluate(child, AS_OF).items
+              if i.item == "rotavirus" and i.dose == 1]
+    assert row.status == "missed" and "l'âge limite est dépassé" in row.reason

@@ -380,11 +380,19 @@ def _next_dose(
         earliest=fc.earliest, recommended=fc.recommended, latest=fc.latest,
         since=fc.unadjusted_recommended,
         limit_ahead=fc.latest is not None and fc.latest >= ctx.as_of,
+        date_limit=fc.latest is not None and not _limit_is_an_age(td, fc.latest, ctx.birth),
     )
     if status == "missed":  # a missed dose keeps only its limit: the other dates no longer apply
         due = Due(latest=fc.latest)
     return Occurrence(status=status, dose=idx + 1, due=due, series=res.series.name,
                       reason=reason, nominal_age=_nominal_age(td), label=_label(td))
+
+
+def _limit_is_an_age(td: TargetDose, latest: dt.date, birth: dt.date) -> bool:
+    """The dose's last day is the eve of a maximum age (rotavirus), not the end of an interval
+    (36 weeks of pregnancy, 6 months after the birth): the reason names it accordingly."""
+    maxes = [a.max for a in (td.ages, *(d.ages for d in td.dated_ages)) if a.max is not None]
+    return any(m.add_to(birth) - ONE_DAY == latest for m in maxes)
 
 
 def _projected(
