@@ -263,12 +263,17 @@ def _b_condition(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
 def _condition_within(r: Reader, key: str) -> Pred:
     """``{any: [zoster_history], within: "1 year"}``: one of these conditions began (``since``)
     less than ``within`` before the assessment date. A matching condition recorded without
-    its date is unknown (the date decides), never read as "long ago"."""
+    its date is unknown (the date decides), never read as "long ago". With ``ended_within``
+    instead, one of them ended (``until``) less than that before the assessment date."""
     sub = r.child(key)
-    sub.check_keys(["any", "within"], required=["any", "within"])
+    sub.check_keys(["any", "within", "ended_within"], required=["any"])
     wanted = frozenset(sub.str_list("any", CONDITIONS))
     if not wanted:
         raise sub.error("expected at least one condition", "any")
+    if sub.has("ended_within") == sub.has("within"):
+        raise sub.error("give one of within or ended_within", "within")
+    if sub.has("ended_within"):
+        return _condition_ended_within(wanted, sub.req_duration("ended_within"))
     within = sub.req_duration("within")
 
     def run(ctx: Context) -> Tri:
@@ -282,6 +287,20 @@ def _condition_within(r: Reader, key: str) -> Pred:
             elif c.since <= ctx.as_of < within.add_to(c.since):
                 return TRUE
         return (None, tuple(dict.fromkeys(undated))) if undated else FALSE
+
+    return run
+
+
+def _condition_ended_within(wanted: frozenset[str], within: Duration) -> Pred:
+    """One of ``wanted`` ended (``until``, up to the assessment date) less than ``within`` ago
+    (live vaccines wait after a chemotherapy); one still going is the plain condition's."""
+
+    def run(ctx: Context) -> Tri:
+        for c in ctx.profile.conditions:
+            if (c.name in wanted and c.until is not None
+                    and c.until <= ctx.as_of < within.add_to(c.until)):
+                return TRUE
+        return FALSE
 
     return run
 

@@ -12,6 +12,7 @@ import datetime as dt
 from . import wording
 from .dates import Duration
 from .profile import PREGNANCY_LIMIT, Profile
+from .vocabulary import MEDICATIONS, suggest
 
 #: A pregnancy recorded before this age is taken as a data error worth a warning.
 MIN_PREGNANCY_AGE = Duration(years=10)
@@ -29,8 +30,8 @@ def implausible(profile: Profile) -> list[str]:
 
 
 def dated_after(profile: Profile, as_of: dt.date) -> list[str]:
-    """Records dated after the assessment date (ignored), unusable codes, open pregnancies
-    past their limit."""
+    """Records dated after the assessment date (ignored), unusable codes and medication names
+    no rule reads, open pregnancies past their limit."""
     out = [wording.warning("immunization_after", index=i, date=as_of)
            for i, imm in enumerate(profile.immunizations) if imm.date > as_of]
     out += [wording.warning("observation_after", index=i, date=as_of)
@@ -39,6 +40,10 @@ def dated_after(profile: Profile, as_of: dt.date) -> list[str]:
             for i, proc in enumerate(profile.procedures) if proc.date > as_of]
     out += [wording.warning("unknown_condition", index=i)
             for i, c in enumerate(profile.conditions) if c.name is None and not c.cdsi]
+    out += [wording.warning("unknown_medication", index=i, name=m,
+                            hint=suggest(m, sorted(MEDICATIONS)),
+                            known=", ".join(sorted(MEDICATIONS)))
+            for i, m in enumerate(profile.medications) if m not in MEDICATIONS]
     out += [wording.warning("open_pregnancy", index=i)
             for i, preg in enumerate(profile.pregnancies)
             if preg.end_date is None and as_of >= preg.start + PREGNANCY_LIMIT]

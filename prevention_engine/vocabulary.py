@@ -188,6 +188,11 @@ OBSERVATIONS = frozenset(
     ]
 )
 
+#: The medication classes the bundled rules read (``medication:`` predicates): any other name
+#: in ``medications`` changes nothing, and is said (``notices.dated_after``), never dropped
+#: silently (methotrexate recorded by name would not hold a live vaccine).
+MEDICATIONS = frozenset({"antihypertensive", "immunosuppressant", "insulin"})
+
 OUTCOMES = frozenset({"live_birth", "stillbirth", "miscarriage", "termination"})
 
 STATUSES = (

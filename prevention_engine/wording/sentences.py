@@ -134,10 +134,14 @@ def _series_next(r: Reason) -> str:
     head, done, status = _head(r), _done(r), r.get("status")
     limit = f" ({_date(r, 'latest')})" if r.get("latest") is not None else ""
     if status == "missed":
+        # an interval's end (36 SA, 6 months after the birth) is a date limit, not an age
+        bound = "la date limite" if r.get("date_limit") else "l'âge limite"
         if r.get("limit_ahead"):
-            return (f"{head} : elle ne peut plus être faite avant l'âge limite{limit}, "
+            return (f"{head} : elle ne peut plus être faite avant {bound}{limit}, "
                     f"le délai minimal la repoussant au {_date(r, 'earliest')} ; {done}.")
-        return f"{head} non faite et l'âge limite est dépassé{limit} ; {done}."
+        passed = "la date limite est dépassée" if r.get("date_limit") else \
+            "l'âge limite est dépassé"
+        return f"{head} non faite et {passed}{limit} ; {done}."
     when = _date(r, "recommended")
     if status == "upcoming":
         text = f"{head} recommandée à partir du {when} ; {done}."
@@ -151,7 +155,12 @@ def _series_next(r: Reason) -> str:
 
 def _booster_next(r: Reason) -> str:
     last = f"dernière dose le {_date(r, 'last')}" if r.get("last") else _none_valid(r)
-    text = f"Rappel de l'adulte à âge fixe ({r.get('age')} ans) ; {last}."
+    if r.get("first_fixed") is not None:
+        # no dose on record before the first fixed age: a catch-up, not a fixed-age booster
+        text = (f"Rattrapage ({last}) : une dose est proposée sans attendre le rappel de "
+                f"l'adulte à âge fixe ({r.get('first_fixed')} ans).")
+    else:
+        text = f"Rappel de l'adulte à âge fixe ({r.get('age')} ans) ; {last}."
     if r.get("max_gap") is not None:
         text += (f" Le dernier rappel date de plus de {_duration(r, 'max_gap')} : un rappel "
                  "est à faire sans attendre l'âge fixe suivant.")
@@ -509,6 +518,9 @@ WARNINGS = {
     "observation_after": "observations[{index}]: mesure datée après le {date} : ignorée",
     "procedure_after": "procedures[{index}]: examen daté après le {date} : ignoré",
     "unknown_condition": "conditions[{index}]: code CIM-10 non reconnu : ignoré",
+    "unknown_medication": "medications[{index}]: médicament « {name} » non lu par les "
+    "règles{hint} : sans effet sur l'agenda (un traitement immunosuppresseur n'y retient pas "
+    "les vaccins vivants) ; indiquez sa classe : {known}",
     "open_pregnancy": "pregnancies[{index}]: grossesse sans date de fin commencée il y a plus "
     "de 45 semaines : considérée comme terminée, renseignez end_date",
     "pregnancy_male": "pregnancies[{index}]: grossesse enregistrée pour une personne de sexe "

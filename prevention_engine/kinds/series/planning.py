@@ -380,11 +380,19 @@ def _next_dose(
         earliest=fc.earliest, recommended=fc.recommended, latest=fc.latest,
         since=fc.unadjusted_recommended,
         limit_ahead=fc.latest is not None and fc.latest >= ctx.as_of,
+        date_limit=fc.latest is not None and not _limit_is_an_age(td, fc.latest, ctx.birth),
     )
     if status == "missed":  # a missed dose keeps only its limit: the other dates no longer apply
         due = Due(latest=fc.latest)
     return Occurrence(status=status, dose=idx + 1, due=due, series=res.series.name,
                       reason=reason, nominal_age=_nominal_age(td), label=_label(td))
+
+
+def _limit_is_an_age(td: TargetDose, latest: dt.date, birth: dt.date) -> bool:
+    """The dose's last day is the eve of a maximum age (rotavirus), not the end of an interval
+    (36 weeks of pregnancy, 6 months after the birth): the reason names it accordingly."""
+    maxes = [a.max for a in (td.ages, *(d.ages for d in td.dated_ages)) if a.max is not None]
+    return any(m.add_to(birth) - ONE_DAY == latest for m in maxes)
 
 
 def _projected(
@@ -498,9 +506,11 @@ def _booster_rows(
     ]
     valid = [e.dose for e in res.evals if e.status == "valid"]
     last = valid[-1].date if valid else None
-    nxt, late_gap = _next_booster_date(b, fixed, last, ctx)
+    nxt, late_gap = _next_booster_date(b, fixed, last, ctx, _catch_up_from(res, fixed, ctx, cal))
     if nxt is None:
         return rows
+    # no dose on record and the first fixed age still ahead: a catch-up dose, not a fixed age
+    catch_up = last is None and nxt not in fixed
     recent = (b.recent_dose_note if b.recent_dose_note and last is not None
               and b.min_gap is not None and nxt <= b.min_gap.add_to(last) else None)
     due = Due.starting(nxt, cal.past_due_after)
@@ -512,7 +522,8 @@ def _booster_rows(
         label=_booster_title(ctx.birth, nxt, fixed, False),
         reason=Reason.of("booster.next", age=completed_years(ctx.birth, nxt), last=last,
                          max_gap=late_gap, note=recent, late=status == "overdue",
-                         uncounted=uncounted),
+                         uncounted=uncounted,
+                         first_fixed=completed_years(ctx.birth, fixed[0]) if catch_up else None),
     ))
     # The following fixed age, counted from the day the next booster can really be given.
     done_on = max(nxt, ctx.as_of)
@@ -529,15 +540,35 @@ def _booster_rows(
     return rows
 
 
+def _catch_up_from(
+    res: SeriesResult, fixed: list[dt.date], ctx: Context, cal: CalendarRules
+) -> dt.date | None:
+    """The series' start, from which a person with no dose on record is caught up before the
+    first fixed age; none when that fixed age comes within the due period (one dose, then)."""
+    if res.series.start_min is None:
+        return None
+    soon = cal.past_due_after.add_to(ctx.as_of) if cal.past_due_after is not None else ctx.as_of
+    if fixed and fixed[0] <= soon:
+        return None
+    return res.series.start_min.add_to(ctx.birth)
+
+
 def _next_booster_date(
-    b: Boosters, fixed: list[dt.date], last: dt.date | None, ctx: Context
+    b: Boosters, fixed: list[dt.date], last: dt.date | None, ctx: Context,
+    start: dt.date | None = None,
 ) -> tuple[dt.date | None, Duration | None]:
     """The date of the next booster and, when the late-booster rule moved it, the gap."""
     if last is None:
         # No dose on record: the booster is the fixed age most recently passed (one dose
         # now), not every fixed age since 25.
         passed = [f for f in fixed if f <= ctx.as_of]
-        return (passed[-1] if passed else (fixed[0] if fixed else None)), None
+        if passed:
+            return passed[-1], None
+        if start is not None and start <= ctx.as_of:
+            # ... and before the first fixed age, an unknown history is caught up from the
+            # series' start (18 for the adult DTP series), not years later at that age.
+            return start, None
+        return (fixed[0] if fixed else None), None
     nxt = _next_fixed(b, fixed, last, ctx.birth)
     if nxt is not None and b.max_gap is not None and nxt > b.max_gap.add_to(last):
         # Gap to the next fixed age too long: a booster is due once max_gap has elapsed.
