@@ -231,3 +231,26 @@ def test_a_missed_dose_past_a_maximum_age_still_names_the_age(engine: Engine) ->
     (row,) = [i for i in engine.evaluate(child, AS_OF).items
               if i.item == "rotavirus" and i.dose == 1]
     assert row.status == "missed" and "l'âge limite est dépassé" in row.reason
+
+
+# Santé publique France (professionnels.vaccination-info-service.fr, "Patient traité par
+# immunosuppresseurs, biothérapie et/ou corticothérapie"): after the treatment stops, at least
+# three months (six for rituximab) before vaccinating, and live vaccines "peuvent être autorisés
+# si les immunosuppresseurs ont été arrêtés depuis au moins 6 mois". A toddler six weeks after
+# an immunosuppressive therapy ended was shown MMR overdue.
+
+def _live_after_immunosuppression(engine: Engine, until: str) -> dict[str, str]:
+    profile = {"birth_date": "1995-01-10", "sex": "male", "residence": {"country": "GF"},
+               "conditions": [{"code": "immunosuppressive_therapy", "since": "2025-01-01",
+                               "until": until}]}
+    agenda = engine.evaluate(profile, AS_OF)
+    return {i.item: (i.status, i.reason) for i in agenda.items
+            if i.item in ("mmr", "yellow_fever")}
+
+
+def test_live_vaccines_wait_6_months_after_an_immunosuppressive_therapy(engine: Engine) -> None:
+    rows = _live_after_immunosuppression(engine, "2026-10-15")
+    assert rows and {s for s, _ in rows.values()} == {"contraindicated"}, rows
+    assert all("traitement immunosuppresseur" in r for _, r in rows.values())
+    rows = _live_after_immunosuppression(engine, "2026-05-28")  # six months and a day ago
+    assert rows and "contraindicated" not in {s for s, _ in rows.values()}, rows
