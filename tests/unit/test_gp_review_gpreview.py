@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from prevention_engine import Engine
 
 
@@ -254,3 +256,19 @@ def test_live_vaccines_wait_6_months_after_an_immunosuppressive_therapy(engine: 
     assert all("traitement immunosuppresseur" in r for _, r in rows.values())
     rows = _live_after_immunosuppression(engine, "2026-05-28")  # six months and a day ago
     assert rows and "contraindicated" not in {s for s, _ in rows.values()}, rows
+
+
+# ANSM, R.O.R. VAX summary of product characteristics: a live attenuated measles, mumps and
+# rubella vaccine (withdrawn from the French market in 2009). A dose recorded under that name
+# was ignored ("vouliez-vous dire « Verorab » ?") and MMR shown as not done.
+
+@pytest.mark.parametrize("name", ["ROR Vax", "R.O.R. VAX", "ror vax"])
+def test_an_mmr_dose_recorded_as_ror_vax_counts(engine: Engine, name: str) -> None:
+    profile = {"birth_date": "1995-03-01", "sex": "female",
+               "immunizations": [{"date": "1996-03-15", "product": name},
+                                 {"date": "1996-10-15", "product": "Priorix"}]}
+    agenda = engine.evaluate(profile, AS_OF)
+    rows = [i for i in agenda.items if i.item == "mmr"]
+    assert rows and all(i.status == "completed" for i in rows), \
+        [(i.status, i.reason) for i in rows]
+    assert not any("ROR" in w or "Verorab" in w for w in agenda.warnings), agenda.warnings
