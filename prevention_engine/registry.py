@@ -30,7 +30,7 @@ class Registry:
     def load(cls, paths: Iterable[Path], only: Iterable[str] | None = None) -> Registry:
         """Every rule file below ``paths``; with ``only``, the calendars and product tables of
         those jurisdictions alone (each must have a calendar)."""
-        wanted = _codes(only)
+        wanted = jurisdiction_codes(only)
         calendars: list[Calendar] = []
         tables: list[ProductTable] = []
         jurisdictions: list[Jurisdiction] = []
@@ -134,7 +134,8 @@ class Registry:
         return sorted(out, key=lambda t: t.id)
 
 
-def _codes(only: Iterable[str] | None) -> frozenset[str] | None:
+def jurisdiction_codes(only: Iterable[str] | None) -> frozenset[str] | None:
+    """The jurisdictions asked for, checked (a list of codes, not one string, not empty)."""
     if only is None:
         return None
     if isinstance(only, str):
