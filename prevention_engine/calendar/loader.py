@@ -411,6 +411,9 @@ def _product(pr: Reader, seen: dict[str, str]) -> Product:
 #: A jurisdiction code as a file declares it (``jurisdiction: US``): what a filtered load may
 #: skip unread. Any other value is read in full, and the loader says what is wrong with it.
 _CODE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+#: Any word after ``jurisdiction`` in the text: a file where each is one of the jurisdictions
+#: loaded is built without reading its keys first (the full load is always right, only slower).
+_MENTION = re.compile(r"jurisdiction\W*([A-Za-z][A-Za-z0-9_-]*)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -446,6 +449,8 @@ def load_file(
 def _declared_elsewhere(text: str, only: frozenset[str]) -> Skipped | None:
     """The file's declared jurisdiction when it is a plain code not in ``only``, read without
     building the file; None when the file must be built to know (or is one of ``only``)."""
+    if all(code in only for code in _MENTION.findall(text)):
+        return None  # names no other jurisdiction: one of ``only``'s, or built to know
     keys = top_level_scalars(text)
     code = keys.get("jurisdiction") if keys is not None else None
     if keys is None or code is None or not _CODE.fullmatch(code) or code in only:
