@@ -8,6 +8,7 @@ flight, so memory does not grow with the input.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import datetime as dt
 import io
@@ -372,8 +373,11 @@ def _writer(
 
 
 def _binary(out: IO[str] | IO[bytes]) -> bool:
-    return isinstance(out, io.BufferedIOBase | io.RawIOBase) or (
-        not isinstance(out, io.TextIOBase) and "b" in getattr(out, "mode", ""))
+    """A binary file; a text one otherwise (a ``codecs`` writer is text whatever the mode of
+    the file under it, which its attributes answer for)."""
+    if isinstance(out, io.TextIOBase | codecs.StreamWriter | codecs.StreamReaderWriter):
+        return False
+    return isinstance(out, io.BufferedIOBase | io.RawIOBase) or "b" in getattr(out, "mode", "")
 
 
 def _full_writer(out: IO[str] | IO[bytes]) -> Callable[[Payload], None]:
@@ -417,6 +421,35 @@ def _check_paths(
             raise InputError("--out, --rejects and --catalogue must be different files")
 
 
+def _standard_stream(path: Path) -> int | None:
+    """1 or 2 when ``path`` is this process's standard output or error (``/dev/stdout``, or
+    the very file the shell sent it to)."""
+    try:
+        target = path.stat()
+    except OSError:
+        return None
+    for fd in (1, 2):
+        try:
+            st = os.fstat(fd)
+        except OSError:
+            continue
+        if (st.st_dev, st.st_ino) == (target.st_dev, target.st_ino):
+            return fd
+    return None
+
+
+def _open_output(path: Path, binary: bool) -> IO[Any]:
+    """An output file, opened to append once emptied. The process's standard output or error
+    is written through its own open file (a copy of the descriptor): opened anew, the file it
+    was sent to (``> out.txt``) had two offsets, and the summary printed at the end of the run
+    was written over the first agenda."""
+    fd = _standard_stream(path)
+    if fd is None:
+        return path.open("ab") if binary else path.open("a", encoding="utf-8")
+    (sys.stdout if fd == 1 else sys.stderr).flush()  # what was printed before comes first
+    return open(os.dup(fd), "ab" if binary else "a", encoding=None if binary else "utf-8")
+
+
 def run_batch_files(
     inpath: Path, outpath: Path, rejpath: Path, as_of: dt.date, *,
     catalogue_path: Path | None = None, **kwargs: Any
@@ -430,12 +463,14 @@ def run_batch_files(
     try:
         with contextlib.ExitStack() as stack:
             full = kwargs.get("output", "full") == "full"  # written as bytes, never decoded
+            paths = [p for p in (outpath, rejpath, catalogue_path) if p is not None]
             files: list[IO[Any]] = [
-                stack.enter_context(p.open("ab") if p == outpath and full
-                                    else p.open("a", encoding="utf-8"))
-                for p in (outpath, rejpath, catalogue_path) if p is not None]
-            for f in files:
-                if f.seekable():  # a regular file; a pipe or /dev/stdout has nothing to empty
+                stack.enter_context(_open_output(p, binary=p == outpath and full))
+                for p in paths]
+            for path, f in zip(paths, files, strict=True):
+                # a regular file is replaced; a pipe has nothing to empty, and a standard
+                # stream is the shell's to empty (``>``) or not (``>>``)
+                if f.seekable() and _standard_stream(path) is None:
                     f.truncate(0)
             if catalogue_path is not None:
                 kwargs["catalogue"] = files[2]

@@ -127,21 +127,19 @@ class Workers:
         writers: list[Connection] = []
         self._results: list[Connection] = []
         self._processes: list[Any] = []
-        for _ in range(n):
-            task_reader, task_writer = context.Pipe(duplex=False)
-            reader, writer = context.Pipe(duplex=False)
-            process = context.Process(  # type: ignore[attr-defined]
-                target=_serve, daemon=True,
-                args=(task_reader, writer, (reader, task_writer), init, init_args, work,
-                      os.getpid()))
-            _start_without_sigint(process)
-            # the worker holds the only read end of its tasks and the only write end of its
-            # results: its death is a broken pipe for the one and an end of file for the other
-            writer.close()
-            task_reader.close()
-            writers.append(task_writer)
-            self._results.append(reader)
-            self._processes.append(process)
+        try:
+            for _ in range(n):
+                writer, reader, process = _start(context, (init, init_args, work))
+                writers.append(writer)
+                self._results.append(reader)
+                self._processes.append(process)
+        except BaseException:  # a worker the system would not start: none left behind
+            for process in self._processes:
+                process.kill()
+                process.join()
+            for conn in [*writers, *self._results]:
+                conn.close()
+            raise
         # the threads start once every worker is forked (a fork copies no thread, but could
         # copy a lock one of them holds)
         self._tasks = [_Sender(w) for w in writers]
@@ -182,6 +180,36 @@ class Workers:
             sender.close()
         for reader in self._results:
             reader.close()
+
+
+#: What a worker runs: its setup, the setup's arguments, and the work done per task.
+Job = tuple[Callable[..., None], tuple[Any, ...], Callable[[Any], Any]]
+
+
+def _start(context: BaseContext, job: Job) -> tuple[Connection, Connection, Any]:
+    """One worker started: the parent's ends of its task and result pipes, and its process.
+    The worker holds the only read end of its tasks and the only write end of its results:
+    its death is a broken pipe for the one and an end of file for the other. Nothing is
+    left open when the system refuses a pipe or the process."""
+    init, init_args, work = job
+    ends: list[Connection] = []
+    try:
+        task_reader, task_writer = context.Pipe(duplex=False)
+        ends += [task_reader, task_writer]
+        reader, writer = context.Pipe(duplex=False)
+        ends += [reader, writer]
+        process = context.Process(  # type: ignore[attr-defined]
+            target=_serve, daemon=True,
+            args=(task_reader, writer, (reader, task_writer), init, init_args, work,
+                  os.getpid()))
+        _start_without_sigint(process)
+    except BaseException:
+        for end in ends:
+            end.close()
+        raise
+    writer.close()
+    task_reader.close()
+    return task_writer, reader, process
 
 
 def _start_without_sigint(process: Any) -> None:

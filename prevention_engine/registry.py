@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .calendar.loader import load_file, rule_files
+from .calendar.loader import Skipped, load_file, rule_files
 from .calendar.model import Calendar, Jurisdiction, ProductTable
 from .errors import CalendarError, InputError
 from .vocabulary import suggest
@@ -22,20 +22,25 @@ class Registry:
     jurisdictions: tuple[Jurisdiction, ...] = ()
     #: the jurisdictions whose calendars and tables were loaded, when asked for (None: all)
     only: frozenset[str] | None = None
+    #: the jurisdictions of the calendars ``only`` left out: a residence resolves over every
+    #: calendar of the rules, as with all loaded (then is refused, never given other rules)
+    unloaded: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, paths: Iterable[Path], only: Iterable[str] | None = None) -> Registry:
         """Every rule file below ``paths``; with ``only``, the calendars and product tables of
         those jurisdictions alone (each must have a calendar)."""
-        wanted = _codes(only)
+        wanted = jurisdiction_codes(only)
         calendars: list[Calendar] = []
         tables: list[ProductTable] = []
         jurisdictions: list[Jurisdiction] = []
+        unloaded: set[str] = set()
         for f in rule_files(list(paths)):
             loaded = load_file(f, wanted)
-            if loaded is None:
-                continue
-            if isinstance(loaded, Calendar):
+            if isinstance(loaded, Skipped):
+                if loaded.calendar:
+                    unloaded.add(loaded.jurisdiction)
+            elif isinstance(loaded, Calendar):
                 calendars.append(loaded)
             elif isinstance(loaded, ProductTable):
                 tables.append(loaded)
@@ -44,7 +49,8 @@ class Registry:
                                     f"{jurisdictions[0].file}", file=str(f), line=1)
             else:
                 jurisdictions.extend(loaded)
-        reg = cls(tuple(calendars), tuple(tables), tuple(jurisdictions), wanted)
+        reg = cls(tuple(calendars), tuple(tables), tuple(jurisdictions), wanted,
+                  frozenset(unloaded))
         reg.check_versions()
         reg.check_only()
         return reg
@@ -54,7 +60,8 @@ class Registry:
         give every person an empty agenda)."""
         for code in sorted(self.only or ()):
             if not any(c.jurisdiction == code for c in self.calendars):
-                known = sorted({j.code for j in self.jurisdictions})
+                known = sorted({j.code for j in self.jurisdictions} | self.unloaded
+                               | {c.jurisdiction for c in self.calendars})
                 hint = suggest(code, known)
                 raise InputError(f"no calendar of jurisdiction {code!r} in the rules"
                                  + (f" (did you mean {hint!r}?)" if hint else "")
@@ -74,7 +81,7 @@ class Registry:
         default = next((j.code for j in self.jurisdictions if j.default), None)
         if default is not None:
             return default, True
-        codes = sorted({c.jurisdiction for c in self.calendars})
+        codes = sorted({c.jurisdiction for c in self.calendars} | self.unloaded)
         if country in codes or not codes:
             return country, False
         return codes[0], True
@@ -127,7 +134,8 @@ class Registry:
         return sorted(out, key=lambda t: t.id)
 
 
-def _codes(only: Iterable[str] | None) -> frozenset[str] | None:
+def jurisdiction_codes(only: Iterable[str] | None) -> frozenset[str] | None:
+    """The jurisdictions asked for, checked (a list of codes, not one string, not empty)."""
     if only is None:
         return None
     if isinstance(only, str):

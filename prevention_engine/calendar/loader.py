@@ -6,6 +6,7 @@ All checking happens here, once, so that evaluation never meets a malformed rule
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from .model import (
     RecommendedFrom,
 )
 from .reader import Reader, read_source, req_source
-from .yamlsrc import LocDict, load_yaml, top_level_scalar
+from .yamlsrc import LocDict, load_yaml, top_level_scalars
 
 CALENDAR_KEYS = (
     "calendar",
@@ -410,28 +411,53 @@ def _product(pr: Reader, seen: dict[str, str]) -> Product:
 #: A jurisdiction code as a file declares it (``jurisdiction: US``): what a filtered load may
 #: skip unread. Any other value is read in full, and the loader says what is wrong with it.
 _CODE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+#: Any word after ``jurisdiction`` in the text: a file where each is one of the jurisdictions
+#: loaded is built without reading its keys first (the full load is always right, only slower).
+_MENTION = re.compile(r"jurisdiction\W*([A-Za-z][A-Za-z0-9_-]*)")
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A calendar or product table of a jurisdiction not asked for (``load_file``'s
+    ``only``), not built: what the registry keeps of it is its jurisdiction, so that a
+    residence resolves as with every file loaded (then is refused, never given other rules)."""
+
+    jurisdiction: str
+    calendar: bool
 
 
 def load_file(
     path: Path, only: frozenset[str] | None = None
-) -> Calendar | ProductTable | tuple[Jurisdiction, ...] | None:
+) -> Calendar | ProductTable | tuple[Jurisdiction, ...] | Skipped:
     """Load one rule file (a calendar version, a product table or the jurisdictions); with
-    ``only``, None for a calendar or table of another jurisdiction (a file that declares one
-    is not even built)."""
+    ``only``, a calendar or table of another jurisdiction is ``Skipped`` (a file that
+    declares one as plain text is not even built)."""
     file = str(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise CalendarError(f"cannot read file: {exc}", file=file) from None
-    if only is not None:
-        declared = top_level_scalar(text, "jurisdiction")
-        if declared is not None and _CODE.fullmatch(declared) and declared not in only:
-            return None
+    if only is not None and (skipped := _declared_elsewhere(text, only)) is not None:
+        return skipped
     loaded = _load_text(text, file)
     if only is not None and isinstance(loaded, Calendar | ProductTable) \
             and loaded.jurisdiction not in only:
-        return None
+        return Skipped(loaded.jurisdiction, isinstance(loaded, Calendar))
     return loaded
+
+
+def _declared_elsewhere(text: str, only: frozenset[str]) -> Skipped | None:
+    """The file's declared jurisdiction when it is a plain code not in ``only``, read without
+    building the file; None when the file must be built to know (or is one of ``only``)."""
+    if all(code in only for code in _MENTION.findall(text)):
+        return None  # names no other jurisdiction: one of ``only``'s, or built to know
+    keys = top_level_scalars(text)
+    code = keys.get("jurisdiction") if keys is not None else None
+    if keys is None or code is None or not _CODE.fullmatch(code) or code in only:
+        return None
+    if "table" in keys:  # what the full load reads first
+        return Skipped(code, calendar=False)
+    return Skipped(code, calendar=True) if "calendar" in keys else None
 
 
 def _load_text(text: str, file: str) -> Calendar | ProductTable | tuple[Jurisdiction, ...]:

@@ -34,6 +34,7 @@ from ..agenda_parts import Parts, Splitter
 from ..engine import Engine
 from ..errors import PreventionError
 from ..records import RECORD_ERRORS, internal_error, parsed, record_id, to_profile
+from ..registry import jurisdiction_codes
 from .parquet import SCHEMA, append_parts
 
 #: Engines compiled in this Python worker, by rule paths (none: the bundled rules) and the
@@ -115,8 +116,9 @@ def evaluate_dataframe(
 
     if output not in ("full", "rows"):
         raise ValueError(f"unknown output {output!r}: full or rows")
+    only = jurisdiction_codes(jurisdictions)  # refused here, not in every executor
     schema = from_arrow_schema(FULL if output == "full" else SCHEMA)
     fn = partial(agendas_of_batches, as_of=as_of, column=column,
                  rule_paths=tuple(rule_paths or ()), output=output,
-                 jurisdictions=tuple(sorted(jurisdictions)) if jurisdictions else None)
+                 jurisdictions=tuple(sorted(only)) if only is not None else None)
     return df.mapInArrow(fn, schema)

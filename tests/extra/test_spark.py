@@ -115,3 +115,19 @@ def test_on_a_local_spark_session(engine: Engine) -> None:
         assert len(rows) == expected
     finally:
         spark.stop()
+
+
+@pytest.mark.parametrize(("jurisdictions", "message"), [
+    ([], "non-empty list"), ("FR", "not the string 'FR'")])
+def test_a_wrong_jurisdiction_list_is_refused_at_once(jurisdictions: object,
+                                                      message: str) -> None:
+    """As ``Engine.default`` refuses it: ``[]`` loaded every jurisdiction, and ``"FR"`` failed
+    in each executor on jurisdictions 'F' and 'R'."""
+    from prevention_engine.errors import InputError
+
+    class Frame:
+        def mapInArrow(self, fn: object, schema: object) -> object:
+            raise AssertionError("not refused before the job")
+
+    with pytest.raises(InputError, match=message):
+        evaluate_dataframe(Frame(), AS_OF, jurisdictions=jurisdictions)  # type: ignore[arg-type]

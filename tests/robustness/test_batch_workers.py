@@ -256,3 +256,31 @@ def test_without_fork_the_workers_load_the_engines_jurisdictions(
     assert (summary.read, summary.written, summary.rejected) == (7, 6, 1)
     assert out.getvalue() == one_out.getvalue() and rej.getvalue() == one_rej.getvalue()
     assert "loaded: FR" in rej.getvalue()
+
+
+class _FailingThirdStart:
+    """A fork context whose third worker cannot be started (too many open files, no memory
+    for a fork): what the system, not our code, does."""
+
+    def __init__(self) -> None:
+        self.started = 0
+
+    def Pipe(self, duplex: bool) -> object:
+        return FORK.Pipe(duplex)  # type: ignore[union-attr]
+
+    def Process(self, **kwargs: object) -> object:
+        process = FORK.Process(**kwargs)  # type: ignore[union-attr]
+        self.started += 1
+        if self.started == 3:
+            def refuse() -> None:
+                raise OSError(24, "Too many open files")
+            process.start = refuse
+        return process
+
+
+def test_workers_that_cannot_all_start_leave_none_behind() -> None:
+    """The two workers started before the third failed were left waiting for tasks for as
+    long as the process lived (a library in a long-lived service: 15 MB each, for ever)."""
+    with pytest.raises(OSError, match="Too many open files"):
+        Workers(4, _square, _setup, ("w",), _FailingThirdStart())  # type: ignore[arg-type]
+    assert mp.active_children() == []
