@@ -483,6 +483,9 @@ class Forecast:
     #: season or earlier dose): CDSi 7.5 leaves such an earliest date empty, and the birth
     #: date standing in for it must not make the series "start earliest" (SELECTB-14).
     dated: bool = True
+    #: True when ``latest`` is the eve of the dose's maximum age (rotavirus), not the end of
+    #: an interval (36 weeks of pregnancy) or of a season: the reason names an age limit then.
+    age_limit: bool = False
 
 
 def forecast_dose(
@@ -519,7 +522,8 @@ def forecast_dose(
         past_due = max(ivs.late) - ONE_DAY
     else:
         past_due = schedule_past_due(cal.past_due_after, unadj)
-    ends = [*ivs.max, *([a.max.add_to(birth)] if a.max is not None else [])]
+    age_end = a.max.add_to(birth) if a.max is not None else None
+    ends = [*ivs.max, *([age_end] if age_end is not None else [])]
     return Forecast(
         earliest,
         max(earliest, unadj),
@@ -527,6 +531,7 @@ def forecast_dose(
         min(ends) - ONE_DAY if ends else None,
         unadj,
         dated,
+        age_end is not None and age_end == min(ends),
     )
 
 

@@ -380,19 +380,12 @@ def _next_dose(
         earliest=fc.earliest, recommended=fc.recommended, latest=fc.latest,
         since=fc.unadjusted_recommended,
         limit_ahead=fc.latest is not None and fc.latest >= ctx.as_of,
-        date_limit=fc.latest is not None and not _limit_is_an_age(td, fc.latest, ctx.birth),
+        date_limit=fc.latest is not None and not fc.age_limit,
     )
     if status == "missed":  # a missed dose keeps only its limit: the other dates no longer apply
         due = Due(latest=fc.latest)
     return Occurrence(status=status, dose=idx + 1, due=due, series=res.series.name,
                       reason=reason, nominal_age=_nominal_age(td), label=_label(td))
-
-
-def _limit_is_an_age(td: TargetDose, latest: dt.date, birth: dt.date) -> bool:
-    """The dose's last day is the eve of a maximum age (rotavirus), not the end of an interval
-    (36 weeks of pregnancy, 6 months after the birth): the reason names it accordingly."""
-    maxes = [a.max for a in (td.ages, *(d.ages for d in td.dated_ages)) if a.max is not None]
-    return any(m.add_to(birth) - ONE_DAY == latest for m in maxes)
 
 
 def _projected(
@@ -407,7 +400,7 @@ def _projected(
         recommended = max(fc.recommended, earliest)
         past_due = max(fc.past_due, recommended) if fc.past_due is not None else None
         fc = Forecast(earliest, recommended, past_due, fc.latest, fc.unadjusted_recommended,
-                      fc.dated)
+                      fc.dated, fc.age_limit)
     if fc.latest is not None and fc.earliest > fc.latest:
         return None  # a projected dose that could not fit before its age limit: not planned
     return Occurrence(
@@ -458,7 +451,7 @@ def _clip_to_season(fc: Forecast, season: Season) -> Forecast:
     if past_due is not None:
         past_due = max(earliest, min(past_due, latest + ONE_DAY))
     return Forecast(earliest, max(fc.recommended, season.start), past_due, latest,
-                    fc.unadjusted_recommended, fc.dated)
+                    fc.unadjusted_recommended, fc.dated, fc.age_limit and latest == fc.latest)
 
 
 def _next_fixed(
