@@ -438,16 +438,18 @@ def _standard_stream(path: Path) -> int | None:
     return None
 
 
-def _open_output(path: Path, binary: bool) -> IO[Any]:
-    """An output file, opened to append once emptied. The process's standard output or error
-    is written through its own open file (a copy of the descriptor): opened anew, the file it
-    was sent to (``> out.txt``) had two offsets, and the summary printed at the end of the run
-    was written over the first agenda."""
+def _open_output(path: Path, binary: bool) -> tuple[IO[Any], bool]:
+    """An output file opened to append, and whether it is one of its own to empty. The
+    process's standard output or error is written through its own open file (a copy of the
+    descriptor) and never emptied (the shell's ``>`` or ``>>`` decides): opened anew, the
+    file it was sent to (``> out.txt``) had two offsets, and the summary printed at the end
+    of the run was written over the first agenda."""
     fd = _standard_stream(path)
     if fd is None:
-        return path.open("ab") if binary else path.open("a", encoding="utf-8")
+        return (path.open("ab") if binary else path.open("a", encoding="utf-8")), True
     (sys.stdout if fd == 1 else sys.stderr).flush()  # what was printed before comes first
-    return open(os.dup(fd), "ab" if binary else "a", encoding=None if binary else "utf-8")
+    return open(os.dup(fd), "ab" if binary else "a", encoding=None if binary else "utf-8"), \
+        False
 
 
 def run_batch_files(
@@ -463,15 +465,13 @@ def run_batch_files(
     try:
         with contextlib.ExitStack() as stack:
             full = kwargs.get("output", "full") == "full"  # written as bytes, never decoded
-            paths = [p for p in (outpath, rejpath, catalogue_path) if p is not None]
-            files: list[IO[Any]] = [
-                stack.enter_context(_open_output(p, binary=p == outpath and full))
-                for p in paths]
-            for path, f in zip(paths, files, strict=True):
-                # a regular file is replaced; a pipe has nothing to empty, and a standard
-                # stream is the shell's to empty (``>``) or not (``>>``)
-                if f.seekable() and _standard_stream(path) is None:
+            opened = [(stack.enter_context(f), own) for f, own in (
+                _open_output(p, binary=p == outpath and full)
+                for p in (outpath, rejpath, catalogue_path) if p is not None)]
+            for f, own in opened:  # a regular file is replaced; a pipe has nothing to empty
+                if own and f.seekable():
                     f.truncate(0)
+            files = [f for f, _ in opened]
             if catalogue_path is not None:
                 kwargs["catalogue"] = files[2]
             if stdin:

@@ -116,17 +116,6 @@ def load_yaml(text: str, file: str) -> Any:
     return pickle.loads(packed)
 
 
-def top_level_scalar(text: str, key: str) -> str | None:
-    """The text of a top-level key's value, read from the parser's events (nothing of the file
-    is built), or None: no such key, a value that is not text (a list, ``null``, ``NO``), or a
-    file the loader would refuse or read otherwise (see ``top_level_scalars``).
-
-    What lets a run load only some jurisdictions skip a large calendar of another (the US
-    calendar: 16 MB kept in every process) without building it."""
-    keys = top_level_scalars(text)
-    return keys.get(key) if keys is not None else None
-
-
 #: Resolves a plain scalar's type as the safe loader does (``null``, ``NO``: not text).
 _RESOLVER = yaml.resolver.Resolver()
 _STR = "tag:yaml.org,2002:str"

@@ -7,6 +7,8 @@ import datetime as dt
 import json
 import shutil
 import subprocess
+from collections.abc import Callable
+from types import ModuleType
 
 import pytest
 
@@ -60,7 +62,7 @@ def test_an_executor_may_load_only_some_jurisdictions(engine: Engine) -> None:
 
 
 def test_a_record_that_meets_a_bug_gives_an_error_not_a_failed_job(
-    monkeypatch: pytest.MonkeyPatch,
+    bug_on_id: Callable[[ModuleType, str], None],
 ) -> None:
     """As in the batch: an unexpected exception on one record (the profile conversion made to
     fail on one id, standing for a bug) is that record's error, named 'internal error'."""
@@ -68,14 +70,7 @@ def test_a_record_that_meets_a_bug_gives_an_error_not_a_failed_job(
 
     import prevention_engine.extra.spark as spark
 
-    real = spark.to_profile
-
-    def failing(data: object) -> object:
-        if isinstance(data, dict) and data.get("id") == "s-1":
-            raise KeyError("a bug")
-        return real(data)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(spark, "to_profile", failing)
+    bug_on_id(spark, "s-1")
     batch = pa.RecordBatch.from_pydict({"profile": PROFILES[:3]})
     out = pa.Table.from_batches(list(agendas_of_batches(iter([batch]), AS_OF))).to_pylist()
     assert [r["agenda"] is None for r in out] == [False, True, False]

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -195,21 +196,14 @@ def test_more_workers_than_cpus_are_named_on_stderr(
 
 
 def test_a_record_that_meets_a_bug_is_rejected_and_the_run_goes_on(
-    monkeypatch: pytest.MonkeyPatch,
+    bug_on_id: Callable[[ModuleType, str], None],
 ) -> None:
     """An unexpected exception while reading one record (here the profile conversion made to
     fail on one id, standing for a bug) is that record's reject, named 'internal error', and
     counted apart; the other records are written (count in = out + rejected)."""
     import prevention_engine.batch as batch
 
-    real = batch.to_profile
-
-    def failing(data: object) -> object:
-        if isinstance(data, dict) and data.get("id") == "b-1":
-            raise KeyError("a bug")
-        return real(data)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(batch, "to_profile", failing)
+    bug_on_id(batch, "b-1")
     lines = _population(3)
     out, rej = io.StringIO(), io.StringIO()
     s = run_batch(io.StringIO("\n".join(lines) + "\n"), out, rej, AS_OF, engine=default_engine())

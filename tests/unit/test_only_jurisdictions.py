@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from prevention_engine import Engine
-from prevention_engine.calendar.yamlsrc import top_level_scalar
+from prevention_engine.calendar.yamlsrc import top_level_scalars
 from prevention_engine.engine import bundled_rules_dir
 from prevention_engine.errors import CalendarError, InputError, ProfileError
 
@@ -114,7 +114,7 @@ def test_a_calendar_without_jurisdiction_is_french_and_filtered_as_such(tmp_path
     or left by that value."""
     mini = Path(__file__).resolve().parents[1] / "fixtures" / "mini-calendar.yaml"
     text = mini.read_text(encoding="utf-8").replace("jurisdiction: FR\n", "")
-    assert top_level_scalar(text, "jurisdiction") is None
+    assert (top_level_scalars(text) or {}).get("jurisdiction") is None
     plain = tmp_path / "plain.yaml"
     plain.write_text(text, encoding="utf-8")
     products = RULES / "products"
@@ -143,4 +143,4 @@ def test_a_declared_value_that_is_not_a_code_is_read_in_full(tmp_path: Path) -> 
 ])
 def test_the_top_level_scalar_is_read_from_the_first_events(text: str,
                                                             value: str | None) -> None:
-    assert top_level_scalar(text, "jurisdiction") == value
+    assert (top_level_scalars(text) or {}).get("jurisdiction") == value

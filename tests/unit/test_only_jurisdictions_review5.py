@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from prevention_engine import Engine
-from prevention_engine.calendar.yamlsrc import top_level_scalar
+from prevention_engine.calendar.yamlsrc import top_level_scalars
 from prevention_engine.engine import bundled_rules_dir
 from prevention_engine.errors import CalendarError, ProfileError
 
@@ -96,4 +96,4 @@ def test_a_calendar_whose_jurisdiction_is_wrong_is_never_skipped_unread(
     ("%YAML 1.1\n---\n{calendar: x, jurisdiction: US}\n...\n", "US"),
 ])
 def test_the_top_level_scalar_is_a_text_value_given_once(text: str, value: str | None) -> None:
-    assert top_level_scalar(text, "jurisdiction") == value
+    assert (top_level_scalars(text) or {}).get("jurisdiction") == value
