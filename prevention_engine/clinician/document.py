@@ -58,7 +58,8 @@ FR = {
     "anchor": "ancrage : {anchor}", "window": "{label} : de {start} à {end} (exclu)",
     "season": "saison {id} : du {start} au {end}", "departments": ", départements {list}",
     "min_interval": ", au moins {gap} après la dernière dose", "season_for": ", pour : {who}",
-    "min_age": "âge min {age}", "recommended": "recommandé {range}", "before": "avant {age}",
+    "min_age": "âge min {age}", "recommended": "recommandé {range}",
+    "never_past_due": "sans date de retard", "before": "avant {age}",
     "effective": "depuis le", "cessation": "jusqu'au",
     "previous": "la dose précédente", "at_least": "≥ {gap}", "at_most": "au plus {gap}",
     "after": "après {ref} : {parts}", "series": "schéma « {name} »",
@@ -182,8 +183,11 @@ def _season(s: dict[str, Any]) -> str:
 
 
 def _recommended(spec: dict[str, Any]) -> list[str]:
-    rec = [duration(spec[k]) for k in ("earliest_rec", "latest_rec") if spec.get(k)]
-    return [FR["recommended"].format(range=" – ".join(rec))] if rec else []
+    never = spec.get("latest_rec") == "never"
+    rec = [duration(spec[k]) for k in ("earliest_rec", "latest_rec")
+           if spec.get(k) and not (k == "latest_rec" and never)]
+    out = [FR["recommended"].format(range=" – ".join(rec))] if rec else []
+    return out + ([FR["never_past_due"]] if never else [])
 
 
 def _ages(ages: Any) -> list[str]:

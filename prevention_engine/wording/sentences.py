@@ -148,6 +148,8 @@ def _series_next(r: Reason) -> str:
     elif status == "overdue":
         text = (f"{head} en retard : recommandée depuis le {_date(r, 'since')}, à faire dès "
                 f"que possible ; {done}.")
+    elif r.get("undated"):  # recommended at any age: the birth date standing in is not said
+        text = f"{head} à faire maintenant ; {done}."
     else:
         text = f"{head} à faire maintenant (recommandée le {when}) ; {done}."
     return text + (f" Au plus tard le {_date(r, 'latest')}." if limit else "") + _note(r)

@@ -486,6 +486,9 @@ class Forecast:
     #: True when ``latest`` is the eve of the dose's maximum age (rotavirus), not the end of
     #: an interval (36 weeks of pregnancy) or of a season: the reason names an age limit then.
     age_limit: bool = False
+    #: False when nothing dates ``recommended`` (no age, interval, season or earlier dose):
+    #: a risk dose "at any age" is not "recommended on the birth date", the reason says no date.
+    recommended_dated: bool = True
 
 
 def forecast_dose(
@@ -516,7 +519,9 @@ def forecast_dose(
     else:
         unadj = max(ivs.rec) if ivs.rec else earliest
     past_due: dt.date | None
-    if a.latest_rec is not None:
+    if a.never_past_due:
+        past_due = None
+    elif a.latest_rec is not None:
         past_due = schedule_past_due(a.latest_rec, birth)
     elif ivs.late:
         past_due = max(ivs.late) - ONE_DAY
@@ -532,6 +537,7 @@ def forecast_dose(
         unadj,
         dated,
         age_end is not None and age_end == min(ends),
+        dated or a.earliest_rec is not None or bool(ivs.rec),
     )
 
 

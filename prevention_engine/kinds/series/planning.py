@@ -381,6 +381,7 @@ def _next_dose(
         since=fc.unadjusted_recommended,
         limit_ahead=fc.latest is not None and fc.latest >= ctx.as_of,
         date_limit=fc.latest is not None and not fc.age_limit,
+        undated=not fc.recommended_dated,
     )
     if status == "missed":  # a missed dose keeps only its limit: the other dates no longer apply
         due = Due(latest=fc.latest)

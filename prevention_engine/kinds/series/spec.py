@@ -28,6 +28,9 @@ class Ages:
     earliest_rec: Duration | None = None
     latest_rec: Duration | None = None
     max: Duration | None = None
+    #: ``latest_rec: never``: the dose has no past-due date (a dose recommended because of a
+    #: risk is due as long as the risk lasts, never "overdue" from an age).
+    never_past_due: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,7 +318,7 @@ def _ages(r: Reader) -> tuple[Ages, tuple[DatedAges, ...]]:
                 DatedAges(
                     a.get_date("effective"),
                     a.get_date("cessation"),
-                    Ages(*(a.duration(k) for k in AGE_KEYS)),
+                    _age_values(a),
                 )
             )
         if not dated:
@@ -325,7 +328,14 @@ def _ages(r: Reader) -> tuple[Ages, tuple[DatedAges, ...]]:
         return (undated[0] if undated else latest.ages), tuple(dated)
     a = r.child("ages")
     a.check_keys(AGE_KEYS)
-    return Ages(*(a.duration(k) for k in AGE_KEYS)), ()
+    return _age_values(a), ()
+
+
+def _age_values(a: Reader) -> Ages:
+    """The ages of one mapping; ``latest_rec`` is a duration or ``never`` (no past-due date)."""
+    never = a.raw("latest_rec") == "never"
+    return Ages(a.duration("abs_min"), a.duration("min"), a.duration("earliest_rec"),
+                None if never else a.duration("latest_rec"), a.duration("max"), never)
 
 
 def _interval(r: Reader) -> Interval:
