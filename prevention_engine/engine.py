@@ -276,7 +276,12 @@ class Engine:
             return None
         cal_ids = list(calendars)
         known = {c.id for c in self.registry.calendars}
+        left_out = dict(self.registry.unloaded_calendars)
         for cid in cal_ids:
+            if cid in left_out and cid not in known:
+                loaded = ", ".join(sorted(self.registry.only or ()))
+                raise InputError(f"calendar '{cid}' (jurisdiction {left_out[cid]}) is not "
+                                 f"loaded in this engine (loaded: {loaded})")
             if cid not in known:
                 hint = suggest(cid, sorted(known))
                 raise InputError(

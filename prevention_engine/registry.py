@@ -25,6 +25,9 @@ class Registry:
     #: the jurisdictions of the calendars ``only`` left out: a residence resolves over every
     #: calendar of the rules, as with all loaded (then is refused, never given other rules)
     unloaded: frozenset[str] = frozenset()
+    #: the calendars ``only`` left out, as (id, jurisdiction): asked for by id, they are said
+    #: to be not loaded, not unknown
+    unloaded_calendars: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def load(cls, paths: Iterable[Path], only: Iterable[str] | None = None) -> Registry:
@@ -35,11 +38,14 @@ class Registry:
         tables: list[ProductTable] = []
         jurisdictions: list[Jurisdiction] = []
         unloaded: set[str] = set()
+        skipped: set[tuple[str, str]] = set()
         for f in rule_files(list(paths)):
             loaded = load_file(f, wanted)
             if isinstance(loaded, Skipped):
                 if loaded.calendar:
                     unloaded.add(loaded.jurisdiction)
+                    if loaded.id is not None:
+                        skipped.add((loaded.id, loaded.jurisdiction))
             elif isinstance(loaded, Calendar):
                 calendars.append(loaded)
             elif isinstance(loaded, ProductTable):
@@ -50,7 +56,7 @@ class Registry:
             else:
                 jurisdictions.extend(loaded)
         reg = cls(tuple(calendars), tuple(tables), tuple(jurisdictions), wanted,
-                  frozenset(unloaded))
+                  frozenset(unloaded), tuple(sorted(skipped)))
         reg.check_versions()
         reg.check_only()
         return reg

@@ -424,6 +424,9 @@ class Skipped:
 
     jurisdiction: str
     calendar: bool
+    #: the calendar's id (None for a product table), so that asking for it says why it is
+    #: missing rather than "unknown"
+    id: str | None = None
 
 
 def load_file(
@@ -442,7 +445,9 @@ def load_file(
     loaded = _load_text(text, file)
     if only is not None and isinstance(loaded, Calendar | ProductTable) \
             and loaded.jurisdiction not in only:
-        return Skipped(loaded.jurisdiction, isinstance(loaded, Calendar))
+        if isinstance(loaded, Calendar):
+            return Skipped(loaded.jurisdiction, True, loaded.id)
+        return Skipped(loaded.jurisdiction, False)
     return loaded
 
 
@@ -457,7 +462,7 @@ def _declared_elsewhere(text: str, only: frozenset[str]) -> Skipped | None:
         return None
     if "table" in keys:  # what the full load reads first
         return Skipped(code, calendar=False)
-    return Skipped(code, calendar=True) if "calendar" in keys else None
+    return Skipped(code, True, keys["calendar"]) if "calendar" in keys else None
 
 
 def _load_text(text: str, file: str) -> Calendar | ProductTable | tuple[Jurisdiction, ...]:

@@ -144,3 +144,37 @@ def test_a_declared_value_that_is_not_a_code_is_read_in_full(tmp_path: Path) -> 
 def test_the_top_level_scalar_is_read_from_the_first_events(text: str,
                                                             value: str | None) -> None:
     assert (top_level_scalars(text) or {}).get("jurisdiction") == value
+
+
+def test_a_calendar_left_out_is_said_not_loaded_rather_than_unknown(fr_engine: Engine) -> None:
+    person = {"id": "p", "birth_date": "1990-01-01", "residence": {"country": "FR"}}
+    with pytest.raises(InputError) as exc:
+        fr_engine.evaluate(person, AS_OF, calendars=["us-cdsi"])
+    assert str(exc.value) == ("calendar 'us-cdsi' (jurisdiction US) is not loaded in this "
+                              "engine (loaded: FR)")
+    assert ("us-cdsi", "US") in fr_engine.registry.unloaded_calendars
+    with pytest.raises(InputError, match=r"unknown calendar 'fr-vacination'.*fr-vaccination"):
+        fr_engine.evaluate(person, AS_OF, calendars=["fr-vacination"])
+
+
+def test_a_calendar_left_out_after_a_full_read_is_named_too(tmp_path: Path) -> None:
+    """A file whose jurisdiction is only known once built (the quick read takes plain
+    upper-case codes only) is still remembered by its id."""
+    (tmp_path / "us.yaml").write_text(textwrap.dedent("""\
+        calendar: us-x
+        version: "1"
+        jurisdiction: us
+        in_force: {from: 2020-01-01}
+        source: {title: t, url: "https://example.org"}
+        items: []
+        """), encoding="utf-8")
+    (tmp_path / "fr.yaml").write_text(textwrap.dedent("""\
+        calendar: fr-x
+        version: "1"
+        jurisdiction: FR
+        in_force: {from: 2020-01-01}
+        source: {title: t, url: "https://example.org"}
+        items: []
+        """), encoding="utf-8")
+    engine = Engine.from_paths([tmp_path], ["FR"])
+    assert engine.registry.unloaded_calendars == (("us-x", "us"),)
