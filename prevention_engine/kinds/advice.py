@@ -35,16 +35,15 @@ def parse_advice(r: Reader, names: set[str]) -> AdviceSpec:
 
 def plan(item: Item[AdviceSpec], ctx: Context) -> list[Occurrence]:
     spec = item.spec
-    done = [p.date for p in ctx.procedures if p.target in item.targets
-            and (spec.renew_after is None or spec.renew_after.add_to(p.date) > ctx.as_of)]
-    if done:
-        last = max(done)
+    last = max((p.date for p in ctx.procedures if p.target in item.targets), default=None)
+    if last is not None and (spec.renew_after is None or spec.renew_after.add_to(last) > ctx.as_of):
         return [Occurrence(status="completed", completed_date=last,
                            reason=Reason.of("advice.text", text=spec.text, done=last))]
     # Advice holds from the day it is read: dated on the assessment date (a due row has a
-    # date), never overdue.
-    return [Occurrence(status="due", due=Due(ctx.as_of, ctx.as_of),
-                       reason=Reason.of("advice.text", text=spec.text))]
+    # date), never overdue. Renewed, it carries the previous date, as a recurring screening
+    # carries its last test: a new cycle, so it is notified again.
+    return [Occurrence(status="due", due=Due(ctx.as_of, ctx.as_of), completed_date=last,
+                       reason=Reason.of("advice.text", text=spec.text, previous=last))]
 
 
 register(

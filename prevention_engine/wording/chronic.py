@@ -160,6 +160,8 @@ def _advice(r: Reason) -> str:
     text = _s(r, "text")
     if r.get("done") is not None:
         return f"{text} Fait le {_d(r, 'done')}."
+    if r.get("previous") is not None:
+        return f"{text} Dernière fois le {_d(r, 'previous')} : à renouveler."
     if r.get("start") is not None:
         return f"{text} Du {_d(r, 'start')} au {_d(r, 'end')}."
     return text
