@@ -100,14 +100,23 @@ def _todo(r: Reason) -> str:
     return f"à faire à partir du {when}."
 
 
+def _never_complete(r: Reason, test: str) -> str:
+    """No complete check on record. A check made of several measurements (eGFR and urine
+    albumin) of which only some were taken is not "nothing recorded": what was taken is shown
+    (GP review, 2026-11-29)."""
+    since = (f"depuis le diagnostic ({_d(r, 'onset')})" if r.get("onset") is not None
+             else "(date du diagnostic non renseignée)")
+    name = test[:1].upper() + test[1:]
+    taken = _values(r) if r.get("partial") else ""
+    if taken:
+        return f"{name} : jamais complet {since} ; enregistré : {taken}"
+    return f"{name} : rien d'enregistré {since}"
+
+
 def _monitoring(r: Reason) -> str:
     test = _s(r, "test")
     if r.get("last") is None:
-        onset = r.get("onset")
-        test = test[:1].upper() + test[1:]
-        head = (f"{test} : rien d'enregistré depuis le diagnostic ({_d(r, 'onset')})"
-                if onset is not None
-                else f"{test} : rien d'enregistré (date du diagnostic non renseignée)")
+        head = _never_complete(r, test)
     else:
         done = _values(r) or f"{test} le {_d(r, 'last')}"
         head = f"Dernier : {done}"

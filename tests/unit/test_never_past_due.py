@@ -118,3 +118,19 @@ def test_calendar_document_says_no_past_due_date() -> None:
     assert _recommended({"min": "18 years", "latest_rec": "never"}) == ["sans date de retard"]
     assert _recommended({"earliest_rec": "65 years", "latest_rec": "never"}) == [
         "recommandé 65 ans", "sans date de retard"]
+
+
+def test_a_risk_dose_is_recommended_from_the_onset_when_known(engine: Engine) -> None:
+    """Hepatitis A for a chronic liver disease known since 2020: recommended from 2020, never
+    "overdue since the first birthday" (1972)."""
+    person = {"id": "l", "birth_date": "1971-01-01", "sex": "male",
+              "residence": {"country": "FR"},
+              "conditions": [{"code": "chronic_liver_disease", "since": "2020-01-01"}]}
+    row = _row(engine, person, "fr-vaccination/hepatitis_a/1")
+    assert (row.status, row.recommended_date, row.past_due_date) == (
+        "due", dt.date(2020, 1, 1), None)
+    assert "(recommandée le 1er janvier 2020)" in row.reason
+    unknown = _row(engine, _person("1971-01-01", "chronic_liver_disease"),
+                   "fr-vaccination/hepatitis_a/1")
+    assert (unknown.status, unknown.past_due_date) == ("due", None)
+    assert "1972" not in unknown.reason and "recommandée le" not in unknown.reason

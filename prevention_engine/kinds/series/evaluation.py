@@ -486,8 +486,10 @@ class Forecast:
     #: True when ``latest`` is the eve of the dose's maximum age (rotavirus), not the end of
     #: an interval (36 weeks of pregnancy) or of a season: the reason names an age limit then.
     age_limit: bool = False
-    #: False when nothing dates ``recommended`` (no age, interval, season or earlier dose):
-    #: a risk dose "at any age" is not "recommended on the birth date", the reason says no date.
+    #: False when nothing dates ``recommended`` (no age, interval, season or earlier dose), or
+    #: only a minimum age for a dose recommended because of a risk (``latest_rec: never``)
+    #: whose onset is unknown: the reason then gives no date (not "recommended on the birth
+    #: date", nor "since the first birthday" for a liver disease known since 2020).
     recommended_dated: bool = True
 
 
@@ -537,7 +539,7 @@ def forecast_dose(
         unadj,
         dated,
         age_end is not None and age_end == min(ends),
-        dated or a.earliest_rec is not None or bool(ivs.rec),
+        a.earliest_rec is not None or bool(ivs.rec) or (dated and not a.never_past_due),
     )
 
 
