@@ -282,7 +282,10 @@ FACT_NAMES = {
     "immunity.toxoplasmosis": "le résultat de la sérologie de la toxoplasmose (immunisée ou non)",
     "immunity.rubella": "le résultat de la sérologie de la rubéole (immunisée ou non)",
     "family_history.diabetes": "les antécédents de diabète chez les parents, frères ou sœurs",
-    "observation.bmi": "l'indice de masse corporelle (IMC) en début de grossesse",
+    # asked by the pregnancy pathway (start of pregnancy) and by the influenza target group
+    # (obesity): one name true in both
+    "observation.bmi": "l'indice de masse corporelle (IMC ; pour une femme enceinte, celui du "
+    "début de grossesse)",
     "immunity.varicella": "l'antécédent de varicelle (ou une sérologie)",
     "medication.insulin": "le traitement par insuline (oui ou non)",
     "medication.antihypertensive": "la prise régulière d'un traitement contre l'hypertension "
