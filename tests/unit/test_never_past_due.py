@@ -134,3 +134,37 @@ def test_a_risk_dose_is_recommended_from_the_onset_when_known(engine: Engine) ->
                    "fr-vaccination/hepatitis_a/1")
     assert (unknown.status, unknown.past_due_date) == ("due", None)
     assert "1972" not in unknown.reason and "recommandée le" not in unknown.reason
+
+
+@pytest.mark.parametrize("text, says", [
+    # a capitalised 'never' is the keyword mistyped, not a malformed duration
+    ("{latest_rec: Never}", "'never' (in lower case)"),
+    ("{latest_rec: NEVER}", "'never' (in lower case)"),
+    # null would silently be "absent": a past-due date from the calendar's default, the
+    # opposite of what an author writing it for "no past-due date" meant
+    ("{min: \"18 years\", latest_rec: null}", "write 'never'"),
+    ("{min: \"18 years\", latest_rec: ~}", "write 'never'"),
+    ('\n              - {effective: 2020-01-01, latest_rec: null}', "write 'never'"),
+])
+def test_a_mistyped_never_is_a_clear_error(tmp_path: Path, text: str, says: str) -> None:
+    f = tmp_path / "cal.yaml"
+    f.write_text(CALENDAR.replace("{LATEST}", text), encoding="utf-8")
+    with pytest.raises(CalendarError) as exc:
+        Engine.from_paths([f])
+    assert exc.value.line is not None and str(f) in str(exc.value)
+    assert "latest_rec" in str(exc.value) and says in str(exc.value), str(exc.value)
+
+
+@pytest.mark.parametrize("word", ["never", "Never", "null"])
+def test_an_interval_says_never_is_for_ages_only(tmp_path: Path, word: str) -> None:
+    """An interval's past-due date is a date after its reference dose: 'never' belongs to the
+    dose's ages; the error says so (not "cannot read duration 'never'")."""
+    text = ('{min: "1 year"}\n          - intervals: [{from: previous, min: "1 month", '
+            f'latest_rec: {word}}}]')
+    f = tmp_path / "cal.yaml"
+    f.write_text(CALENDAR.replace("{LATEST}", text), encoding="utf-8")
+    with pytest.raises(CalendarError) as exc:
+        Engine.from_paths([f])
+    message = str(exc.value)
+    assert exc.value.line == 15 and str(f) in message
+    assert "intervals[0].latest_rec" in message and "ages.latest_rec" in message, message

@@ -333,9 +333,33 @@ def _ages(r: Reader) -> tuple[Ages, tuple[DatedAges, ...]]:
 
 def _age_values(a: Reader) -> Ages:
     """The ages of one mapping; ``latest_rec`` is a duration or ``never`` (no past-due date)."""
-    never = a.raw("latest_rec") == "never"
+    never = _never(a)
     return Ages(a.duration("abs_min"), a.duration("min"), a.duration("earliest_rec"),
                 None if never else a.duration("latest_rec"), a.duration("max"), never)
+
+
+def _never(a: Reader) -> bool:
+    """Whether the ages say ``latest_rec: never``. ``Never`` is the keyword mistyped, and
+    ``null`` would read as absent (a past-due date from the calendar's default, the opposite
+    of "no past-due date"): both are errors saying what to write."""
+    v = a.raw("latest_rec", "")
+    if v is None:
+        raise a.error("null: write 'never' for no past-due date, or leave the key out for "
+                      "the calendar's default", "latest_rec")
+    if isinstance(v, str) and v.strip().lower() == "never" and v != "never":
+        raise a.error(f"{v!r}: write 'never' (in lower case) for no past-due date",
+                      "latest_rec")
+    return bool(v == "never")
+
+
+def _no_never(r: Reader) -> None:
+    """An interval's ``latest_rec`` is a delay after its reference: no past-due date at all
+    (``never``) is said in the dose's ages."""
+    v = r.raw("latest_rec", "")
+    if v is None or (isinstance(v, str) and v.strip().lower() == "never"):
+        raise r.error(f"{'null' if v is None else repr(v)}: an interval's latest_rec is a "
+                      "duration; for no past-due date write 'latest_rec: never' in the dose's "
+                      "ages (ages.latest_rec)", "latest_rec")
 
 
 def _interval(r: Reader) -> Interval:
@@ -355,6 +379,7 @@ def _interval(r: Reader) -> Interval:
         ],
         required=["from"],
     )
+    _no_never(r)
     kind, ref_dose, ref_obs, ref_conditions, products = _interval_from(r)
     return Interval(
         kind,
