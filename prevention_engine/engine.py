@@ -276,12 +276,15 @@ class Engine:
             return None
         cal_ids = list(calendars)
         known = {c.id for c in self.registry.calendars}
-        left_out = dict(self.registry.unloaded_calendars)
         for cid in cal_ids:
-            if cid in left_out and cid not in known:
+            # one id may have versions under several jurisdictions: each is named
+            left_out = sorted(j for i, j in self.registry.unloaded_calendars if i == cid)
+            if left_out and cid not in known:
                 loaded = ", ".join(sorted(self.registry.only or ()))
-                raise InputError(f"calendar '{cid}' (jurisdiction {left_out[cid]}) is not "
-                                 f"loaded in this engine (loaded: {loaded})")
+                where = ("jurisdiction " if len(left_out) == 1 else "jurisdictions ") + \
+                    ", ".join(left_out)
+                raise InputError(f"calendar '{cid}' ({where}) is not loaded in this engine "
+                                 f"(loaded: {loaded})")
             if cid not in known:
                 hint = suggest(cid, sorted(known))
                 raise InputError(

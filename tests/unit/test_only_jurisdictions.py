@@ -157,24 +157,37 @@ def test_a_calendar_left_out_is_said_not_loaded_rather_than_unknown(fr_engine: E
         fr_engine.evaluate(person, AS_OF, calendars=["fr-vacination"])
 
 
+def _calendar_file(folder: Path, cid: str, jurisdiction: str, version: str = "1",
+                   in_force: str = "{from: 2020-01-01}") -> None:
+    (folder / f"{cid}-{jurisdiction}-{version}.yaml").write_text(textwrap.dedent(f"""\
+        calendar: {cid}
+        version: "{version}"
+        jurisdiction: {jurisdiction}
+        in_force: {in_force}
+        source: {{title: t, url: "https://example.org"}}
+        items: []
+        """), encoding="utf-8")
+
+
 def test_a_calendar_left_out_after_a_full_read_is_named_too(tmp_path: Path) -> None:
     """A file whose jurisdiction is only known once built (the quick read takes plain
     upper-case codes only) is still remembered by its id."""
-    (tmp_path / "us.yaml").write_text(textwrap.dedent("""\
-        calendar: us-x
-        version: "1"
-        jurisdiction: us
-        in_force: {from: 2020-01-01}
-        source: {title: t, url: "https://example.org"}
-        items: []
-        """), encoding="utf-8")
-    (tmp_path / "fr.yaml").write_text(textwrap.dedent("""\
-        calendar: fr-x
-        version: "1"
-        jurisdiction: FR
-        in_force: {from: 2020-01-01}
-        source: {title: t, url: "https://example.org"}
-        items: []
-        """), encoding="utf-8")
+    _calendar_file(tmp_path, "us-x", "us")
+    _calendar_file(tmp_path, "fr-x", "FR")
     engine = Engine.from_paths([tmp_path], ["FR"])
     assert engine.registry.unloaded_calendars == (("us-x", "us"),)
+
+
+def test_a_calendar_left_out_in_two_jurisdictions_names_both(tmp_path: Path) -> None:
+    """One calendar id, its versions under two jurisdictions (the registry reads a calendar's
+    versions together, whatever their jurisdiction): asked for by an engine that loaded
+    neither, the error names both, not whichever came last."""
+    _calendar_file(tmp_path, "x", "US", "1", "{from: 2020-01-01, to: 2020-12-31}")
+    _calendar_file(tmp_path, "x", "DE", "2", "{from: 2021-01-01}")
+    _calendar_file(tmp_path, "fr-x", "FR")
+    engine = Engine.from_paths([tmp_path], ["FR"])
+    person = {"id": "p", "birth_date": "1990-01-01", "residence": {"country": "FR"}}
+    with pytest.raises(InputError) as exc:
+        engine.evaluate(person, AS_OF, calendars=["x"])
+    assert str(exc.value) == ("calendar 'x' (jurisdictions DE, US) is not loaded in this "
+                              "engine (loaded: FR)")
