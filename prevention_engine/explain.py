@@ -8,6 +8,8 @@ from .engine import Engine
 from .profile import Profile
 from .render import status_fr
 
+_OPEN = frozenset({"due", "overdue", "upcoming", "missed"})
+
 
 def explain(
     engine: Engine, profile: Profile, as_of: dt.date, item: str, jurisdiction: str | None = None
@@ -41,7 +43,9 @@ def explain(
                 ("recommandée", r.recommended_date),
                 ("en retard après", r.past_due_date),
                 ("au plus tard", r.latest_date),
-                ("faite", r.completed_date),
+                # an open row's date done is the previous time (a renewed advice, a
+                # screening's last test), not "faite" next to "à faire"
+                ("dernière fois" if r.status in _OPEN else "faite", r.completed_date),
             )
             if d is not None
         )

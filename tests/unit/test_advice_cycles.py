@@ -42,3 +42,22 @@ def test_the_same_cycle_is_sent_once(engine: Engine) -> None:
     a = _keys(engine, acted, dt.date(2025, 6, 10))
     b = _keys(engine, acted, dt.date(2025, 9, 1))
     assert a and a == b
+
+
+def test_explain_calls_the_previous_date_of_an_open_row_the_last_time(engine: Engine) -> None:
+    """A renewed advice (like a recurring screening's next test) is to do again: its
+    ``completed_date`` is the previous time, not "faite" next to "à faire"."""
+    from prevention_engine.explain import explain
+    from prevention_engine.profile import Profile
+
+    acted = {**SMOKER, "residence": {"country": "FR"},
+             "procedures": [{"target": "smoking_cessation", "date": "2024-03-10"}]}
+    renewed = explain(engine, Profile.model_validate(acted), dt.date(2025, 6, 10),
+                      "tobacco_cessation_support")
+    assert renewed is not None
+    line = next(x for x in renewed.splitlines() if x.startswith("* "))
+    assert ": à faire (" in line and "dernière fois 2024-03-10" in line, line
+    assert "faite" not in line, line
+    done = explain(engine, Profile.model_validate(acted), dt.date(2024, 6, 10),
+                   "tobacco_cessation_support")
+    assert done is not None and "faite 2024-03-10" in done, done
