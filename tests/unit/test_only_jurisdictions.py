@@ -160,21 +160,10 @@ def test_a_calendar_left_out_is_said_not_loaded_rather_than_unknown(fr_engine: E
 def test_a_calendar_left_out_after_a_full_read_is_named_too(tmp_path: Path) -> None:
     """A file whose jurisdiction is only known once built (the quick read takes plain
     upper-case codes only) is still remembered by its id."""
-    (tmp_path / "us.yaml").write_text(textwrap.dedent("""\
-        calendar: us-x
-        version: "1"
-        jurisdiction: us
-        in_force: {from: 2020-01-01}
-        source: {title: t, url: "https://example.org"}
-        items: []
-        """), encoding="utf-8")
-    (tmp_path / "fr.yaml").write_text(textwrap.dedent("""\
-        calendar: fr-x
-        version: "1"
-        jurisdiction: FR
-        in_force: {from: 2020-01-01}
-        source: {title: t, url: "https://example.org"}
-        items: []
-        """), encoding="utf-8")
+    for cal_id, code in (("us-x", "us"), ("fr-x", "FR")):
+        (tmp_path / f"{cal_id}.yaml").write_text(
+            f"calendar: {cal_id}\nversion: \"1\"\njurisdiction: {code}\n"
+            "in_force: {from: 2020-01-01}\nsource: {title: t, url: \"https://example.org\"}\n"
+            "items: []\n", encoding="utf-8")
     engine = Engine.from_paths([tmp_path], ["FR"])
     assert engine.registry.unloaded_calendars == (("us-x", "us"),)
