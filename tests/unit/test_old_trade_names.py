@@ -184,3 +184,16 @@ def test_each_atc_code_keeps_one_set_of_targets(fr_table: ProductTable) -> None:
         if p.atc:
             by_atc.setdefault(p.atc, set()).add(p.targets)
     assert {code: sets for code, sets in by_atc.items() if len(sets) > 1} == {}
+
+
+@pytest.mark.parametrize("name", ["Pneumovax", "Pneumo 23"])
+def test_a_polysaccharide_pneumococcal_dose_is_no_infant_conjugate_dose(
+    engine: Engine, name: str
+) -> None:
+    # PPSV23 is not established before 2 years (Pneumovax notice, BDPM; Pneumo 23 summary):
+    # given at 2 months, it is not the first dose of the infant conjugate series
+    profile = {"birth_date": "2025-01-10", "sex": "female",
+               "immunizations": [{"date": "2025-03-12", "product": name}]}
+    agenda = engine.evaluate(profile, dt.date(2025, 4, 1))
+    rows = [(i.dose, i.status) for i in agenda.items if i.item == "pneumococcus_child"]
+    assert (1, "due") in rows, rows
