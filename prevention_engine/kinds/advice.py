@@ -1,10 +1,12 @@
-"""The ``advice`` kind: a cited piece of advice attached to a habit (tobacco, alcohol, sleep...).
+"""The ``advice`` kind: a cited piece of advice attached to a habit (tobacco, alcohol, sleep...)
+or a situation (a high risk of breast cancer).
 
 Who gets it is the item's ``applies_when`` (a lifestyle fact, an age, a sex); the kind only
 says the advice, in the rule's own words (``advice``), as one open row dated on the
 assessment date (never overdue). A
 procedure of the item's targets (a consultation about it) within ``renew_after`` completes
-it, so the advice is not repeated while it is being acted on. Notifications follow the
+it, so the advice is not repeated while it is being acted on; one with an abnormal or positive
+result never does (it calls for a work-up, which the row then says). Notifications follow the
 person's consent like any row of its domain.
 """
 
@@ -33,9 +35,19 @@ def parse_advice(r: Reader, names: set[str]) -> AdviceSpec:
     return AdviceSpec(text, r.duration("renew_after", positive=True))
 
 
+#: results that do not mean the advice was acted on: they call for more (a work-up)
+_ABNORMAL = frozenset({"abnormal", "positive"})
+
+
 def plan(item: Item[AdviceSpec], ctx: Context) -> list[Occurrence]:
     spec = item.spec
-    last = max((p.date for p in ctx.procedures if p.target in item.targets), default=None)
+    done = [p for p in ctx.procedures if p.target in item.targets]
+    last = max((p.date for p in done), default=None)
+    if last is not None and any(p.date == last and p.result in _ABNORMAL for p in done):
+        # An abnormal examination (a high-risk woman's mammography) is never "done": the row
+        # stays open and says a work-up is needed; a new cycle, notified again.
+        return [Occurrence(status="due", due=Due(ctx.as_of, ctx.as_of), completed_date=last,
+                           reason=Reason.of("advice.text", text=spec.text, abnormal=last))]
     if last is not None and (spec.renew_after is None or spec.renew_after.add_to(last) > ctx.as_of):
         return [Occurrence(status="completed", completed_date=last,
                            reason=Reason.of("advice.text", text=spec.text, done=last))]

@@ -169,6 +169,10 @@ def _advice(r: Reason) -> str:
     text = _s(r, "text")
     if r.get("done") is not None:
         return f"{text} Fait le {_d(r, 'done')}."
+    if r.get("abnormal") is not None:
+        return (f"{text} Dernier examen anormal le {_d(r, 'abnormal')} : des examens "
+                "complémentaires et un suivi adapté sont à organiser avec votre médecin, sans "
+                "attendre.")
     if r.get("previous") is not None:
         return f"{text} Dernière fois le {_d(r, 'previous')} : à renouveler."
     if r.get("start") is not None:
