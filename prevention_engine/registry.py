@@ -22,12 +22,16 @@ class Registry:
     jurisdictions: tuple[Jurisdiction, ...] = ()
     #: the jurisdictions whose calendars and tables were loaded, when asked for (None: all)
     only: frozenset[str] | None = None
-    #: the jurisdictions of the calendars ``only`` left out: a residence resolves over every
-    #: calendar of the rules, as with all loaded (then is refused, never given other rules)
-    unloaded: frozenset[str] = frozenset()
     #: the calendars ``only`` left out, as (id, jurisdiction): asked for by id, they are said
     #: to be not loaded, not unknown
     unloaded_calendars: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def unloaded(self) -> frozenset[str]:
+        """The jurisdictions of the calendars ``only`` left out: a residence resolves over
+        every calendar of the rules, as with all loaded (then is refused, never given other
+        rules)."""
+        return frozenset(j for _, j in self.unloaded_calendars)
 
     @classmethod
     def load(cls, paths: Iterable[Path], only: Iterable[str] | None = None) -> Registry:
@@ -37,15 +41,12 @@ class Registry:
         calendars: list[Calendar] = []
         tables: list[ProductTable] = []
         jurisdictions: list[Jurisdiction] = []
-        unloaded: set[str] = set()
         skipped: set[tuple[str, str]] = set()
         for f in rule_files(list(paths)):
             loaded = load_file(f, wanted)
             if isinstance(loaded, Skipped):
-                if loaded.calendar:
-                    unloaded.add(loaded.jurisdiction)
-                    if loaded.id is not None:
-                        skipped.add((loaded.id, loaded.jurisdiction))
+                if loaded.calendar is not None:
+                    skipped.add((loaded.calendar, loaded.jurisdiction))
             elif isinstance(loaded, Calendar):
                 calendars.append(loaded)
             elif isinstance(loaded, ProductTable):
@@ -56,7 +57,7 @@ class Registry:
             else:
                 jurisdictions.extend(loaded)
         reg = cls(tuple(calendars), tuple(tables), tuple(jurisdictions), wanted,
-                  frozenset(unloaded), tuple(sorted(skipped)))
+                  tuple(sorted(skipped)))
         reg.check_versions()
         reg.check_only()
         return reg

@@ -423,10 +423,9 @@ class Skipped:
     residence resolves as with every file loaded (then is refused, never given other rules)."""
 
     jurisdiction: str
-    calendar: bool
-    #: the calendar's id (None for a product table), so that asking for it says why it is
-    #: missing rather than "unknown"
-    id: str | None = None
+    #: the calendar's id, None for a product table: asked for, a calendar left out is said
+    #: not loaded rather than unknown
+    calendar: str | None
 
 
 def load_file(
@@ -445,9 +444,8 @@ def load_file(
     loaded = _load_text(text, file)
     if only is not None and isinstance(loaded, Calendar | ProductTable) \
             and loaded.jurisdiction not in only:
-        if isinstance(loaded, Calendar):
-            return Skipped(loaded.jurisdiction, True, loaded.id)
-        return Skipped(loaded.jurisdiction, False)
+        return Skipped(loaded.jurisdiction,
+                       loaded.id if isinstance(loaded, Calendar) else None)
     return loaded
 
 
@@ -461,8 +459,9 @@ def _declared_elsewhere(text: str, only: frozenset[str]) -> Skipped | None:
     if keys is None or code is None or not _CODE.fullmatch(code) or code in only:
         return None
     if "table" in keys:  # what the full load reads first
-        return Skipped(code, calendar=False)
-    return Skipped(code, True, keys["calendar"]) if "calendar" in keys else None
+        return Skipped(code, None)
+    cal_id = keys.get("calendar")
+    return Skipped(code, cal_id) if cal_id is not None else None  # else built, and judged
 
 
 def _load_text(text: str, file: str) -> Calendar | ProductTable | tuple[Jurisdiction, ...]:
