@@ -45,6 +45,20 @@ class CalendarError(PreventionError):
         return text
 
 
+class FieldInputError(PreventionError, ValueError):
+    """A value given to a numerical core (growth, risk scores) cannot be used: the message
+    names the field and the value, for the caller to tell which input to fix."""
+
+    def __init__(self, message: str, *, field: str, value: Any = None) -> None:
+        self.message = message
+        self.field = field
+        self.value = value
+        text = f"{field}: {message}"
+        if value is not None:
+            text += f" (value: {value!r})"
+        super().__init__(text)
+
+
 class ProfileError(PreventionError, ValueError):
     """A patient profile is malformed. Names the field path and the offending value."""
 

@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from prevention_engine.errors import PreventionError
+from prevention_engine.errors import FieldInputError, PreventionError
 
 
-class GrowthInputError(PreventionError, ValueError):
+class GrowthInputError(FieldInputError):
     """A measurement, age or sex cannot be scored; names the field and the value."""
-
-    def __init__(self, message: str, *, field: str, value: Any = None) -> None:
-        self.message = message
-        self.field = field
-        self.value = value
-        text = f"{field}: {message}"
-        if value is not None:
-            text += f" (value: {value!r})"
-        super().__init__(text)
 
 
 class GrowthTableError(PreventionError, ValueError):

@@ -11,22 +11,13 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ..errors import PreventionError
+from ..errors import FieldInputError
 
 InputValue = float | int | bool | str
 
 
-class RiskInputError(PreventionError, ValueError):
+class RiskInputError(FieldInputError):
     """An input cannot be scored (out of the model's range, not a finite number...)."""
-
-    def __init__(self, message: str, *, field: str, value: Any = None) -> None:
-        self.message = message
-        self.field = field
-        self.value = value
-        text = f"{field}: {message}"
-        if value is not None:
-            text += f" (value: {value!r})"
-        super().__init__(text)
 
 
 @dataclass(frozen=True, slots=True)

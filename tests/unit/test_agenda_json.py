@@ -186,3 +186,15 @@ def test_only_the_extension_fields_are_left_out_when_empty() -> None:
         assert excluded == set(keys), model.__name__
     for model in (Agenda, Score, SourceRef, CalendarRef, Notification):
         assert all(f.exclude_if is None for f in model.model_fields.values()), model.__name__
+
+
+def test_status_type_and_vocabulary_list_the_same_statuses() -> None:
+    """The agenda's ``Status`` type (what the JSON may hold) and the vocabulary's ``STATUSES``
+    (what callers and documents list) are written twice, a type and a tuple: they must agree,
+    in the same order (CONTRACT's status table)."""
+    from typing import get_args
+
+    from prevention_engine.agenda import Status
+    from prevention_engine.vocabulary import STATUSES
+
+    assert get_args(Status) == STATUSES
