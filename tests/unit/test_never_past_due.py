@@ -51,21 +51,23 @@ def _row(engine: Engine, person: dict[str, object], row_id: str, on: dt.date = A
     return next(i for i in agenda.items if i.id == row_id)
 
 
-@pytest.mark.parametrize("row_id", ["fr-vaccination/zoster/1",
-                                    "fr-vaccination/pneumococcus_adult/1",
-                                    "fr-vaccination/hepatitis_b/1"])
+@pytest.mark.parametrize("birth, row_id", [("1962-03-10", "fr-vaccination/zoster/1"),
+                                           ("1962-03-10", "fr-vaccination/pneumococcus_adult/1"),
+                                           ("1946-03-10", "fr-vaccination/hepatitis_b/1")])
 def test_risk_dose_of_an_old_person_is_due_without_past_due_date(
-    engine: Engine, row_id: str
+    engine: Engine, birth: str, row_id: str
 ) -> None:
-    row = _row(engine, _person("1946-03-10", "organ_transplant"), row_id)
+    """Zoster and pneumococcus before 65 only: from 65 the age recommendation dates them
+    (``test_risk_and_age_65``); hepatitis B has no age recommendation for adults."""
+    row = _row(engine, _person(birth, "organ_transplant"), row_id)
     assert row.status == "due"
     assert row.past_due_date is None
     assert "2066" not in row.model_dump_json()
 
 
 def test_never_overdue_however_long_it_waits(engine: Engine) -> None:
-    person = _person("1960-05-31", "hiv_infection")
-    for on in (dt.date(2026, 11, 29), dt.date(2031, 1, 15)):
+    person = _person("1970-05-31", "hiv_infection")  # 64 on the second date
+    for on in (dt.date(2026, 11, 29), dt.date(2035, 1, 15)):
         row = _row(engine, person, "fr-vaccination/zoster/1", on)
         assert (row.status, row.past_due_date) == ("due", None)
 
