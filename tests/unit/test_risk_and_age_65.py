@@ -107,3 +107,19 @@ def test_short_zoster_schedule_of_the_immunocompromised_still_counts_after_65(
     rows = {i.id: i for i in agenda.items if i.item == "zoster"}
     assert rows["fr-vaccination/zoster/1"].status == "completed"
     assert rows["fr-vaccination/zoster/2"].status == "completed"
+
+
+def test_rsv_at_risk_from_75_is_late_like_anyone_of_75() -> None:
+    """RSV (calendar since its 2024 update): everyone from 75, from 65 with a chronic
+    respiratory or heart disease. A 78-year-old with COPD is late from the same date as a
+    healthy 78-year-old; at 70 she stays due without a past-due date (the risk's dose)."""
+    engine = Engine.default(["FR"])
+    copd = _person("1948-03-10", ("copd", "2010-01-01"))
+    healthy = _person("1948-03-10")
+    at_risk = _row(engine, copd, "fr-vaccination/rsv_older_adult/1")
+    same_age = _row(engine, healthy, "fr-vaccination/rsv_older_adult/1")
+    assert at_risk.status == same_age.status == "overdue"
+    assert at_risk.past_due_date == same_age.past_due_date
+    young = _row(engine, _person("1956-03-10", ("copd", "2010-01-01")),
+                 "fr-vaccination/rsv_older_adult/1")
+    assert (young.status, young.past_due_date) == ("due", None)
