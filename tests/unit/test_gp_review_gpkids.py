@@ -1,0 +1,42 @@
+"""GP review of children's, pregnant women's and overseas agendas (2026-11-29, branch gpkids):
+cases written from the sources, independently of the YAML and of the wording code.
+
+- Meningococcal obligation of infants: "étendue jusqu'à 2 ans" (Vidal, édition 2025 du
+  calendrier, https://www.vidal.fr/actualites/31345 ; URML Pays de la Loire, calendrier vaccinal
+  2025) ; the catch-up of 2 to 4 years (2 doses of Bexsero at least 1 month apart) is a
+  transitional recommendation (HAS, March 2025; AFPA, https://afpa.org/2025/03/18/
+  nouvelles-recommandations-vaccinales-meningocoques), not an obligation. Neither of its two
+  doses is "Vaccination obligatoire".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from prevention_engine import Engine
+
+AS_OF = dt.date(2026, 11, 29)
+
+
+def test_menb_catch_up_after_two_years_is_not_mandatory_for_either_dose(engine: Engine) -> None:
+    # born in the cohort of the obligation (from July 2023), never vaccinated against MenB,
+    # 2 years and 9 months old: the 2-4 years catch-up applies, past the obligation's age
+    profile = {"birth_date": "2024-02-29", "sex": "female", "immunizations": []}
+    agenda = engine.evaluate(profile, AS_OF)
+    rows = {i.dose: i for i in agenda.items if i.item == "menb"}
+    assert set(rows) == {1, 2}, sorted(rows)
+    for dose, row in rows.items():
+        assert row.series == "rattrapage_2_4_ans", (dose, row.series)
+        assert row.mandatory is False, (dose, row.reason)
+        assert "Vaccination obligatoire" not in row.reason, (dose, row.reason)
+
+
+def test_menb_infant_doses_stay_mandatory(engine: Engine) -> None:
+    # the same cohort at 4 months with the 3-month dose done: the 5-month dose and the
+    # 12-month booster fall within the obligation (before 2 years)
+    profile = {"birth_date": "2026-07-15", "sex": "male",
+               "immunizations": [{"date": "2026-10-15", "product": "Bexsero"}]}
+    agenda = engine.evaluate(profile, AS_OF)
+    rows = {i.dose: i for i in agenda.items if i.item == "menb"}
+    assert rows[2].mandatory is True and rows[3].mandatory is True
+
