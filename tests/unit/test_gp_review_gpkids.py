@@ -40,3 +40,26 @@ def test_menb_infant_doses_stay_mandatory(engine: Engine) -> None:
     rows = {i.dose: i for i in agenda.items if i.item == "menb"}
     assert rows[2].mandatory is True and rows[3].mandatory is True
 
+
+
+# Yellow fever in pregnancy: "par principe contre-indiqué chez les femmes enceintes […].
+# Cependant, la vaccination peut être envisagée au cas par cas et en fonction du risque
+# d'exposition" ; a woman first vaccinated during pregnancy gets a 2nd dose 10 years later
+# (vaccination-info-service.fr, Fièvre jaune, recommandations particulières,
+# https://vaccination-info-service.fr/Les-maladies-et-leurs-vaccins/Fievre-jaune). A pregnant
+# resident of French Guiana is exposed: "à faire après l'accouchement" alone hides the option.
+def _pregnant_in_guiana(engine: Engine, as_of: dt.date, lmp: str) -> str:
+    profile = {"birth_date": "1999-05-05", "sex": "female", "residence": {"country": "GF"},
+               "pregnancies": [{"lmp": lmp}], "immunizations": []}
+    agenda = engine.evaluate(profile, as_of)
+    row = next(i for i in agenda.items if i.item == "yellow_fever" and i.dose == 1)
+    assert row.status == "contraindicated", (row.status, row.reason)
+    return row.reason
+
+
+def test_yellow_fever_in_pregnancy_says_case_by_case_in_every_edition(engine: Engine) -> None:
+    for as_of, lmp in ((dt.date(2024, 10, 1), "2024-06-01"), (dt.date(2025, 6, 15), "2025-03-01"),
+                       (AS_OF, "2026-06-01")):
+        reason = _pregnant_in_guiana(engine, as_of, lmp)
+        assert "après l'accouchement" in reason, (as_of, reason)
+        assert "au cas par cas" in reason and "risque d'exposition" in reason, (as_of, reason)
