@@ -12,10 +12,14 @@ cases written from the sources, independently of the YAML and of the wording cod
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
-from prevention_engine import Engine
+import pytest
+
+from prevention_engine import CalendarError, Engine
 
 AS_OF = dt.date(2026, 11, 29)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_menb_catch_up_after_two_years_is_not_mandatory_for_either_dose(engine: Engine) -> None:
@@ -63,3 +67,75 @@ def test_yellow_fever_in_pregnancy_says_case_by_case_in_every_edition(engine: En
         reason = _pregnant_in_guiana(engine, as_of, lmp)
         assert "après l'accouchement" in reason, (as_of, reason)
         assert "au cas par cas" in reason and "risque d'exposition" in reason, (as_of, reason)
+
+
+# Rubella serology in pregnancy: done at the first prenatal exam "en l'absence de preuve écrite
+# de l'immunité" ; two documented vaccinations are that proof (HAS 2009, surveillance
+# sérologique de la rubéole pendant la grossesse, fiche Cerballiance,
+# https://biorecos.cerballiance.fr/recommandation/surveillance-serologique-et-prevention-de-la-
+# toxoplasmose-et-de-la-rubeole-au-cours-de-la-grossesse-et-depistage-prenatal-de-lhepatite-b-2009).
+# A rubella-containing dose counts from 12 months, two doses at least 1 month apart (ameli, ROR).
+def _rubella_row(engine: Engine, doses: list[dict[str, object]]) -> tuple[str, str, bool]:
+    profile = {"birth_date": "1998-03-10", "sex": "female", "immunizations": doses,
+               "pregnancies": [{"lmp": "2026-09-20"}]}
+    agenda = engine.evaluate(profile, AS_OF)
+    row = next(i for i in agenda.items if i.item == "rubella_serology")
+    return row.status, row.reason, row.mandatory
+
+
+def test_two_documented_rubella_vaccinations_make_the_serology_unnecessary(
+    engine: Engine,
+) -> None:
+    status, reason, _ = _rubella_row(engine, [
+        {"date": "1999-03-15", "product": "M-M-RVaxPro"},
+        {"date": "2003-09-01", "product": "Priorix"},
+    ])
+    assert status == "not_recommended", (status, reason)
+    assert "deux vaccinations" in reason and "rubéole" in reason, reason
+
+
+def test_one_dose_or_a_dose_before_twelve_months_still_asks_the_serology(engine: Engine) -> None:
+    one = _rubella_row(engine, [{"date": "1999-03-15", "product": "M-M-RVaxPro"}])
+    assert one[0] == "due" and one[2] is True, one
+    early = _rubella_row(engine, [
+        {"date": "1998-12-01", "product": "M-M-RVaxPro"},   # 8 months: does not count
+        {"date": "1999-03-15", "product": "M-M-RVaxPro"},
+    ])
+    assert early[0] == "due", early
+    unknown = _rubella_row(engine, [])
+    assert unknown[0] == "due", unknown
+
+
+_CAL = """
+calendar: test-documented-doses
+version: "1"
+jurisdiction: FR
+in_force: {from: 2020-01-01}
+source: {title: t, url: "https://example.org"}
+items:
+  - id: serology
+    domain: pregnancy
+    title: Sérologie
+    targets: [rubella]
+    kind: window
+    anchor: birth
+    not_recommended_when: {documented_doses: PRED}
+    windows: [{id: w, label: w, from: "0 days", to: "1 year"}]
+    source: {title: t, url: "https://example.org"}
+"""
+
+
+@pytest.mark.parametrize(("pred", "field"), [
+    ("{target: rubella, count: 0}", "count"),
+    ("{target: rubeola, count: 2}", "target"),
+    ("{target: rubella}", "count"),
+    ("{target: rubella, count: 2, min_age: soon}", "min_age"),
+])
+def test_a_mistyped_documented_doses_is_a_clear_error(
+    tmp_path: Path, pred: str, field: str,
+) -> None:
+    f = tmp_path / "cal.yaml"
+    f.write_text(_CAL.replace("PRED", pred), encoding="utf-8")
+    with pytest.raises(CalendarError, match=field) as err:
+        Engine.from_paths([f, ROOT / "rules" / "products"])
+    assert "cal.yaml" in str(err.value)
