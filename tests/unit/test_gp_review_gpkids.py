@@ -139,3 +139,46 @@ def test_a_mistyped_documented_doses_is_a_clear_error(
     with pytest.raises(CalendarError, match=field) as err:
         Engine.from_paths([f, ROOT / "rules" / "products"])
     assert "cal.yaml" in str(err.value)
+
+
+# Rhesus D alloimmunisation: "Prévention SYSTEMATIQUE à 28 SA +/- 1 semaine (grade A) en cas de
+# fœtus présumé Rhésus positif", an RAI first, then one injection of anti-D immunoglobulins
+# (Gestaclic, d'après les RPC du CNGOF, http://gestaclic.fr/fichesconseils/afficheModal/
+# deuxiemeconsultation/modal/etape3_m18) ; CNGOF 2017 update (Edimark, https://www.edimark.fr/
+# lettre-gynecologue/prevention-allo-immunisation-rhesus-chez-patientes-groupe-rhesus-negatif-
+# mise-a-jour-rpc-cngof-2005): targeted and systematic prophylaxis at 28 SA when the fetus is
+# RhD positive or undetermined. The father's group and the fetal genotype are not in the
+# profile: every RhD-negative pregnant woman is concerned until they are known.
+def _anti_d(engine: Engine, rhesus: str | None, lmp: str, end: str | None = None) -> list[str]:
+    pregnancy: dict[str, object] = {"lmp": lmp}
+    if end is not None:
+        pregnancy.update(end_date=end, outcome="live_birth")
+    profile: dict[str, object] = {"birth_date": "1992-03-03", "sex": "female",
+                                  "pregnancies": [pregnancy]}
+    if rhesus is not None:
+        profile["rhesus"] = rhesus
+    agenda = engine.evaluate(profile, AS_OF)
+    return [i.status + "|" + str(i.recommended_date) + "|" + i.reason
+            for i in agenda.items if "anti_d_prophylaxis" in i.targets]
+
+
+def test_rhesus_negative_woman_at_28_weeks_gets_the_anti_d_injection(engine: Engine) -> None:
+    # LMP 2026-05-17: 28 SA + 0 on 2026-11-29
+    rows = _anti_d(engine, "negative", "2026-05-17")
+    assert len(rows) == 1, rows
+    status, recommended, reason = rows[0].split("|", 2)
+    assert status == "due", rows
+    assert recommended == "2026-11-22", rows          # 27 SA: 28 SA minus one week
+    assert "RhD négatif" in reason and "génotypage" in reason, reason
+
+
+def test_anti_d_is_upcoming_earlier_and_asked_when_the_rhesus_is_unknown(engine: Engine) -> None:
+    early = _anti_d(engine, "negative", "2026-09-20")   # 10 SA
+    assert [r.split("|")[:2] for r in early] == [["upcoming", "2027-03-28"]], early
+    unknown = _anti_d(engine, None, "2026-09-20")
+    assert [r.split("|")[0] for r in unknown] == ["needs_data"], unknown
+
+
+def test_no_anti_d_row_for_a_rhesus_positive_woman_or_after_the_birth(engine: Engine) -> None:
+    assert _anti_d(engine, "positive", "2026-05-17") == []
+    assert _anti_d(engine, "negative", "2026-01-10", end="2026-10-10") == []
