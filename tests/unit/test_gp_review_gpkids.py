@@ -182,3 +182,30 @@ def test_anti_d_is_upcoming_earlier_and_asked_when_the_rhesus_is_unknown(engine:
 def test_no_anti_d_row_for_a_rhesus_positive_woman_or_after_the_birth(engine: Engine) -> None:
     assert _anti_d(engine, "positive", "2026-05-17") == []
     assert _anti_d(engine, "negative", "2026-01-10", end="2026-10-10") == []
+
+
+# Hepatitis B catch-up "jusqu'à 15 ans révolus" (vaccination-info-service.fr, espace
+# professionnels, hépatite B), 2 doses M0, M6 with Engerix B 20 µg from 11 to 15 years (Le
+# Quotidien du médecin, le nourrisson) ; a started series is never restarted but completed
+# ("reprendre là où il s'est arrêté", recomedicales, vaccination). A series begun the day before
+# the 16th birthday must not vanish the day after, its 2nd dose unplanned and, once given,
+# not counted.
+def _hep_b(engine: Engine, doses: list[dict[str, object]], as_of: dt.date) -> dict[int, str]:
+    profile = {"birth_date": "2010-11-30", "sex": "male", "immunizations": doses}
+    agenda = engine.evaluate(profile, as_of)
+    return {i.dose or 0: f"{i.status}|{i.recommended_date or i.completed_date}"
+            for i in agenda.items if i.item == "hepatitis_b"}
+
+
+def test_a_hepatitis_b_series_begun_at_15_is_completed_after_16(engine: Engine) -> None:
+    first = [{"date": "2026-11-29", "product": "Engerix B 20"}]
+    rows = _hep_b(engine, first, dt.date(2027, 1, 15))
+    assert rows.get(2) == "upcoming|2027-05-29", rows          # M6 of the 2-dose schedule
+    both = [*first, {"date": "2027-06-01", "product": "Engerix B 20"}]
+    rows = _hep_b(engine, both, dt.date(2027, 7, 1))
+    assert rows.get(2) == "completed|2027-06-01", rows
+
+
+def test_hepatitis_b_catch_up_still_closes_at_16_when_never_begun(engine: Engine) -> None:
+    assert _hep_b(engine, [], dt.date(2026, 11, 29))          # 15 years: catch-up open
+    assert _hep_b(engine, [], dt.date(2027, 1, 15)) == {}     # 16 years: closed
