@@ -53,6 +53,7 @@ PREDICATE_KEYS = (
     "perinatal",
     "postpartum",
     "pregnancy_dose",
+    "documented_doses",
     "rhesus",
     "serology",
     "seroconversion",
@@ -617,6 +618,36 @@ def _b_immune_to(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
     )
 
 
+def _b_documented_doses(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
+    """``{target: rubella, count: 2, min_age: "12 months", min_interval: "1 month"}``: at
+    least ``count`` recorded doses of the target, each given from ``min_age`` and at least
+    ``min_interval`` after the one counted before it (two documented rubella vaccinations make
+    a pregnancy's rubella serology unnecessary). Fewer doses recorded is false, never unknown:
+    what the absence of a record means is the rule's business (the serology is then asked)."""
+    sub = r.child(key)
+    sub.check_keys(["target", "count", "min_age", "min_interval"], required=["target", "count"])
+    target = sub.req_str("target")
+    if target not in TARGETS:
+        raise sub.error(f"unknown target '{target}'", "target")
+    count = sub.get_int("count") or 0
+    if count < 1:
+        raise sub.error("count is a whole number of doses, at least 1", "count")
+    min_age, min_interval = sub.duration("min_age"), sub.duration("min_interval")
+
+    def run(ctx: Context) -> Tri:
+        start = min_age.add_to(ctx.birth) if min_age is not None else ctx.birth
+        counted: list[Any] = []
+        for d in sorted(ctx.doses, key=lambda d: d.date):
+            if target not in d.targets or d.sub_standard or not start <= d.date <= ctx.as_of:
+                continue
+            if counted and min_interval is not None and d.date < min_interval.add_to(counted[-1]):
+                continue
+            counted.append(d.date)
+        return TRUE if len(counted) >= count else FALSE
+
+    return run
+
+
 def _b_contraindicated(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
     target = r.get_str(key, required=True)
     if target not in TARGETS:
@@ -840,6 +871,7 @@ _BUILDERS: dict[str, Callable[[Any, Reader, str, set[str] | None], Pred]] = {
     "pregnant": _b_pregnant,
     "postpartum": _b_postpartum,
     "pregnancy_dose": _b_pregnancy_dose,
+    "documented_doses": _b_documented_doses,
     "gestational_age": _b_gestational_age,
     "observation": _b_observation,
     "lifestyle": _b_lifestyle,

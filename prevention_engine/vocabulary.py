@@ -82,6 +82,7 @@ PREGNANCY_TARGETS = frozenset(
         "syphilis",
         "anaesthesia_consultation",
         "early_postnatal_interview",
+        "anti_d_prophylaxis",
     ]
 )
 CHRONIC_TARGETS = frozenset(

@@ -196,6 +196,7 @@ PROCEDURE_NAMES = {
     "podiatry_care": "soins de pédicurie-podologie",
     "child_health_exam": "examen de santé de l'enfant",
     "anaesthesia_consultation": "consultation d'anesthésie",
+    "anti_d_prophylaxis": "injection d'immunoglobulines anti-D",
     "prenatal_exam": "examen prénatal",
     "foot_exam": "examen des pieds",
     "breast_cancer": "dépistage du cancer du sein",

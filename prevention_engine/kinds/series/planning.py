@@ -33,6 +33,7 @@ from .selection import (
 from .spec import (
     Boosters,
     CalendarRules,
+    Series,
     SeriesSpec,
     TargetDose,
 )
@@ -40,9 +41,16 @@ from .spec import (
 __all__ = ["bind", "last_season_day", "plan", "product_key"]
 
 
-def _nominal_age(td: TargetDose) -> Duration | None:
-    """The calendar age of a target dose (for obligations limited to the first months)."""
-    return td.ages.earliest_rec or td.ages.min
+def _nominal_age(series: Series, idx: int) -> Duration | None:
+    """The calendar age of a target dose (for obligations limited to the first months). A dose
+    dated only by its interval after the one before it comes no earlier than that one: it takes
+    the age of the nearest earlier dose that has one (dose 2 of a catch-up begun at 2 years is
+    past an obligation that ends at 2 years, as dose 1 is)."""
+    for td in reversed(series.doses[: idx + 1]):
+        age = td.ages.earliest_rec or td.ages.min
+        if age is not None:
+            return age
+    return None
 
 
 @dataclass(slots=True)
@@ -263,11 +271,11 @@ def _done_rows(res: SeriesResult, trace: tuple[Step, ...]) -> list[Occurrence]:
             rows.append(Occurrence(status="completed", dose=i + 1, completed_date=d.date,
                                    series=res.series.name, reason=reason,
                                    trace=trace if i == 0 else (),
-                                   nominal_age=_nominal_age(td), label=_label(td)))
+                                   nominal_age=_nominal_age(res.series, i), label=_label(td)))
         elif i in res.skipped and i < res.next_index:
             rows.append(Occurrence(status="completed", dose=i + 1, series=res.series.name,
                                    reason=Reason.of("series.skipped", number=i + 1),
-                                   nominal_age=_nominal_age(td), label=_label(td)))
+                                   nominal_age=_nominal_age(res.series, i), label=_label(td)))
     return rows
 
 
@@ -386,7 +394,7 @@ def _next_dose(
     if status == "missed":  # a missed dose keeps only its limit: the other dates no longer apply
         due = Due(latest=fc.latest)
     return Occurrence(status=status, dose=idx + 1, due=due, series=res.series.name,
-                      reason=reason, nominal_age=_nominal_age(td), label=_label(td))
+                      reason=reason, nominal_age=_nominal_age(res.series, idx), label=_label(td))
 
 
 def _projected(
@@ -410,7 +418,7 @@ def _projected(
         series=res.series.name,
         reason=Reason.of("series.projected", number=idx + 1, recommended=fc.recommended,
                          note=res.series.note),
-        nominal_age=_nominal_age(td), label=_label(td),
+        nominal_age=_nominal_age(res.series, idx), label=_label(td),
     )
 
 
