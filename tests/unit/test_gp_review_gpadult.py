@@ -1,0 +1,104 @@
+"""GP review of adult agendas (18-75, 2026-11-29, branch gpadult): cases written from the
+sources, independently of the YAML and of the wording code.
+
+- Colorectal screening: "Hommes et femmes de 50 à 74 ans : test immunologique tous les 2 ans ;
+  s'il est positif, une coloscopie est nécessaire" (Assurance Maladie, Cancer colorectal : le
+  dépistage, https://www.ameli.fr/assure/sante/themes/cancer-colorectal/cancer-colorectal-depistage).
+  Whether the next test is in 2 years or a colonoscopy is needed now depends on the result: a
+  test recorded without its result cannot be read as negative (the person may be waiting for a
+  colonoscopy); its result is asked, as it already is for a colonoscopy or a cervical test.
+- Breast screening: mammography every 2 years from 50 to 74; an abnormal result leads to
+  further examinations (Assurance Maladie, Dépistage organisé du cancer du sein,
+  https://www.ameli.fr/exercice-coordonne/sante-prevention/depistages-organises-cancers/depistage-organise-du-cancer-du-sein).
+  A mammography without its result is not a normal one: the result is asked.
+- A positive screening test is an action to take, not the end of the agenda: a positive faecal
+  test calls for a colonoscopy (ameli, above), an abnormal mammography for further examinations
+  (ameli, above), an abnormal or positive cervical test for a specific follow-up (reflex test or
+  colposcopy: INCa, Dépistage du cancer du col de l'utérus : les réponses à vos questions,
+  https://e-cancer.fr/Professionnels-de-sante/Depistage-et-detection-precoce/Depistage-du-cancer-du-col-de-l-uterus/Les-reponses-a-vos-questions).
+  While no later examination is recorded, a row says so and is notified (due); the routine test
+  itself stays "non recommandé" (never a second faecal test instead of the colonoscopy).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from prevention_engine import Engine
+
+# one date judged by each screening edition (2024.1 to 2025-12-31, 2026.1 since 2026-01-01)
+DATES = [dt.date(2025, 6, 15), dt.date(2026, 11, 29)]
+
+
+def _rows(engine: Engine, profile: dict[str, Any], as_of: dt.date, item: str) -> list[Any]:
+    return [i for i in engine.evaluate(profile, as_of).items if i.item == item]
+
+
+def _row(engine: Engine, profile: dict[str, Any], as_of: dt.date, item: str) -> Any:
+    rows = _rows(engine, profile, as_of, item)
+    assert len(rows) == 1, [(r.id, r.status) for r in rows]
+    return rows[0]
+
+
+def _notified(engine: Engine, profile: dict[str, Any], as_of: dt.date) -> set[str]:
+    return {n.item_id for n in engine.evaluate(profile, as_of).notifications}
+
+
+# -- a test recorded without its result --------------------------------------------------------
+
+
+def _man_60(procedures: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"id": "m60", "birth_date": "1965-05-05", "sex": "male", "procedures": procedures}
+
+
+def _woman_55(procedures: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"id": "f55", "birth_date": "1970-05-05", "sex": "female", "procedures": procedures}
+
+
+@pytest.mark.parametrize("as_of", DATES)
+def test_a_faecal_test_without_result_asks_for_it(engine: Engine, as_of: dt.date) -> None:
+    fit = {"target": "colorectal_cancer", "date": "2024-09-01", "method": "fit"}
+    row = _row(engine, _man_60([fit]), as_of, "colorectal_screening")
+    assert row.status == "needs_data", (row.status, row.reason)
+    assert row.missing_data == ["procedure.result"]
+    assert row.completed_date == dt.date(2024, 9, 1)
+
+
+@pytest.mark.parametrize("as_of", DATES)
+def test_a_colorectal_test_without_method_nor_result_asks(engine: Engine, as_of: dt.date) -> None:
+    # recorded as a faecal test by default: its result still decides what follows
+    test = {"target": "colorectal_cancer", "date": "2024-09-01"}
+    row = _row(engine, _man_60([test]), as_of, "colorectal_screening")
+    assert row.status == "needs_data", (row.status, row.reason)
+
+
+@pytest.mark.parametrize("as_of", DATES)
+def test_a_negative_faecal_test_still_dates_the_next_in_two_years(
+    engine: Engine, as_of: dt.date
+) -> None:
+    fit = {"target": "colorectal_cancer", "date": "2024-09-01", "method": "fit",
+           "result": "negative"}
+    row = _row(engine, _man_60([fit]), as_of, "colorectal_screening")
+    assert row.recommended_date == dt.date(2026, 9, 1)
+    assert row.status == ("upcoming" if as_of < dt.date(2026, 9, 1) else "due")
+
+
+@pytest.mark.parametrize("as_of", DATES)
+def test_a_mammography_without_result_asks_for_it(engine: Engine, as_of: dt.date) -> None:
+    mammo = {"target": "breast_cancer", "date": "2024-09-01", "method": "mammography"}
+    row = _row(engine, _woman_55([mammo]), as_of, "breast_screening")
+    assert row.status == "needs_data", (row.status, row.reason)
+    assert row.missing_data == ["procedure.result"]
+
+
+@pytest.mark.parametrize("as_of", DATES)
+def test_a_normal_mammography_dates_the_next_in_two_years(engine: Engine, as_of: dt.date) -> None:
+    mammo = {"target": "breast_cancer", "date": "2024-09-01", "method": "mammography",
+             "result": "normal"}
+    row = _row(engine, _woman_55([mammo]), as_of, "breast_screening")
+    assert row.recommended_date == dt.date(2026, 9, 1)
+    assert row.status in ("upcoming", "due")
+
