@@ -567,7 +567,7 @@ def _b_family_history(arg: Any, r: Reader, key: str, names: set[str] | None) -> 
 
 def _b_procedure(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
     sub = r.child(key)
-    sub.check_keys(["target", "method", "result", "within"], required=["target"])
+    sub.check_keys(["target", "method", "result", "within", "latest"], required=["target"])
     target = sub.req_str("target")
     if target not in TARGETS:
         from .vocabulary import suggest
@@ -576,10 +576,17 @@ def _b_procedure(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
     methods = frozenset(sub.str_list("method"))
     results = frozenset(sub.str_list("result"))
     within = sub.duration("within")
+    # latest: only the target's most recent examination counts (a positive faecal test calls
+    # for a colonoscopy until a later examination of the colon is recorded)
+    latest = sub.get_bool("latest")
 
     def run(ctx: Context) -> Tri:
+        last = None
+        if latest:
+            last = max((p.date for p in ctx.procedures
+                        if p.target == target and p.date <= ctx.as_of), default=None)
         for p in ctx.procedures:
-            if p.target != target or p.date > ctx.as_of:
+            if p.target != target or p.date > ctx.as_of or (latest and p.date != last):
                 continue
             if methods and p.method not in methods:
                 continue

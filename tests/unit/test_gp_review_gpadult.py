@@ -102,3 +102,120 @@ def test_a_normal_mammography_dates_the_next_in_two_years(engine: Engine, as_of:
     assert row.recommended_date == dt.date(2026, 9, 1)
     assert row.status in ("upcoming", "due")
 
+
+# -- a positive or abnormal screening test: the follow-up is an action ---------------------------
+
+
+def _man_52(procedures: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"id": "m52", "birth_date": "1973-02-01", "sex": "male", "procedures": procedures}
+
+
+POSITIVE_FIT = {"target": "colorectal_cancer", "date": "2025-01-10", "method": "fit",
+                "result": "positive"}
+
+
+def _followups(engine: Engine, profile: dict[str, Any], as_of: dt.date, target: str) -> list[Any]:
+    """Open rows of a screening target other than the routine programme and its campaigns."""
+    routine = {"colorectal_screening", "breast_screening", "cervical_screening",
+               "colorectal_high_risk_followup", "breast_high_risk_followup",
+               "mars_bleu", "octobre_rose"}
+    return [i for i in engine.evaluate(profile, as_of).items
+            if target in i.targets and i.item not in routine]
+
+
+@pytest.mark.parametrize("as_of", DATES)
+def test_a_positive_faecal_test_asks_for_a_colonoscopy(engine: Engine, as_of: dt.date) -> None:
+    profile = _man_52([POSITIVE_FIT])
+    routine = _row(engine, profile, as_of, "colorectal_screening")
+    assert routine.status == "not_recommended"  # never a second faecal test instead
+    rows = _followups(engine, profile, as_of, "colorectal_cancer")
+    assert len(rows) == 1, [(r.id, r.status) for r in rows]
+    row = rows[0]
+    assert row.status == "due", (row.status, row.reason)
+    assert "coloscopie" in row.title.lower() and "coloscopie" in row.reason
+    assert row.completed_date == dt.date(2025, 1, 10)
+    assert row.id in _notified(engine, profile, as_of)
+
+
+@pytest.mark.parametrize("as_of", DATES)
+def test_a_colonoscopy_after_the_positive_test_closes_the_follow_up(
+    engine: Engine, as_of: dt.date
+) -> None:
+    colonoscopy = {"target": "colorectal_cancer", "date": "2025-02-20", "method": "colonoscopy",
+                   "result": "normal"}
+    profile = _man_52([POSITIVE_FIT, colonoscopy])
+    assert _followups(engine, profile, as_of, "colorectal_cancer") == []
+    # then out of the programme for 5 years (the routine rule, unchanged)
+    assert _row(engine, profile, as_of, "colorectal_screening").recommended_date == dt.date(
+        2030, 2, 20)
+
+
+@pytest.mark.parametrize("as_of", DATES)
+def test_an_old_positive_test_before_a_negative_one_asks_nothing(
+    engine: Engine, as_of: dt.date
+) -> None:
+    old = dict(POSITIVE_FIT, date="2015-01-10")
+    colonoscopy = {"target": "colorectal_cancer", "date": "2015-02-10", "method": "colonoscopy",
+                   "result": "normal"}
+    fit = {"target": "colorectal_cancer", "date": "2024-09-01", "method": "fit",
+           "result": "negative"}
+    assert _followups(engine, _man_52([old, colonoscopy, fit]), as_of, "colorectal_cancer") == []
+
+
+@pytest.mark.parametrize("as_of", DATES)
+def test_an_abnormal_mammography_asks_for_further_examinations(
+    engine: Engine, as_of: dt.date
+) -> None:
+    mammo = {"target": "breast_cancer", "date": "2025-02-01", "method": "mammography",
+             "result": "abnormal"}
+    profile = {"id": "f58", "birth_date": "1967-02-02", "sex": "female", "procedures": [mammo]}
+    assert _row(engine, profile, as_of, "breast_screening").status == "not_recommended"
+    rows = _followups(engine, profile, as_of, "breast_cancer")
+    assert len(rows) == 1, [(r.id, r.status) for r in rows]
+    assert rows[0].status == "due"
+    assert rows[0].id in _notified(engine, profile, as_of)
+    # a later normal mammography closes it and the programme resumes 2 years after
+    normal = dict(mammo, date="2025-03-01", result="normal")
+    profile["procedures"] = [mammo, normal]
+    assert _followups(engine, profile, as_of, "breast_cancer") == []
+    assert _row(engine, profile, as_of, "breast_screening").recommended_date == dt.date(
+        2027, 3, 1)
+
+
+@pytest.mark.parametrize("as_of", DATES)
+def test_a_high_risk_woman_keeps_her_own_follow_up_row(engine: Engine, as_of: dt.date) -> None:
+    # HAS 2014: her specific follow-up row already says a work-up is needed; no second row
+    mammo = {"target": "breast_cancer", "date": "2025-02-01", "method": "mammography",
+             "result": "abnormal"}
+    profile = {"id": "f58", "birth_date": "1967-02-02", "sex": "female", "procedures": [mammo],
+               "conditions": [{"code": "breast_high_risk"}]}
+    assert _followups(engine, profile, as_of, "breast_cancer") == []
+    assert _row(engine, profile, as_of, "breast_high_risk_followup").status == "due"
+
+
+@pytest.mark.parametrize("as_of", DATES)
+@pytest.mark.parametrize(("method", "result"), [("cytology", "abnormal"), ("hpv_test", "positive")])
+def test_an_abnormal_cervical_test_asks_for_its_follow_up(
+    engine: Engine, as_of: dt.date, method: str, result: str
+) -> None:
+    test = {"target": "cervical_cancer", "date": "2024-05-01", "method": method, "result": result}
+    profile = {"id": "f40", "birth_date": "1985-03-03", "sex": "female", "procedures": [test]}
+    assert _row(engine, profile, as_of, "cervical_screening").status == "not_recommended"
+    rows = _followups(engine, profile, as_of, "cervical_cancer")
+    assert len(rows) == 1, [(r.id, r.status) for r in rows]
+    assert rows[0].status == "due"
+    assert rows[0].id in _notified(engine, profile, as_of)
+
+
+@pytest.mark.parametrize("as_of", DATES)
+def test_normal_tests_give_no_follow_up_row(engine: Engine, as_of: dt.date) -> None:
+    profile = {"id": "f58", "birth_date": "1967-02-02", "sex": "female", "procedures": [
+        {"target": "breast_cancer", "date": "2025-02-01", "method": "mammography",
+         "result": "normal"},
+        {"target": "cervical_cancer", "date": "2024-05-01", "method": "hpv_test",
+         "result": "negative"},
+        {"target": "colorectal_cancer", "date": "2024-05-01", "method": "fit",
+         "result": "negative"},
+    ]}
+    for target in ("breast_cancer", "cervical_cancer", "colorectal_cancer"):
+        assert _followups(engine, profile, as_of, target) == []
