@@ -219,3 +219,30 @@ def test_normal_tests_give_no_follow_up_row(engine: Engine, as_of: dt.date) -> N
     ]}
     for target in ("breast_cancer", "cervical_cancer", "colorectal_cancer"):
         assert _followups(engine, profile, as_of, target) == []
+
+
+# -- risk scores: the date of the measurements ---------------------------------------------------
+
+
+def _smoker_60(dates: tuple[str, str, str]) -> dict[str, Any]:
+    sbp, tc, hdl = dates
+    return {"id": "f60", "birth_date": "1965-06-01", "sex": "female",
+            "lifestyle": {"smoker": True},
+            "observations": [
+                {"code": "systolic_bp", "value": 150, "date": sbp},
+                {"code": "total_cholesterol", "value": 6.5, "unit": "mmol/L", "date": tc},
+                {"code": "hdl_cholesterol", "value": 1.3, "unit": "mmol/L", "date": hdl}]}
+
+
+def test_measurements_of_one_day_are_dated_once(engine: Engine) -> None:
+    # "calculé avec les mesures du 1er janvier 2025 au 1er janvier 2025" read as a period
+    row = _row(engine, _smoker_60(("2025-01-01",) * 3), DATES[0], "cardiovascular_risk")
+    assert row.status == "completed"
+    assert "mesures du 1er janvier 2025." in row.reason, row.reason
+    assert "au 1er janvier 2025" not in row.reason, row.reason
+
+
+def test_measurements_of_several_days_give_the_period(engine: Engine) -> None:
+    row = _row(engine, _smoker_60(("2025-01-01", "2024-11-05", "2024-11-05")), DATES[0],
+               "cardiovascular_risk")
+    assert "mesures du 5 novembre 2024 au 1er janvier 2025." in row.reason, row.reason
