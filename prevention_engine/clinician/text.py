@@ -27,6 +27,7 @@ WORDS = {
     "contraindicated": "contre-indication", "assessed_on": "évalué le", "perinatal": "naissance",
     "true": "toujours", "false": "jamais", "from": "du", "to": "au",
     "within": "depuis moins de", "min": "≥", "max": "<", "latest": "le plus récent",
+    "not_followed_by": "non suivi de",
 }
 
 

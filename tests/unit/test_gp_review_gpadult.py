@@ -163,6 +163,26 @@ def test_an_old_positive_test_before_a_negative_one_asks_nothing(
 
 
 @pytest.mark.parametrize("as_of", DATES)
+def test_a_negative_faecal_test_after_a_positive_one_does_not_replace_the_colonoscopy(
+    engine: Engine, as_of: dt.date
+) -> None:
+    # ameli: a positive test calls for a colonoscopy; a second faecal test does not answer it
+    fit = {"target": "colorectal_cancer", "date": "2025-03-01", "method": "fit",
+           "result": "negative"}
+    profile = _man_52([POSITIVE_FIT, fit])
+    rows = _followups(engine, profile, as_of, "colorectal_cancer")
+    assert len(rows) == 1, [(r.id, r.status) for r in rows]
+    assert rows[0].status == "due", (rows[0].status, rows[0].reason)
+    assert "10 janvier 2025" in rows[0].reason, rows[0].reason
+    assert rows[0].id in _notified(engine, profile, as_of)
+    # a colonoscopy, even after both tests, closes it
+    colonoscopy = {"target": "colorectal_cancer", "date": "2025-04-01", "method": "colonoscopy",
+                   "result": "normal"}
+    profile["procedures"] = [POSITIVE_FIT, fit, colonoscopy]
+    assert _followups(engine, profile, as_of, "colorectal_cancer") == []
+
+
+@pytest.mark.parametrize("as_of", DATES)
 def test_an_abnormal_mammography_asks_for_further_examinations(
     engine: Engine, as_of: dt.date
 ) -> None:
