@@ -175,6 +175,12 @@ def test_a_negative_faecal_test_after_a_positive_one_does_not_replace_the_colono
     assert rows[0].status == "due", (rows[0].status, rows[0].reason)
     assert "10 janvier 2025" in rows[0].reason, rows[0].reason
     assert rows[0].id in _notified(engine, profile, as_of)
+    # and no routine faecal test is planned while the colonoscopy is pending
+    routine = _row(engine, profile, as_of, "colorectal_screening")
+    assert routine.status == "not_recommended", (routine.status, routine.reason)
+    assert "coloscopie" in routine.reason, routine.reason
+    assert _row(engine, _man_52([POSITIVE_FIT]), as_of, "colorectal_screening").reason.startswith(
+        "Dernier test : test immunologique de dépistage le 10 janvier 2025")  # unchanged
     # a colonoscopy, even after both tests, closes it
     colonoscopy = {"target": "colorectal_cancer", "date": "2025-04-01", "method": "colonoscopy",
                    "result": "normal"}
