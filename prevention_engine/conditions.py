@@ -14,7 +14,7 @@ from .calendar.reader import Reader
 from .context import Context, Pred, Tri
 from .dates import Duration
 from .gestation import BIRTHS, followed
-from .profile import PREGNANCY_LIMIT
+from .profile import PREGNANCY_LIMIT, Procedure
 from .vocabulary import (
     CDSI_MEANINGS,
     CONDITIONS,
@@ -568,7 +568,8 @@ def _b_family_history(arg: Any, r: Reader, key: str, names: set[str] | None) -> 
 
 def _b_procedure(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
     sub = r.child(key)
-    sub.check_keys(["target", "method", "result", "within"], required=["target"])
+    sub.check_keys(["target", "method", "result", "within", "latest", "not_followed_by"],
+                   required=["target"])
     target = sub.req_str("target")
     if target not in TARGETS:
         from .vocabulary import suggest
@@ -577,10 +578,22 @@ def _b_procedure(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
     methods = frozenset(sub.str_list("method"))
     results = frozenset(sub.str_list("result"))
     within = sub.duration("within")
+    # latest: only the target's most recent examination counts (a positive faecal test calls
+    # for a colonoscopy until a later examination of the colon is recorded)
+    latest = sub.get_bool("latest")
+    # not_followed_by: methods whose later examination answers this one (a colonoscopy after a
+    # positive faecal test; a second faecal test does not)
+    answered_by = frozenset(sub.str_list("not_followed_by"))
+    if sub.has("not_followed_by") and not answered_by:
+        raise sub.error("not_followed_by lists at least one method", "not_followed_by")
 
     def run(ctx: Context) -> Tri:
+        last = None
+        if latest:
+            last = max((p.date for p in ctx.procedures
+                        if p.target == target and p.date <= ctx.as_of), default=None)
         for p in ctx.procedures:
-            if p.target != target or p.date > ctx.as_of:
+            if p.target != target or p.date > ctx.as_of or (latest and p.date != last):
                 continue
             if methods and p.method not in methods:
                 continue
@@ -588,10 +601,18 @@ def _b_procedure(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
                 continue
             if within is not None and within.add_to(p.date) <= ctx.as_of:
                 continue
+            if answered_by and _answered(p, answered_by, ctx):
+                continue
             return TRUE
         return FALSE
 
     return run
+
+
+def _answered(p: Procedure, methods: frozenset[str], ctx: Context) -> bool:
+    """A procedure of the same target and one of ``methods`` on or after ``p``, up to as_of."""
+    return any(q.target == p.target and q.method in methods and p.date <= q.date <= ctx.as_of
+               for q in ctx.procedures)
 
 
 def _b_risk_group(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:

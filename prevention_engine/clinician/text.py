@@ -26,7 +26,8 @@ WORDS = {
     "risk_group": "groupe à risque", "immune_to": "immunisé contre",
     "contraindicated": "contre-indication", "assessed_on": "évalué le", "perinatal": "naissance",
     "true": "toujours", "false": "jamais", "from": "du", "to": "au",
-    "within": "depuis moins de", "min": "≥", "max": "<",
+    "within": "depuis moins de", "min": "≥", "max": "<", "latest": "le plus récent",
+    "not_followed_by": "non suivi de",
 }
 
 

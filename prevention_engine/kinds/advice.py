@@ -26,13 +26,19 @@ from .base import Kind, register
 class AdviceSpec:
     text: str
     renew_after: Duration | None
+    # open while it applies: no procedure completes it (its applies_when says what closes it,
+    # e.g. a colonoscopy after a positive faecal test: a second faecal test does not)
+    stays_open: bool = False
 
 
 def parse_advice(r: Reader, names: set[str]) -> AdviceSpec:
     text = r.req_str("advice").strip()
     if not text:
         raise r.error("advice gives the French text of the advice", "advice")
-    return AdviceSpec(text, r.duration("renew_after", positive=True))
+    stays_open = r.get_bool("stays_open")
+    if stays_open and r.has("renew_after"):
+        raise r.error("stays_open and renew_after exclude each other", "stays_open")
+    return AdviceSpec(text, r.duration("renew_after", positive=True), stays_open)
 
 
 #: results that do not mean the advice was acted on: they call for more (a work-up)
@@ -42,6 +48,11 @@ _ABNORMAL = frozenset({"abnormal", "positive"})
 def plan(item: Item[AdviceSpec], ctx: Context) -> list[Occurrence]:
     spec = item.spec
     done = [p for p in ctx.procedures if p.target in item.targets]
+    if spec.stays_open:
+        # dated by the latest abnormal examination, the one that calls for the action
+        flagged = max((p.date for p in done if p.result in _ABNORMAL), default=None)
+        return [Occurrence(status="due", due=Due(ctx.as_of, ctx.as_of), completed_date=flagged,
+                           reason=Reason.of("advice.text", text=spec.text, abnormal=flagged))]
     last = max((p.date for p in done), default=None)
     if last is not None and any(p.date == last and p.result in _ABNORMAL for p in done):
         # An abnormal examination (a high-risk woman's mammography) is never "done": the row
@@ -61,7 +72,7 @@ def plan(item: Item[AdviceSpec], ctx: Context) -> list[Occurrence]:
 register(
     Kind(
         name="advice",
-        keys=("advice", "renew_after"),
+        keys=("advice", "renew_after", "stays_open"),
         parse=parse_advice,
         plan=plan,
     )

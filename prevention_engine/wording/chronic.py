@@ -136,8 +136,11 @@ def _score(r: Reason) -> str:
     name, unit = _s(r, "name"), _s(r, "unit")
     shown = f"{number(r.get('value'))} {'points' if unit == 'points' else unit}"
     band = BANDS_FR.get(_s(r, "band"), _s(r, "band"))
+    # one day of measurements is dated once ("du 1er mai au 1er mai" reads as a period)
+    when = (_d(r, "date") if r.get("oldest") == r.get("date")
+            else f"{_d(r, 'oldest')} au {_d(r, 'date')}")
     text = (f"{name} : {shown} ({SCORE_WHAT.get(name, 'risque')}), niveau de risque {band} ; "
-            f"calculé avec les mesures du {_d(r, 'oldest')} au {_d(r, 'date')}.")
+            f"calculé avec les mesures du {when}.")
     if r.get("advice"):
         text += f" {_s(r, 'advice')}"
     return text
