@@ -105,18 +105,22 @@ class Registry:
             for v in versions:
                 if v.version in seen:
                     raise CalendarError(
-                        f"version {v.version} of '{cid}' is also defined in {seen[v.version]}",
+                        f"version {v.version} of '{cid}' is also defined in {seen[v.version]}: "
+                        "give each edition its own version",
                         file=v.file,
-                        line=1,
+                        line=v.version_line,
+                        field="version",
                     )
                 seen[v.version] = v.file
             for a, b in itertools.pairwise(versions):
                 if a.in_force_to is None or a.in_force_to >= b.in_force_from:
                     raise CalendarError(
                         f"'{cid}' {a.version} is still in force when {b.version} starts "
-                        f"({b.in_force_from}); close it with in_force.to",
+                        f"({b.in_force_from}, {b.file}); close it: in_force: {{from: "
+                        f"{a.in_force_from}, to: {b.in_force_from - dt.timedelta(days=1)}}}",
                         file=a.file,
-                        line=1,
+                        line=a.in_force_line,
+                        field="in_force.to",
                     )
 
     def in_force(

@@ -75,15 +75,21 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
 
 def _review(r: Reader) -> tuple[bool, str | None]:
+    """Only ``review: needed`` flags a rule: ``yes``/``no`` read as booleans, and were taken
+    for needed (counted, yet missing from ``validate --review``) or for absent (the written
+    review_reason then hidden from the agenda)."""
     v = r.raw("review")
-    if v is None or v is False:
+    if v is None:
         return False, r.get_str("review_reason")
-    if v == "needed" or v is True:
+    if v == "needed":
         reason = r.get_str("review_reason")
         if not reason:
             raise r.error("review: needed requires a review_reason", "review")
         return True, reason
-    raise r.error(f"review is 'needed' (or absent), not {v!r}", "review")
+    written = {True: "yes/true", False: "no/false"}.get(v, repr(v)) \
+        if isinstance(v, bool) else repr(v)
+    raise r.error(f"write 'review: needed' (with a review_reason) or leave the key out, "
+                  f"not {written}", "review")
 
 
 def _pred(r: Reader, key: str, names: set[str]) -> Pred | None:
@@ -324,6 +330,8 @@ def parse_calendar(data: Any, file: str) -> Calendar:
         file=file,
         review=review,
         settings=_kind_settings(r),
+        version_line=r.line_of("version") or 1,
+        in_force_line=r.line_of("in_force") or 1,
     )
 
 
@@ -372,6 +380,8 @@ def parse_product_table(data: Any, file: str) -> ProductTable:
         in_force_to=end,
         products=products,
         file=file,
+        version_line=r.line_of("version") or 1,
+        in_force_line=r.line_of("in_force") or 1,
     )
 
 
@@ -475,6 +485,9 @@ def _load_text(text: str, file: str) -> Calendar | ProductTable | tuple[Jurisdic
 def _parse_document(
     data: Any, file: str
 ) -> Calendar | ProductTable | tuple[Jurisdiction, ...]:
+    if data is None:
+        raise CalendarError("the file is empty: a rule file is a mapping with 'calendar' or "
+                            "'table'", file=file, line=1)
     if not isinstance(data, LocDict):
         raise CalendarError(
             "a rule file is a mapping with 'calendar' or 'table'", file=file, line=1

@@ -1,0 +1,131 @@
+"""A clinician publishing a new edition of a calendar: the mistakes they make get a message
+naming the file, the line and the field, and the tools they read (validate, diff) speak one
+language per channel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from prevention_engine import CalendarError, Engine
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTS = ROOT / "rules" / "products"
+
+OLD = """calendar: cal
+version: "2026.1"
+jurisdiction: FR
+title: Essai
+in_force: {from: 2026-01-01, to: 2026-12-31}
+source: {title: t, url: "https://example.org"}
+changes: ["Première version."]
+items:
+  - id: hepa
+    domain: vaccination
+    title: Hépatite A
+    targets: [hepatitis_a]
+    source: {title: t, url: "https://example.org/a", section: "s"}
+    series:
+      - name: standard
+        doses:
+          - ages: {min: "1 year", latest_rec: never}
+  - id: bcg
+    domain: vaccination
+    title: BCG
+    targets: [tuberculosis]
+    source: {title: t, url: "https://example.org/b", section: "s"}
+    series:
+      - name: standard
+        doses:
+          - ages: {earliest_rec: "1 month"}
+"""
+
+NEW = (OLD.replace('version: "2026.1"', 'version: "2027.1"')
+       .replace("in_force: {from: 2026-01-01, to: 2026-12-31}", "in_force: {from: 2027-01-01}")
+       .replace('changes: ["Première version."]',
+                'changes: ["`hepa` : date de retard à 2 ans ; `bcg` retiré."]')
+       .replace("latest_rec: never", 'latest_rec: "2 years"'))
+NEW = NEW[: NEW.index("  - id: bcg")]
+
+
+def folder(tmp: Path, old: str = OLD, new: str = NEW) -> Path:
+    d = tmp / "cals"
+    d.mkdir()
+    (d / "cal-2026.yaml").write_text(old, encoding="utf-8")
+    (d / "cal-2027.yaml").write_text(new, encoding="utf-8")
+    return d
+
+
+def error(tmp: Path, old: str = OLD, new: str = NEW) -> CalendarError:
+    with pytest.raises(CalendarError) as exc:
+        Engine.from_paths([folder(tmp, old, new), PRODUCTS])
+    return exc.value
+
+
+# ------------------------------------------------------------------ editions in force
+def test_open_edition_points_at_its_in_force_line(tmp_path: Path) -> None:
+    """An edition left open when a later one starts: the error is on the line to edit (the
+    older file's in_force), names the later file and says which 'to' would close it."""
+    exc = error(tmp_path, old=OLD.replace(", to: 2026-12-31}", "}"))
+    assert exc.file is not None and exc.file.endswith("cal-2026.yaml")
+    assert exc.line == 5 and exc.field == "in_force.to"
+    assert "cal-2027.yaml" in exc.message and "to: 2026-12-31" in exc.message
+
+
+def test_overlapping_editions_point_at_the_in_force_line(tmp_path: Path) -> None:
+    exc = error(tmp_path, new=NEW.replace("{from: 2027-01-01}", "{from: 2026-06-01}"))
+    assert exc.file is not None and exc.file.endswith("cal-2026.yaml")
+    assert exc.line == 5 and "still in force" in exc.message
+    assert "in_force: {from: 2026-01-01, to: 2026-05-31}" in exc.message
+
+
+def test_duplicate_version_points_at_the_version_line(tmp_path: Path) -> None:
+    exc = error(tmp_path, new=NEW.replace('version: "2027.1"', 'version: "2026.1"'))
+    assert exc.line == 2 and exc.field == "version"
+    assert "cal-2026.yaml" in exc.message or "cal-2027.yaml" in exc.message
+
+
+# ------------------------------------------------------------------ loader
+@pytest.mark.parametrize("written", ["yes", "true", "no", "false", "Needed"])
+def test_review_other_than_needed_is_an_error(tmp_path: Path, written: str) -> None:
+    """`review: yes` was read as needed (counted by validate, absent from the --review
+    sign-off list) and `review: no` hid the review_reason: only `needed` is read."""
+    new = NEW.replace("    title: Hépatite A\n",
+                      f"    title: Hépatite A\n    review: {written}\n    review_reason: doute\n")
+    exc = error(tmp_path, new=new)
+    assert exc.line == 12 and exc.field == "review" and exc.item == "hepa"
+    assert "review: needed" in exc.message
+
+
+def test_impossible_unquoted_date_names_field_and_value(tmp_path: Path) -> None:
+    exc = error(tmp_path, new=NEW.replace("{from: 2027-01-01}", "{from: 2027-02-30}"))
+    assert exc.file is not None and exc.file.endswith("cal-2027.yaml")
+    assert exc.line == 5 and exc.field == "in_force.from"
+    assert "2027-02-30" in exc.message and "does not exist" in exc.message
+
+
+def test_impossible_date_inside_an_item_names_its_path(tmp_path: Path) -> None:
+    new = NEW.replace("    title: Hépatite A\n", "    title: Hépatite A\n"
+                      "    recommended_from:\n      date: 2027-02-29\n"
+                      "      source: {title: t, url: 'https://example.org'}\n")
+    exc = error(tmp_path, new=new)
+    assert exc.line == 13 and exc.field == "items[0].recommended_from.date"
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "# à écrire\n", "\ufeff"])
+def test_empty_file_says_it_is_empty(tmp_path: Path, text: str) -> None:
+    exc = error(tmp_path, new=text)
+    assert exc.file is not None and exc.file.endswith("cal-2027.yaml")
+    assert "empty" in exc.message and exc.line == 1
+
+
+def test_bom_and_windows_line_endings_keep_lines(tmp_path: Path) -> None:
+    """A file saved by a Windows editor (BOM, CRLF) reads the same, errors on the same line."""
+    new = "\ufeff" + NEW.replace("title: Hépatite A", "titel: Hépatite A").replace("\n", "\r\n")
+    exc = error(tmp_path, new=new)
+    assert exc.line == 11 and exc.field == "titel" and exc.suggestion == "title"
+    (tmp_path / "ok").mkdir()
+    good = "\ufeff" + NEW.replace("\n", "\r\n")
+    engine = Engine.from_paths([folder(tmp_path / "ok", new=good), PRODUCTS])
+    assert [c.version for c in engine.registry.calendars] == ["2026.1", "2027.1"]
