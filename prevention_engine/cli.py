@@ -266,11 +266,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def _lint(args: argparse.Namespace, paths: list[Path]) -> int:
     """The checks beyond loading, and with ``--review`` the items a clinician must sign off."""
-    from .clinician.lint import lint, review_list
+    from .clinician.lint import lint, lint_versions, review_list
     from .clinician.render import calendar_files
 
     files = calendar_files(paths, validate=False)
-    findings = [f for c in files for f in lint(c)]
+    findings = [f for c in files for f in lint(c)] + lint_versions(files)
     print(f"lint: {len(findings)} finding{'s' if len(findings) != 1 else ''}")
     for f in findings:
         print(f"  {f}")

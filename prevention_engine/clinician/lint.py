@@ -11,12 +11,24 @@ Each finding is ``file:line: calendar@version: item: message`` (English, for rul
   a recurring age range that is empty);
 - ``source``: an item source without a ``section`` (the house rule: title, URL and section;
   the loader already requires the title and URL, and a reason for ``review: needed``);
-- ``vocabulary``: a target named in a predicate that is not in the target vocabulary.
+- ``vocabulary``: a target named in a predicate that is not in the target vocabulary;
+- ``review``: a ``review_reason`` without ``review: needed`` (the doubt is written, yet the
+  agenda does not flag the rule).
+
+Between the versions of one calendar (``lint_versions``):
+
+- ``gap``: days between the end of a version and the start of the next, when no version is
+  in force (every agenda of those days lacks the calendar);
+- ``changes``: an item added, removed or changed since the previous version (as ``diff``
+  finds it) that the new version's ``changes:`` list does not name;
+- ``calendar``: a calendar id a letter or two away from another one (``fr-vacination``): a
+  typo makes a calendar of its own, whose versions never follow the other's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +37,7 @@ from typing import Any
 from ..dates import parse_duration
 from ..errors import InputError
 from ..vocabulary import TARGETS
+from .diff import diff
 from .render import CalendarFile
 
 #: Ages are compared as dates after this birth date (CDSi date arithmetic, so "12 months" and
@@ -69,8 +82,53 @@ def lint(cal: CalendarFile) -> list[Finding]:
     return out
 
 
+def lint_versions(files: list[CalendarFile]) -> list[Finding]:
+    """The checks between consecutive versions of each calendar (``files`` in the order of
+    ``calendar_files``: by id, then date in force)."""
+    out: list[Finding] = []
+    for a, b in itertools.pairwise(files):
+        if a.id == b.id:
+            out += _gap(a, b)
+            out += _uncovered(a, b)
+    ids = sorted({f.id for f in files})
+    for f in files:
+        near = difflib.get_close_matches(f.id, [i for i in ids if i != f.id], n=1, cutoff=0.9)
+        if near:
+            out.append(Finding(str(f.file), _line(f.data, "calendar"), f"{f.id}@{f.version}",
+                               "-", "calendar", f"calendar id '{f.id}' is close to "
+                               f"'{near[0]}': a different id makes a separate calendar"))
+    return out
+
+
+def _gap(a: CalendarFile, b: CalendarFile) -> list[Finding]:
+    end, start = (a.data.get("in_force") or {}).get("to"), b.data["in_force"]["from"]
+    if not isinstance(end, dt.date) or not isinstance(start, dt.date):
+        return []
+    first, last = end + dt.timedelta(days=1), start - dt.timedelta(days=1)
+    if first > last:
+        return []
+    return [Finding(str(a.file), _line(a.data, "in_force"), f"{a.id}@{a.version}", "-", "gap",
+                    f"no version is in force from {first} to {last} (agendas of those days "
+                    f"lack this calendar): end {a.version} with to: {last} if {b.version} "
+                    f"follows it")]
+
+
+def _uncovered(a: CalendarFile, b: CalendarFile) -> list[Finding]:
+    d = diff(a, b)
+    named = set(d.new_named())
+    how = {**{i: "added" for i, _ in d.added}, **{i: "removed" for i, _ in d.removed},
+           **{i: "changed" for i in d.changed}}
+    return [Finding(str(b.file), _line(b.data, "changes"), f"{b.id}@{b.version}", i, "changes",
+                    f"the changes: list does not name `{i}` ({how[i]} since {a.version})")
+            for i in sorted(how) if i not in named]
+
+
 def _item_findings(item: dict[str, Any]) -> Iterator[tuple[int, str, str]]:
     yield from _sources(item)
+    if "review_reason" in item and item.get("review") != "needed":
+        yield _line(item, "review_reason"), "review", \
+            "review_reason without 'review: needed': the rule is not flagged for review " \
+            "(add review: needed, or remove the reason once the doubt is settled)"
     yield from _vocabulary(item)
     kind = item.get("kind", "series")
     if kind == "window":

@@ -9,6 +9,10 @@ from pathlib import Path
 import pytest
 
 from prevention_engine import CalendarError, Engine
+from prevention_engine.cli import main
+from prevention_engine.clinician.diff import diff, to_text
+from prevention_engine.clinician.lint import lint, lint_versions
+from prevention_engine.clinician.render import calendar_files
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTS = ROOT / "rules" / "products"
@@ -61,6 +65,19 @@ def error(tmp: Path, old: str = OLD, new: str = NEW) -> CalendarError:
     with pytest.raises(CalendarError) as exc:
         Engine.from_paths([folder(tmp, old, new), PRODUCTS])
     return exc.value
+
+
+# ------------------------------------------------------------------ diff wording
+def test_diff_says_never_and_needed_in_french(tmp_path: Path) -> None:
+    """`diff` is French for the clinician: a dose without past-due date reads as the
+    calendar documents say it ("sans date de retard"), a review flag as "à revoir"."""
+    new = NEW.replace("    title: Hépatite A\n",
+                      "    title: Hépatite A\n    review: needed\n    review_reason: doute\n")
+    d = diff(*calendar_files([folder(tmp_path, new=new), PRODUCTS]))
+    text = to_text(d)
+    assert "latest_rec : sans date de retard → 2 ans" in text
+    assert "review : (absent) → à revoir" in text
+    assert "never" not in text and "needed" not in text
 
 
 # ------------------------------------------------------------------ editions in force
@@ -129,3 +146,55 @@ def test_bom_and_windows_line_endings_keep_lines(tmp_path: Path) -> None:
     good = "\ufeff" + NEW.replace("\n", "\r\n")
     engine = Engine.from_paths([folder(tmp_path / "ok", new=good), PRODUCTS])
     assert [c.version for c in engine.registry.calendars] == ["2026.1", "2027.1"]
+
+
+# ------------------------------------------------------------------ lint across editions
+def lint_of(tmp: Path, old: str = OLD, new: str = NEW) -> list[str]:
+    return [str(f) for f in lint_versions(calendar_files([folder(tmp, old, new), PRODUCTS]))]
+
+
+def test_lint_clean_for_a_well_published_edition(tmp_path: Path) -> None:
+    assert lint_of(tmp_path) == []
+
+
+def test_lint_finds_a_gap_between_editions(tmp_path: Path) -> None:
+    """No edition in force for a month: every agenda of that month lacks the calendar."""
+    found = lint_of(tmp_path, new=NEW.replace("{from: 2027-01-01}", "{from: 2027-02-01}"))
+    assert len(found) == 1
+    assert "cal-2026.yaml:5: cal@2026.1: -: gap:" in found[0]
+    assert "2027-01-01" in found[0] and "2027-01-31" in found[0]
+
+
+def test_lint_finds_changes_that_do_not_name_an_item(tmp_path: Path) -> None:
+    """What `diff` warns about, `validate` reports too: the clinician who publishes runs it."""
+    found = lint_of(tmp_path, new=NEW.replace(" ; `bcg` retiré", ""))
+    assert len(found) == 1
+    assert "cal-2027.yaml:7: cal@2027.1: bcg: changes:" in found[0]
+    assert "removed" in found[0]
+
+
+def test_lint_finds_a_misspelt_calendar_id(tmp_path: Path) -> None:
+    """`fr-vacination` next to `fr-vaccination`: a separate calendar, whose edition never
+    follows the other's (both in force at once)."""
+    found = lint_of(tmp_path, old=OLD.replace("calendar: cal\n", "calendar: fr-vaccination\n"),
+                    new=NEW.replace("calendar: cal\n", "calendar: fr-vacination\n"))
+    assert len(found) == 2 and all(": calendar: calendar id '" in f for f in found)
+    assert "cal-2027.yaml:1: fr-vacination@2027.1: -: calendar:" in found[1]
+
+
+def test_lint_finds_review_reason_without_review(tmp_path: Path) -> None:
+    new = NEW.replace("    title: Hépatite A\n",
+                      "    title: Hépatite A\n    review_reason: doute\n")
+    files = calendar_files([folder(tmp_path, new=new), PRODUCTS])
+    found = [str(f) for f in lint(files[1])]
+    assert len(found) == 1 and "cal@2027.1: hepa: review:" in found[0]
+    assert "review: needed" in found[0]
+
+
+def test_validate_prints_edition_findings(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    d = folder(tmp_path, new=NEW.replace("{from: 2027-01-01}", "{from: 2027-02-01}"))
+    assert main(["validate", str(d)]) == 0
+    out = capsys.readouterr().out
+    assert "lint: 1 finding\n" in out and ": gap: " in out
+    assert main(["validate", "--strict", str(d)]) == 1
