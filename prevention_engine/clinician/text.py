@@ -73,6 +73,30 @@ def age_range(spec: Any) -> str:
     return value(spec)
 
 
+#: Comparison operators of ``observation`` predicates, as a reader writes them.
+OPS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}
+_FACT_KEYS = frozenset({"any", "within", "ended_within", "ask"})
+
+
+def _fact(key: str, v: dict[str, Any]) -> str:
+    """``{any: [zoster_history], within: "1 year"}`` -> ``condition : zoster_history, depuis
+    moins de 1 an``; ``ask: true``: the fact is asked when the profile does not say."""
+    text = f"{WORDS.get(key, key)} : {value(v.get('any'))}"
+    if v.get("within"):
+        text += f", depuis moins de {duration(v['within'])}"
+    if v.get("ended_within"):
+        text += f", terminé(e) depuis moins de {duration(v['ended_within'])}"
+    return text + (" (demandé si non renseigné)" if v.get("ask") else "")
+
+
+def _observation(v: dict[str, Any]) -> str:
+    """``{code: bmi, op: ">=", value: 40, within: "2 years"}`` -> ``mesure bmi ≥ 40 (de moins
+    de 2 ans)``."""
+    text = f"{WORDS['observation']} {v.get('code')} {OPS.get(str(v.get('op')), v.get('op'))} " \
+           f"{value(v.get('value'))}"
+    return text + (f" (de moins de {duration(v['within'])})" if v.get("within") else "")
+
+
 def predicate(p: Any) -> str:
     """A predicate in words: ``all``/``any``/``not`` as et/ou/non, ages as ranges."""
     if isinstance(p, bool):
@@ -95,6 +119,13 @@ def predicate(p: Any) -> str:
                 f"{WORDS[k]} {value(v[k])}" for k in ("from", "to") if v.get(k)))
         elif key in ("pregnant",) and v is True:
             parts.append(WORDS[key])
+        elif key == "sex" and isinstance(v, str):
+            parts.append(f"{WORDS[key]} : {WORDS.get(v, v)}")
+        elif key in ("condition", "situation", "medication") and isinstance(v, dict) \
+                and set(v) <= _FACT_KEYS:
+            parts.append(_fact(key, v))
+        elif key == "observation" and isinstance(v, dict) and {"code", "op"} <= set(v):
+            parts.append(_observation(v))
         else:
             parts.append(f"{WORDS.get(key, key)} : {value(v)}")
     return " et ".join(parts)

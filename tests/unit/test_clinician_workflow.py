@@ -12,7 +12,8 @@ from prevention_engine import CalendarError, Engine
 from prevention_engine.cli import main
 from prevention_engine.clinician.diff import diff, to_text
 from prevention_engine.clinician.lint import lint, lint_versions
-from prevention_engine.clinician.render import calendar_files
+from prevention_engine.clinician.render import calendar_files, render
+from prevention_engine.clinician.text import predicate
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTS = ROOT / "rules" / "products"
@@ -198,3 +199,33 @@ def test_validate_prints_edition_findings(tmp_path: Path,
     out = capsys.readouterr().out
     assert "lint: 1 finding\n" in out and ": gap: " in out
     assert main(["validate", "--strict", str(d)]) == 1
+
+
+
+# ------------------------------------------------------------------ render wording
+def test_render_says_predicates_in_words() -> None:
+    """The calendar documents read as sentences, not as the YAML's keys (`any :`, `op :`)."""
+    assert predicate({"condition": {"any": ["zoster_history"], "within": "1 year"}}) \
+        == "condition : zoster_history, depuis moins de 1 an"
+    assert predicate({"condition": {"any": ["cancer_under_treatment"],
+                                    "ended_within": "6 months"}}) \
+        == "condition : cancer_under_treatment, terminé(e) depuis moins de 6 mois"
+    assert predicate({"situation": {"any": ["breastfeeding"], "ask": True}}) \
+        == "situation : breastfeeding (demandé si non renseigné)"
+    assert predicate({"observation": {"code": "bmi", "op": ">=", "value": 40,
+                                      "within": "2 years"}}) \
+        == "mesure bmi ≥ 40 (de moins de 2 ans)"
+
+
+def test_render_says_interval_references_and_dated_starts(tmp_path: Path) -> None:
+    new = NEW.replace("          - ages: {min: \"1 year\", latest_rec: \"2 years\"}\n",
+                      "          - ages: {min: \"1 year\", latest_rec: \"2 years\"}\n"
+                      "          - intervals: [{from: {dose: 1}, earliest_rec: \"6 months\"}]\n"
+                      "            no_interval_reason: essai\n") \
+        .replace("    title: Hépatite A\n", "    title: Hépatite A\n    recommended_from:\n"
+                 "      - {date: 2021-01-01, when: {sex: male},"
+                 " source: {title: t, url: 'https://example.org'}}\n")
+    text = render(calendar_files([folder(tmp_path, new=new), PRODUCTS])[1], "md")
+    assert "après la dose 1 : recommandé 6 mois" in text
+    assert "recommandé depuis :** 2021-01-01 (pour : sexe : homme)" in text
+    assert "dose : 1" not in text
