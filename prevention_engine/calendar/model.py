@@ -133,6 +133,7 @@ class Calendar:
     #: where ``version`` and ``in_force`` are written in ``file`` (errors between editions)
     version_line: int = 1
     in_force_line: int = 1
+    jurisdiction_line: int = 1
 
     def in_force(self, on: dt.date) -> bool:
         return self.in_force_from <= on and (self.in_force_to is None or on <= self.in_force_to)
@@ -167,6 +168,7 @@ class ProductTable:
     file: str
     version_line: int = 1
     in_force_line: int = 1
+    jurisdiction_line: int = 1
 
     def in_force(self, on: dt.date) -> bool:
         return self.in_force_from <= on and (self.in_force_to is None or on <= self.in_force_to)

@@ -7,8 +7,13 @@ Each finding is ``file:line: calendar@version: item: message`` (English, for rul
   procedure then counting for one window only), or two seasons of a campaign (or of a
   series) overlap with the same conditions (a person would get two rows for one need);
 - ``unreachable``: a dose or window that no birth date can reach (its minimum age, or the
-  minimum intervals since the earlier doses, fall after its maximum age; a start age range or
-  a recurring age range that is empty);
+  minimum intervals since the earlier doses, fall after its maximum age; a start age range, a
+  recurring age range or an ``age`` predicate range that is empty);
+- ``order``: the ages of a dose or an interval out of order (``min`` after ``earliest_rec``,
+  ``latest_rec`` before ``earliest_rec``, ``max`` not after ``min``): a dose recommended
+  before it counts, or overdue before it is due;
+- ``empty``: a calendar version without rules (in force, it replaces the previous one by
+  nothing);
 - ``source``: an item source without a ``section`` (the house rule: title, URL and section;
   the loader already requires the title and URL, and a reason for ``review: needed``);
 - ``vocabulary``: a target named in a predicate that is not in the target vocabulary;
@@ -76,6 +81,10 @@ def _line(node: Any, key: str | None = None) -> int:
 def lint(cal: CalendarFile) -> list[Finding]:
     out: list[Finding] = []
     name = f"{cal.id}@{cal.version}"
+    if not cal.data.get("items"):
+        out.append(Finding(str(cal.file), _line(cal.data, "items"), name, "-", "empty",
+                           "the calendar has no rules: in force, it replaces the previous "
+                           "version by nothing"))
     for item in cal.data.get("items") or []:
         for line, check, message in _item_findings(item):
             out.append(Finding(str(cal.file), line, name, item["id"], check, message))
@@ -125,6 +134,7 @@ def _uncovered(a: CalendarFile, b: CalendarFile) -> list[Finding]:
 
 def _item_findings(item: dict[str, Any]) -> Iterator[tuple[int, str, str]]:
     yield from _sources(item)
+    yield from _empty_ages(item)
     if "review_reason" in item and item.get("review") != "needed":
         yield _line(item, "review_reason"), "review", \
             "review_reason without 'review: needed': the rule is not flagged for review " \
@@ -143,6 +153,40 @@ def _item_findings(item: dict[str, Any]) -> Iterator[tuple[int, str, str]]:
         for s in item.get("series") or []:
             yield from _series(s)
             yield from _seasons(s.get("seasons") or [])
+
+
+def _empty_ages(node: Any) -> Iterator[tuple[int, str, str]]:
+    """``age: {min: "12 years", max: "10 years"}`` in a predicate: nobody is ever that age."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k in ("age", "gestational_age") and isinstance(v, dict):
+                lo, hi = _age(v.get("min")), _age(v.get("max"))
+                if lo and hi and lo >= hi:
+                    yield _line(node, k), "unreachable", \
+                        f"{k}: min {v.get('min')} is not below max {v.get('max')}"
+            else:
+                yield from _empty_ages(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _empty_ages(v)
+
+
+#: (earlier, later, strictly): pairs of a dose's ages, or of an interval's, that must be in
+#: this order (CDSi: absolute minimum <= minimum <= earliest recommended <= latest recommended).
+_ORDER = (("abs_min", "min", False), ("min", "earliest_rec", False),
+          ("earliest_rec", "latest_rec", False), ("min", "max", True),
+          ("earliest_rec", "max", True))
+
+
+def _order(spec: Any, what: str) -> Iterator[tuple[int, str, str]]:
+    if not isinstance(spec, dict):
+        return
+    for a, b, strict in _ORDER:
+        lo, hi = _age(spec.get(a)), _age(spec.get(b))
+        if lo and hi and (lo >= hi if strict else lo > hi):
+            yield _line(spec, b), "order", \
+                f"{what}: {b} {spec.get(b)} is {'not after' if strict else 'before'} " \
+                f"{a} {spec.get(a)}"
 
 
 def _sources(item: dict[str, Any]) -> Iterator[tuple[int, str, str]]:
@@ -218,6 +262,9 @@ def _series(s: dict[str, Any]) -> Iterator[tuple[int, str, str]]:
     earliest = BIRTH  # the earliest age (as a date) the previous dose can be given
     for n, d in enumerate(s.get("doses") or [], 1):
         ages = d.get("ages") if isinstance(d.get("ages"), dict) else {}
+        yield from _order(ages, f"series {s.get('name')} dose {n} ages")
+        for iv in d.get("intervals") or []:
+            yield from _order(iv, f"series {s.get('name')} dose {n} interval")
         floor = [x for x in (_age(ages.get("abs_min")), _age(ages.get("min"))) if x]
         reach = max([earliest, *floor[:1]])
         for iv in d.get("intervals") or []:

@@ -151,7 +151,9 @@ def test_bom_and_windows_line_endings_keep_lines(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------ lint across editions
 def lint_of(tmp: Path, old: str = OLD, new: str = NEW) -> list[str]:
-    return [str(f) for f in lint_versions(calendar_files([folder(tmp, old, new), PRODUCTS]))]
+    """What `validate` lints: each file, then the editions against each other."""
+    files = calendar_files([folder(tmp, old, new), PRODUCTS])
+    return [str(f) for c in files for f in lint(c)] + [str(f) for f in lint_versions(files)]
 
 
 def test_lint_clean_for_a_well_published_edition(tmp_path: Path) -> None:
@@ -229,3 +231,67 @@ def test_render_says_interval_references_and_dated_starts(tmp_path: Path) -> Non
     assert "après la dose 1 : recommandé 6 mois" in text
     assert "recommandé depuis :** 2021-01-01 (pour : sexe : homme)" in text
     assert "dose : 1" not in text
+
+
+# ------------------------------------------------------------------ more mistakes
+def test_key_of_another_kind_names_the_kind(tmp_path: Path) -> None:
+    """`windows:` on an item whose `kind: window` was forgotten (read as a series)."""
+    new = NEW.replace('''    series:
+      - name: standard
+        doses:
+          - ages: {min: "1 year", latest_rec: "2 years"}
+''', '''    anchor: birth
+    windows:
+      - {id: "a", from: "1 year", to: "2 years"}
+''')
+    exc = error(tmp_path, new=new)
+    assert exc.line == 14 and exc.field == "anchor" and exc.item == "hepa"
+    assert "key of kind record or window" in exc.message and "kind: record or window" \
+        in exc.message
+    assert "default" in exc.message
+
+
+def test_file_saved_as_latin1_names_the_line(tmp_path: Path) -> None:
+    d = folder(tmp_path)
+    (d / "cal-2027.yaml").write_bytes(NEW.encode("latin-1"))
+    with pytest.raises(CalendarError) as exc:
+        Engine.from_paths([d, PRODUCTS])
+    # line 7: the first non-ASCII letter, the "à" of the changes: list
+    assert exc.value.line == 7 and "UTF-8" in exc.value.message and "0xe0" in exc.value.message
+
+
+def test_lint_finds_dose_ages_out_of_order(tmp_path: Path) -> None:
+    """A minimum after the recommended age (a dose recommended before it counts), a latest
+    recommended age before the earliest (overdue before due)."""
+    new = NEW.replace('{min: "1 year", latest_rec: "2 years"}',
+                      '{min: "1 year", earliest_rec: "6 months", latest_rec: "5 months"}')
+    found = lint_of(tmp_path, new=new)
+    assert len(found) == 2 and all(": hepa: order: series standard dose 1 ages: " in f
+                                   for f in found)
+    assert "earliest_rec 6 months is before min 1 year" in found[0]
+    assert "latest_rec 5 months is before earliest_rec 6 months" in found[1]
+
+
+def test_lint_finds_an_age_predicate_nobody_meets(tmp_path: Path) -> None:
+    new = NEW.replace("    title: Hépatite A\n", "    title: Hépatite A\n"
+                      "    applies_when: {age: {min: \"12 years\", max: \"10 years\"}}\n")
+    found = lint_of(tmp_path, new=new)
+    assert len(found) == 1 and "cal-2027.yaml:12: cal@2027.1: hepa: unreachable: age:" in found[0]
+
+
+def test_lint_finds_a_version_without_rules(tmp_path: Path) -> None:
+    new = NEW[: NEW.index("items:")] + "items: []\n"
+    found = lint_of(tmp_path, new=new.replace("`hepa` : date de retard à 2 ans ; ", "`hepa` ; "))
+    assert any(": cal@2027.1: -: empty: " in f for f in found)
+
+
+def test_jurisdiction_in_another_case_is_a_typo(tmp_path: Path) -> None:
+    """`jurisdiction: Fr` made the edition look for an "Fr" product table: the error was an
+    unknown product, far from the typo."""
+    exc = error(tmp_path, new=NEW.replace("jurisdiction: FR", "jurisdiction: Fr"))
+    assert exc.file is not None and exc.file.endswith("cal-2027.yaml")
+    assert exc.line == 3 and exc.field == "jurisdiction" and "'FR'" in exc.message
+    alone = tmp_path / "alone.yaml"  # one calendar, one FR product table: upper case wins
+    alone.write_text(NEW.replace("jurisdiction: FR", "jurisdiction: Fr"), encoding="utf-8")
+    with pytest.raises(CalendarError, match="write it as the other rule files do"):
+        Engine.from_paths([alone, PRODUCTS / "fr-products-2025.yaml"])
