@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .text import age_range, duration, predicate, value
+from .text import age_range, duration, immunity, predicate, value
 
 
 @dataclass(frozen=True)
@@ -307,7 +307,7 @@ def conditions(it: dict[str, Any]) -> Cell:
             out.append((Strong(FR[label]), FR["because"].format(
                 what=predicate(entry.get("when")), why=entry.get("reason"))))
     if it.get("immunity"):
-        out.append((Strong(FR["immunity"]), value(it["immunity"])))
+        out.append((Strong(FR["immunity"]), immunity(it["immunity"])))
     rf = it.get("recommended_from")
     for entry in rf if isinstance(rf, list) else [rf] if rf else []:
         who = FR["since_for"].format(who=predicate(entry["when"])) if entry.get("when") else ""

@@ -4,6 +4,7 @@ language per channel."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from prevention_engine.cli import main
 from prevention_engine.clinician.diff import diff, to_text
 from prevention_engine.clinician.lint import lint, lint_versions
 from prevention_engine.clinician.render import calendar_files, render
-from prevention_engine.clinician.text import predicate
+from prevention_engine.clinician.text import immunity, predicate
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTS = ROOT / "rules" / "products"
@@ -217,6 +218,17 @@ def test_render_says_predicates_in_words() -> None:
     assert predicate({"observation": {"code": "bmi", "op": ">=", "value": 40,
                                       "within": "2 years"}}) \
         == "mesure bmi ≥ 40 (de moins de 2 ans)"
+
+
+def test_render_says_pregnancy_predicates_and_immunity_in_words() -> None:
+    assert predicate({"postpartum": {"within": "6 months", "outcome": ["live_birth"]}}) \
+        == "accouchement depuis moins de 6 mois (naissance vivante)"
+    assert predicate({"pregnancy_dose": {"target": "pertussis", "pregnancy": "last_ended"}}) \
+        == "dose contre pertussis pendant la dernière grossesse terminée"
+    assert immunity({"evidence": True, "ask": True}) \
+        == "antécédent ou sérologie enregistrés; demandé si non renseigné"
+    assert immunity({"born_before": dt.date(1980, 1, 1), "evidence": True}) \
+        == "né(e) avant le 1980-01-01 ou antécédent ou sérologie enregistrés"
 
 
 def test_render_says_interval_references_and_dated_starts(tmp_path: Path) -> None:
