@@ -82,6 +82,34 @@ def test_diff_says_never_and_needed_in_french(tmp_path: Path) -> None:
     assert "never" not in text and "needed" not in text
 
 
+def test_diff_warns_when_read_backwards(tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """Versions given newest first: the diff says so, and does not blame the older version's
+    changes: list for not describing a change that goes backwards."""
+    d = folder(tmp_path)
+    assert main(["diff", "cal@2027.1", "cal@2026.1", "--rules", str(d),
+                 "--rules", str(PRODUCTS)]) == 0
+    out = capsys.readouterr()
+    assert out.out.startswith("cal 2027.1 → 2026.1")
+    assert out.err == "warning: 2027.1 is in force after 2026.1: this diff reads backwards " \
+        "(give the older version first)\n"
+
+
+def test_diff_checks_changes_only_against_the_version_just_before(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    d = folder(tmp_path)
+    third = NEW.replace('version: "2027.1"', 'version: "2028.1"').replace(
+        "in_force: {from: 2027-01-01}", "in_force: {from: 2028-01-01}").replace(
+        "`hepa` : date de retard à 2 ans ; `bcg` retiré.", "Sans changement.")
+    (d / "cal-2027.yaml").write_text(NEW.replace("{from: 2027-01-01}",
+                                                 "{from: 2027-01-01, to: 2027-12-31}"),
+                                    encoding="utf-8")
+    (d / "cal-2028.yaml").write_text(third, encoding="utf-8")
+    assert main(["diff", "cal@2026.1", "cal@2028.1", "--rules", str(d),
+                 "--rules", str(PRODUCTS)]) == 0
+    assert capsys.readouterr().err == ""  # 2028.1's list is about what changed since 2027.1
+
+
 # ------------------------------------------------------------------ editions in force
 def test_open_edition_points_at_its_in_force_line(tmp_path: Path) -> None:
     """An edition left open when a later one starts: the error is on the line to edit (the
