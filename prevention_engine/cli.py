@@ -266,11 +266,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def _lint(args: argparse.Namespace, paths: list[Path]) -> int:
     """The checks beyond loading, and with ``--review`` the items a clinician must sign off."""
-    from .clinician.lint import lint, review_list
+    from .clinician.lint import lint, lint_versions, review_list
     from .clinician.render import calendar_files
 
     files = calendar_files(paths, validate=False)
-    findings = [f for c in files for f in lint(c)]
+    findings = [f for c in files for f in lint(c)] + lint_versions(files)
     print(f"lint: {len(findings)} finding{'s' if len(findings) != 1 else ''}")
     for f in findings:
         print(f"  {f}")
@@ -370,7 +370,13 @@ def cmd_diff(args: argparse.Namespace) -> int:
         pair += select(files, spec)
     d = diff(pair[0], pair[1])
     sys.stdout.write(to_text(d))
-    missing = uncovered(d)
+    old, new = pair
+    if old.id == new.id and old.in_force_from > new.in_force_from:
+        print(f"warning: {old.version} is in force after {new.version}: this diff reads "
+              "backwards (give the older version first)", file=sys.stderr)
+    # a changes: list tells what changed since the version just before it, and only that
+    follows = files.index(new) == files.index(old) + 1
+    missing = uncovered(d) if follows else []
     if missing:
         print(f"warning: the changes: list of {pair[1].id} {pair[1].version} does not name "
               + ", ".join(missing), file=sys.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,8 +60,26 @@ class Registry:
         reg = cls(tuple(calendars), tuple(tables), tuple(jurisdictions), wanted,
                   tuple(sorted(skipped)))
         reg.check_versions()
+        reg.check_jurisdiction_codes()
         reg.check_only()
         return reg
+
+    def check_jurisdiction_codes(self) -> None:
+        """``jurisdiction: Fr`` next to ``FR`` is a typo, not a new jurisdiction: its calendar
+        would find no product table (an error about every product it names) and no country.
+        The spelling the jurisdictions file declares, else the most used, else the upper-case
+        one, is the right one."""
+        files: list[Calendar | ProductTable] = [*self.calendars, *self.tables]
+        uses = Counter(f.jurisdiction for f in files)
+        uses.update({j.code: len(files) + 1 for j in self.jurisdictions})  # the declared ones
+        for f in files:
+            same = sorted(c for c in uses if c.casefold() == f.jurisdiction.casefold()
+                          and (uses[c], c.isupper()) > (uses[f.jurisdiction],
+                                                        f.jurisdiction.isupper()))
+            if same:
+                raise CalendarError(f"jurisdiction '{f.jurisdiction}': write it as the other "
+                                    f"rule files do ('{same[0]}')", file=f.file,
+                                    line=f.jurisdiction_line, field="jurisdiction")
 
     def check_only(self) -> None:
         """A jurisdiction asked for with no calendar is a mistake (a typo would otherwise
@@ -105,18 +124,22 @@ class Registry:
             for v in versions:
                 if v.version in seen:
                     raise CalendarError(
-                        f"version {v.version} of '{cid}' is also defined in {seen[v.version]}",
+                        f"version {v.version} of '{cid}' is also defined in {seen[v.version]}: "
+                        "give each edition its own version",
                         file=v.file,
-                        line=1,
+                        line=v.version_line,
+                        field="version",
                     )
                 seen[v.version] = v.file
             for a, b in itertools.pairwise(versions):
                 if a.in_force_to is None or a.in_force_to >= b.in_force_from:
                     raise CalendarError(
                         f"'{cid}' {a.version} is still in force when {b.version} starts "
-                        f"({b.in_force_from}); close it with in_force.to",
+                        f"({b.in_force_from}, {b.file}); close it: in_force: {{from: "
+                        f"{a.in_force_from}, to: {b.in_force_from - dt.timedelta(days=1)}}}",
                         file=a.file,
-                        line=1,
+                        line=a.in_force_line,
+                        field="in_force.to",
                     )
 
     def in_force(

@@ -75,15 +75,21 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
 
 def _review(r: Reader) -> tuple[bool, str | None]:
+    """Only ``review: needed`` flags a rule: ``yes``/``no`` read as booleans, and were taken
+    for needed (counted, yet missing from ``validate --review``) or for absent (the written
+    review_reason then hidden from the agenda)."""
     v = r.raw("review")
-    if v is None or v is False:
+    if v is None:
         return False, r.get_str("review_reason")
-    if v == "needed" or v is True:
+    if v == "needed":
         reason = r.get_str("review_reason")
         if not reason:
             raise r.error("review: needed requires a review_reason", "review")
         return True, reason
-    raise r.error(f"review is 'needed' (or absent), not {v!r}", "review")
+    written = {True: "yes/true", False: "no/false"}.get(v, repr(v)) \
+        if isinstance(v, bool) else repr(v)
+    raise r.error(f"write 'review: needed' (with a review_reason) or leave the key out, "
+                  f"not {written}", "review")
 
 
 def _pred(r: Reader, key: str, names: set[str]) -> Pred | None:
@@ -142,9 +148,21 @@ def _cases(r: Reader, key: str, names: set[str]) -> tuple[tuple[Pred, str], ...]
     return tuple(out)
 
 
+def _other_kinds_keys(r: Reader, kind_name: str, allowed: tuple[str, ...]) -> None:
+    """A key of another kind (``windows`` on an item whose ``kind:`` was left out, so read as
+    a series) says which kind it belongs to, rather than only that it is unknown."""
+    for key in r.data:
+        owners = [k.name for k in KINDS.values() if key not in allowed and key in k.keys]
+        if owners:
+            default = "" if "kind" in r.data else ", the default when kind: is left out"
+            raise r.error(f"'{key}' is a key of kind {' or '.join(owners)}, not of this item's "
+                          f"kind ({kind_name}{default}): set kind: {' or '.join(owners)}", key)
+
+
 def _parse_item(r: Reader, names: set[str], seen: dict[str, int]) -> Item[object]:
     item_id = _item_id(r, seen)
     kind_name, kind = _kind_of(r)
+    _other_kinds_keys(r, kind_name, ITEM_COMMON + kind.keys)
     r.check_keys(ITEM_COMMON + kind.keys, required=["id", "domain", "title", "targets", "source"])
     domain = r.req_str("domain")
     if domain not in DOMAINS:
@@ -324,6 +342,9 @@ def parse_calendar(data: Any, file: str) -> Calendar:
         file=file,
         review=review,
         settings=_kind_settings(r),
+        version_line=r.line_of("version") or 1,
+        in_force_line=r.line_of("in_force") or 1,
+        jurisdiction_line=r.line_of("jurisdiction") or 1,
     )
 
 
@@ -372,6 +393,9 @@ def parse_product_table(data: Any, file: str) -> ProductTable:
         in_force_to=end,
         products=products,
         file=file,
+        version_line=r.line_of("version") or 1,
+        in_force_line=r.line_of("in_force") or 1,
+        jurisdiction_line=r.line_of("jurisdiction") or 1,
     )
 
 
@@ -436,9 +460,16 @@ def load_file(
     declares one as plain text is not even built)."""
     file = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = path.read_bytes()
+    except OSError as exc:
         raise CalendarError(f"cannot read file: {exc}", file=file) from None
+    try:
+        text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as read_text
+    except UnicodeDecodeError as exc:
+        raise CalendarError(
+            f"the file is not UTF-8 text (byte {raw[exc.start]:#04x}): save it as UTF-8 "
+            "(an editor's 'Latin-1' or 'Windows-1252' gives this)",
+            file=file, line=raw[: exc.start].count(b"\n") + 1) from None
     if only is not None and (skipped := _declared_elsewhere(text, only)) is not None:
         return skipped
     loaded = _load_text(text, file)
@@ -475,6 +506,9 @@ def _load_text(text: str, file: str) -> Calendar | ProductTable | tuple[Jurisdic
 def _parse_document(
     data: Any, file: str
 ) -> Calendar | ProductTable | tuple[Jurisdiction, ...]:
+    if data is None:
+        raise CalendarError("the file is empty: a rule file is a mapping with 'calendar' or "
+                            "'table'", file=file, line=1)
     if not isinstance(data, LocDict):
         raise CalendarError(
             "a rule file is a mapping with 'calendar' or 'table'", file=file, line=1

@@ -130,6 +130,10 @@ class Calendar:
     #: what each kind read from the calendar-level keys it owns (``Kind.calendar_keys``), by
     #: kind name: the generic calendar knows no kind's settings
     settings: dict[str, object] = field(default_factory=dict)
+    #: where ``version`` and ``in_force`` are written in ``file`` (errors between editions)
+    version_line: int = 1
+    in_force_line: int = 1
+    jurisdiction_line: int = 1
 
     def in_force(self, on: dt.date) -> bool:
         return self.in_force_from <= on and (self.in_force_to is None or on <= self.in_force_to)
@@ -162,6 +166,9 @@ class ProductTable:
     in_force_to: dt.date | None
     products: tuple[Product, ...]
     file: str
+    version_line: int = 1
+    in_force_line: int = 1
+    jurisdiction_line: int = 1
 
     def in_force(self, on: dt.date) -> bool:
         return self.in_force_from <= on and (self.in_force_to is None or on <= self.in_force_to)

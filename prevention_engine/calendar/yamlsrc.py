@@ -49,21 +49,31 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LocDict:
             raise CalendarError(
                 f"duplicate key '{key}'", line=key_node.start_mark.line + 1, field=key
             )
-        out[key] = _construct(loader, value_node)
+        out[key] = _construct(loader, value_node, key)
         out.key_lines[key] = key_node.start_mark.line + 1
     return out
 
 
-def _construct(loader: _Loader, node: yaml.Node) -> Any:
-    """Construct one value; a scalar PyYAML cannot build (2020-02-30) names its line."""
+def _construct(loader: _Loader, node: yaml.Node, step: str) -> Any:
+    """Construct one value; a scalar PyYAML cannot build (2020-02-30) names its line, and
+    each mapping or list it sits in adds its ``step`` (a key, ``[i]``) to the error's field."""
     try:
         return loader.construct_object(node, deep=True)
     except ValueError as exc:
-        raise CalendarError(f"invalid value: {exc}", line=node.start_mark.line + 1) from None
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            message = f"the date {node.value} does not exist ({exc})"
+        else:
+            message = f"invalid value {node.value!r}: {exc}"
+        raise CalendarError(message, line=node.start_mark.line + 1, field=step) from None
+    except CalendarError as exc:
+        if exc.field is not None:
+            sep = "" if exc.field.startswith("[") else "."
+            exc.field = f"{step}{sep}{exc.field}"
+        raise
 
 
 def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LocList:
-    out = LocList(_construct(loader, child) for child in node.value)
+    out = LocList(_construct(loader, child, f"[{i}]") for i, child in enumerate(node.value))
     out.line = node.start_mark.line + 1
     out.item_lines = [child.start_mark.line + 1 for child in node.value]
     return out

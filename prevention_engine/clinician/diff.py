@@ -30,6 +30,12 @@ class CalendarDiff:
     removed: list[tuple[str, str]] = field(default_factory=list)
     changed: dict[str, list[Change]] = field(default_factory=dict)
 
+    def new_named(self) -> set[str]:
+        """The words of the new version's ``changes:`` list (an item is named by its id as a
+        whole word, case included, best in backticks: `menb`)."""
+        return set(re.findall(r"\w+", " ".join(str(c) for c in self.new.data.get("changes")
+                                                 or [])))
+
     def item_ids(self) -> set[str]:
         """Every item added, removed or changed."""
         return {i for i, _ in self.added} | {i for i, _ in self.removed} | set(self.changed)
@@ -90,8 +96,13 @@ def diff(old: CalendarFile, new: CalendarFile) -> CalendarDiff:
     return out
 
 
-def _short(v: Any, limit: int = 160) -> str:
-    text = "(absent)" if v is None else value(v)
+#: Values that are keywords of the rule format, said as the calendar documents say them.
+KEYWORDS = {("latest_rec", "never"): "sans date de retard", ("review", "needed"): "à revoir"}
+
+
+def _short(v: Any, path: str = "", limit: int = 160) -> str:
+    word = KEYWORDS.get((path.rsplit(".", 1)[-1], v)) if isinstance(v, str) else None
+    text = "(absent)" if v is None else word or value(v)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -102,7 +113,7 @@ def to_text(d: CalendarDiff) -> str:
              f"({len(d.added)} ajoutées, {len(d.removed)} retirées, {len(d.changed)} modifiées)"]
     if d.calendar:
         lines.append("Calendrier :")
-        lines += [f"  {p} : {_short(a)} → {_short(b)}" for p, a, b in d.calendar]
+        lines += [f"  {p} : {_short(a, p)} → {_short(b, p)}" for p, a, b in d.calendar]
     for title, rows, sign in (("Règles ajoutées", d.added, "+"),
                               ("Règles retirées", d.removed, "-")):
         if rows:
@@ -113,12 +124,12 @@ def to_text(d: CalendarDiff) -> str:
         titles = {it["id"]: it.get("title", "") for it in d.new.data.get("items") or []}
         for i, found in d.changed.items():
             lines.append(f"  ~ {i} — {titles.get(i, '')}")
-            lines += [f"      {p} : {_short(a)} → {_short(b)}" for p, a, b in found]
+            lines += [f"      {p} : {_short(a, p)} → {_short(b, p)}" for p, a, b in found]
     return "\n".join(lines) + "\n"
 
 
 def uncovered(d: CalendarDiff) -> list[str]:
     """Items added, removed or changed that the new version's ``changes:`` does not name (an
     item is named by its id as a whole word, case included, best in backticks: `menb`)."""
-    named = set(re.findall(r"\w+", " ".join(str(c) for c in d.new.data.get("changes") or [])))
+    named = d.new_named()
     return sorted(i for i in d.item_ids() if i not in named)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .text import age_range, duration, predicate, value
+from .text import age_range, duration, immunity, predicate, value
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,10 @@ FR = {
     "for": "pour : ", "mandatory": "obligatoire : ", "mandatory_doses": " (doses avant {age})",
     "contraindicated": "contre-indiqué si : ", "not_recommended": "non recommandé si : ",
     "excluded": "exclu si : ", "postponed": "différé si : ", "immunity": "immunité : ",
-    "since": "recommandé depuis : ", "because": "{what} ({why})",
+    "since": "recommandé depuis : ", "since_for": " (pour : {who})",
+    "because": "{what} ({why})", "from_dose": "la dose {n}",
+    "from_lmp": "la date des dernières règles (DDR)", "from_delivery": "l'accouchement",
+    "from_condition": "le début de : {list}", "most_recent": "la dernière dose",
     "all_doses": "{series} : {products} (toutes les doses)",
     "dose_products": "{series} {label} : {products}",
     "preferred": "{series} {label} : de préférence {products}",
@@ -209,9 +212,25 @@ def _dated(entry: dict[str, Any]) -> str:
     return f" ({', '.join(dates)})" if dates else ""
 
 
+def _reference(frm: Any) -> str:
+    """What an interval counts from, in words (``{dose: 1}`` -> ``la dose 1``)."""
+    if frm == "previous":
+        return FR["previous"]
+    if frm == "most_recent":
+        return FR["most_recent"]
+    if isinstance(frm, dict) and len(frm) == 1:
+        (key, v), = frm.items()
+        if key == "dose":
+            return FR["from_dose"].format(n=v)
+        if key == "observation" and f"from_{v}" in FR:
+            return FR[f"from_{v}"]
+        if key == "condition":
+            return FR["from_condition"].format(list=value(v))
+    return value(frm)
+
+
 def _interval(iv: dict[str, Any]) -> str:
-    frm = iv.get("from", "previous")
-    ref = FR["previous"] if frm == "previous" else value(frm)
+    ref = _reference(iv.get("from", "previous"))
     gap = iv.get("min") or iv.get("abs_min")
     parts = [FR["at_least"].format(gap=duration(gap))] if gap else []
     parts += _recommended(iv)
@@ -288,10 +307,11 @@ def conditions(it: dict[str, Any]) -> Cell:
             out.append((Strong(FR[label]), FR["because"].format(
                 what=predicate(entry.get("when")), why=entry.get("reason"))))
     if it.get("immunity"):
-        out.append((Strong(FR["immunity"]), value(it["immunity"])))
+        out.append((Strong(FR["immunity"]), immunity(it["immunity"])))
     rf = it.get("recommended_from")
     for entry in rf if isinstance(rf, list) else [rf] if rf else []:
-        out.append((Strong(FR["since"]), value(entry.get("date"))))
+        who = FR["since_for"].format(who=predicate(entry["when"])) if entry.get("when") else ""
+        out.append((Strong(FR["since"]), value(entry.get("date")) + who))
     return out
 
 

@@ -7,16 +7,33 @@ Each finding is ``file:line: calendar@version: item: message`` (English, for rul
   procedure then counting for one window only), or two seasons of a campaign (or of a
   series) overlap with the same conditions (a person would get two rows for one need);
 - ``unreachable``: a dose or window that no birth date can reach (its minimum age, or the
-  minimum intervals since the earlier doses, fall after its maximum age; a start age range or
-  a recurring age range that is empty);
+  minimum intervals since the earlier doses, fall after its maximum age; a start age range, a
+  recurring age range or an ``age`` predicate range that is empty);
+- ``order``: the ages of a dose or an interval out of order (``min`` after ``earliest_rec``,
+  ``latest_rec`` before ``earliest_rec``, ``max`` not after ``min``): a dose recommended
+  before it counts, or overdue before it is due;
+- ``empty``: a calendar version without rules (in force, it replaces the previous one by
+  nothing);
 - ``source``: an item source without a ``section`` (the house rule: title, URL and section;
   the loader already requires the title and URL, and a reason for ``review: needed``);
-- ``vocabulary``: a target named in a predicate that is not in the target vocabulary.
+- ``vocabulary``: a target named in a predicate that is not in the target vocabulary;
+- ``review``: a ``review_reason`` without ``review: needed`` (the doubt is written, yet the
+  agenda does not flag the rule).
+
+Between the versions of one calendar (``lint_versions``):
+
+- ``gap``: days between the end of a version and the start of the next, when no version is
+  in force (every agenda of those days lacks the calendar);
+- ``changes``: an item added, removed or changed since the previous version (as ``diff``
+  finds it) that the new version's ``changes:`` list does not name;
+- ``calendar``: a calendar id a letter or two away from another one (``fr-vacination``): a
+  typo makes a calendar of its own, whose versions never follow the other's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +42,7 @@ from typing import Any
 from ..dates import parse_duration
 from ..errors import InputError
 from ..vocabulary import TARGETS
+from .diff import diff
 from .render import CalendarFile
 
 #: Ages are compared as dates after this birth date (CDSi date arithmetic, so "12 months" and
@@ -63,14 +81,64 @@ def _line(node: Any, key: str | None = None) -> int:
 def lint(cal: CalendarFile) -> list[Finding]:
     out: list[Finding] = []
     name = f"{cal.id}@{cal.version}"
+    if not cal.data.get("items"):
+        out.append(Finding(str(cal.file), _line(cal.data, "items"), name, "-", "empty",
+                           "the calendar has no rules: in force, it replaces the previous "
+                           "version by nothing"))
     for item in cal.data.get("items") or []:
         for line, check, message in _item_findings(item):
             out.append(Finding(str(cal.file), line, name, item["id"], check, message))
     return out
 
 
+def lint_versions(files: list[CalendarFile]) -> list[Finding]:
+    """The checks between consecutive versions of each calendar (``files`` in the order of
+    ``calendar_files``: by id, then date in force)."""
+    out: list[Finding] = []
+    for a, b in itertools.pairwise(files):
+        if a.id == b.id:
+            out += _gap(a, b)
+            out += _uncovered(a, b)
+    ids = sorted({f.id for f in files})
+    for f in files:
+        near = difflib.get_close_matches(f.id, [i for i in ids if i != f.id], n=1, cutoff=0.9)
+        if near:
+            out.append(Finding(str(f.file), _line(f.data, "calendar"), f"{f.id}@{f.version}",
+                               "-", "calendar", f"calendar id '{f.id}' is close to "
+                               f"'{near[0]}': a different id makes a separate calendar"))
+    return out
+
+
+def _gap(a: CalendarFile, b: CalendarFile) -> list[Finding]:
+    end, start = (a.data.get("in_force") or {}).get("to"), b.data["in_force"]["from"]
+    if not isinstance(end, dt.date) or not isinstance(start, dt.date):
+        return []
+    first, last = end + dt.timedelta(days=1), start - dt.timedelta(days=1)
+    if first > last:
+        return []
+    return [Finding(str(a.file), _line(a.data, "in_force"), f"{a.id}@{a.version}", "-", "gap",
+                    f"no version is in force from {first} to {last} (agendas of those days "
+                    f"lack this calendar): end {a.version} with to: {last} if {b.version} "
+                    f"follows it")]
+
+
+def _uncovered(a: CalendarFile, b: CalendarFile) -> list[Finding]:
+    d = diff(a, b)
+    named = set(d.new_named())
+    how = {**{i: "added" for i, _ in d.added}, **{i: "removed" for i, _ in d.removed},
+           **{i: "changed" for i in d.changed}}
+    return [Finding(str(b.file), _line(b.data, "changes"), f"{b.id}@{b.version}", i, "changes",
+                    f"the changes: list does not name `{i}` ({how[i]} since {a.version})")
+            for i in sorted(how) if i not in named]
+
+
 def _item_findings(item: dict[str, Any]) -> Iterator[tuple[int, str, str]]:
     yield from _sources(item)
+    yield from _empty_ages(item)
+    if "review_reason" in item and item.get("review") != "needed":
+        yield _line(item, "review_reason"), "review", \
+            "review_reason without 'review: needed': the rule is not flagged for review " \
+            "(add review: needed, or remove the reason once the doubt is settled)"
     yield from _vocabulary(item)
     kind = item.get("kind", "series")
     if kind == "window":
@@ -85,6 +153,40 @@ def _item_findings(item: dict[str, Any]) -> Iterator[tuple[int, str, str]]:
         for s in item.get("series") or []:
             yield from _series(s)
             yield from _seasons(s.get("seasons") or [])
+
+
+def _empty_ages(node: Any) -> Iterator[tuple[int, str, str]]:
+    """``age: {min: "12 years", max: "10 years"}`` in a predicate: nobody is ever that age."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k in ("age", "gestational_age") and isinstance(v, dict):
+                lo, hi = _age(v.get("min")), _age(v.get("max"))
+                if lo and hi and lo >= hi:
+                    yield _line(node, k), "unreachable", \
+                        f"{k}: min {v.get('min')} is not below max {v.get('max')}"
+            else:
+                yield from _empty_ages(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _empty_ages(v)
+
+
+#: (earlier, later, strictly): pairs of a dose's ages, or of an interval's, that must be in
+#: this order (CDSi: absolute minimum <= minimum <= earliest recommended <= latest recommended).
+_ORDER = (("abs_min", "min", False), ("min", "earliest_rec", False),
+          ("earliest_rec", "latest_rec", False), ("min", "max", True),
+          ("earliest_rec", "max", True))
+
+
+def _order(spec: Any, what: str) -> Iterator[tuple[int, str, str]]:
+    if not isinstance(spec, dict):
+        return
+    for a, b, strict in _ORDER:
+        lo, hi = _age(spec.get(a)), _age(spec.get(b))
+        if lo and hi and (lo >= hi if strict else lo > hi):
+            yield _line(spec, b), "order", \
+                f"{what}: {b} {spec.get(b)} is {'not after' if strict else 'before'} " \
+                f"{a} {spec.get(a)}"
 
 
 def _sources(item: dict[str, Any]) -> Iterator[tuple[int, str, str]]:
@@ -160,6 +262,9 @@ def _series(s: dict[str, Any]) -> Iterator[tuple[int, str, str]]:
     earliest = BIRTH  # the earliest age (as a date) the previous dose can be given
     for n, d in enumerate(s.get("doses") or [], 1):
         ages = d.get("ages") if isinstance(d.get("ages"), dict) else {}
+        yield from _order(ages, f"series {s.get('name')} dose {n} ages")
+        for iv in d.get("intervals") or []:
+            yield from _order(iv, f"series {s.get('name')} dose {n} interval")
         floor = [x for x in (_age(ages.get("abs_min")), _age(ages.get("min"))) if x]
         reach = max([earliest, *floor[:1]])
         for iv in d.get("intervals") or []:

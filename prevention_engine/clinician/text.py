@@ -60,6 +60,21 @@ def value(v: Any) -> str:
     return str(v)
 
 
+def immunity(spec: Any) -> str:
+    """An item's ``immunity``: what makes a person immune, and whether the history is asked."""
+    if not isinstance(spec, dict) or not set(spec) <= {"born_before", "evidence", "ask",
+                                                       "birth_country"}:
+        return value(spec)
+    parts = []
+    if spec.get("born_before"):
+        where = f" ({spec['birth_country']})" if spec.get("birth_country") else ""
+        parts.append(f"né(e) avant le {value(spec['born_before'])}{where}")
+    if spec.get("evidence"):
+        parts.append("antécédent ou sérologie enregistrés")
+    text = " ou ".join(parts) or value(spec)
+    return text + ("; demandé si non renseigné" if spec.get("ask") else "")
+
+
 def age_range(spec: Any) -> str:
     """``{min: "11 years", max: "15 years"}`` -> ``"de 11 ans à 15 ans (exclu)"``."""
     if not isinstance(spec, dict):
@@ -72,6 +87,60 @@ def age_range(spec: Any) -> str:
     if hi is not None:
         return f"avant {duration(hi)}"
     return value(spec)
+
+
+#: Comparison operators of ``observation`` predicates, as a reader writes them.
+OPS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}
+_FACT_KEYS = frozenset({"any", "within", "ended_within", "ask"})
+
+
+def _fact(key: str, v: dict[str, Any]) -> str:
+    """``{any: [zoster_history], within: "1 year"}`` -> ``condition : zoster_history, depuis
+    moins de 1 an``; ``ask: true``: the fact is asked when the profile does not say."""
+    text = f"{WORDS.get(key, key)} : {value(v.get('any'))}"
+    if v.get("within"):
+        text += f", depuis moins de {duration(v['within'])}"
+    if v.get("ended_within"):
+        text += f", terminé(e) depuis moins de {duration(v['ended_within'])}"
+    return text + (" (demandé si non renseigné)" if v.get("ask") else "")
+
+
+def _observation(v: dict[str, Any]) -> str:
+    """``{code: bmi, op: ">=", value: 40, within: "2 years"}`` -> ``mesure bmi ≥ 40 (de moins
+    de 2 ans)``."""
+    text = f"{WORDS['observation']} {v.get('code')} {OPS.get(str(v.get('op')), v.get('op'))} " \
+           f"{value(v.get('value'))}"
+    return text + (f" (de moins de {duration(v['within'])})" if v.get("within") else "")
+
+
+#: Pregnancy outcomes and the pregnancies of ``pregnancy_dose``, in words.
+OUTCOMES = {"live_birth": "naissance vivante", "stillbirth": "mort-né",
+            "miscarriage": "fausse couche", "termination": "interruption de grossesse"}
+PREGNANCIES = {"last_ended": "la dernière grossesse terminée",
+               "previous": "une grossesse antérieure"}
+
+
+def _postpartum(v: dict[str, Any]) -> str:
+    """``{within: "6 months", outcome: [live_birth]}`` -> ``accouchement depuis moins de 6
+    mois (naissance vivante)``."""
+    text = "accouchement"
+    if v.get("within"):
+        text += f" depuis moins de {duration(v['within'])}"
+    outcomes = v.get("outcome")
+    if outcomes:
+        names = outcomes if isinstance(outcomes, list) else [outcomes]
+        text += f" ({', '.join(OUTCOMES.get(str(o), str(o)) for o in names)})"
+    return text
+
+
+def _pregnancy_dose(v: dict[str, Any]) -> str:
+    """``{target: pertussis, pregnancy: last_ended}`` -> ``dose contre pertussis pendant la
+    dernière grossesse terminée``."""
+    which = PREGNANCIES.get(str(v.get("pregnancy")), value(v.get("pregnancy")))
+    text = f"dose contre {value(v.get('target'))} pendant {which}"
+    if v.get("min_before_end"):
+        text += f", au moins {duration(v['min_before_end'])} avant sa fin"
+    return text
 
 
 def predicate(p: Any) -> str:
@@ -96,6 +165,19 @@ def predicate(p: Any) -> str:
                 f"{WORDS[k]} {value(v[k])}" for k in ("from", "to") if v.get(k)))
         elif key in ("pregnant",) and v is True:
             parts.append(WORDS[key])
+        elif key == "sex" and isinstance(v, str):
+            parts.append(f"{WORDS[key]} : {WORDS.get(v, v)}")
+        elif key in ("condition", "situation", "medication") and isinstance(v, dict) \
+                and set(v) <= _FACT_KEYS:
+            parts.append(_fact(key, v))
+        elif key == "observation" and isinstance(v, dict) and {"code", "op"} <= set(v):
+            parts.append(_observation(v))
+        elif key == "postpartum" and isinstance(v, dict) \
+                and set(v) <= {"within", "outcome"}:
+            parts.append(_postpartum(v))
+        elif key == "pregnancy_dose" and isinstance(v, dict) \
+                and set(v) <= {"target", "pregnancy", "min_before_end"}:
+            parts.append(_pregnancy_dose(v))
         else:
             parts.append(f"{WORDS.get(key, key)} : {value(v)}")
     return " et ".join(parts)

@@ -219,7 +219,9 @@ def test_lint_finds_overlaps_unreachable_doses_and_missing_sources(tmp_path: Pat
     f = tmp_path / "bad.yaml"
     f.write_text(BAD, encoding="utf-8")
     found = {(x.item, x.check) for x in lint(calendar_files([f, PRODUCTS])[0])}
-    assert found == {("checkup", "overlap"), ("menb", "unreachable"), ("gone", "source")}
+    # menb's 2nd dose is also recommended (5 months) after its maximum age (3 months): order
+    assert found == {("checkup", "overlap"), ("menb", "unreachable"), ("menb", "order"),
+                     ("gone", "source")}
     messages = [str(x) for x in lint(calendar_files([f, PRODUCTS])[0])]
     # windows declared exclusive (a procedure completes one only) may overlap, as the official
     # child exam windows do ("dans les 8 jours", "au cours de la 2e semaine")
@@ -248,5 +250,5 @@ def test_validate_review_and_strict(tmp_path: Path, capsys: pytest.CaptureFixtur
     f = tmp_path / "bad.yaml"
     f.write_text(BAD, encoding="utf-8")
     assert main(["validate", str(f)]) == 0
-    assert "lint: 3 findings" in capsys.readouterr().out
+    assert "lint: 4 findings" in capsys.readouterr().out
     assert main(["validate", "--strict", str(f)]) == 1
