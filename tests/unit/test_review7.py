@@ -112,3 +112,16 @@ def test_menb_booster_of_a_series_begun_at_12_23_months_is_not_mandatory(engine:
     assert booster.status == "upcoming", booster
     assert booster.mandatory is False, booster
     assert "Vaccination obligatoire" not in booster.reason, booster.reason
+
+
+def test_a_list_where_a_mapping_is_expected_is_called_a_list(tmp_path: Path) -> None:
+    """The rule author reads YAML words: the loader's line-carrying list class is no part of
+    the message (it said "got LocList")."""
+    f = tmp_path / "cal.yaml"
+    f.write_text(_CAL.replace("{target: rubella, count: 2, live_spacing: SPACING}",
+                              "[rubella, 2]"), encoding="utf-8")
+    with pytest.raises(CalendarError) as err:
+        Engine.from_paths([f, ROOT / "rules" / "products"])
+    text = str(err.value)
+    assert "expected a mapping, got list" in text, text
+    assert "LocList" not in text and "cal.yaml" in text and "documented_doses" in text, text
