@@ -16,6 +16,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import yaml
 
 from prevention_engine import CalendarError, Engine
 
@@ -59,34 +60,33 @@ def test_mmr_and_varicella_the_same_day_still_count(engine: Engine) -> None:
     assert rows["fr-pregnancy/rubella_serology"] == "not_recommended", rows
 
 
-_CAL = """
-calendar: test-documented-doses-live
-version: "1"
-jurisdiction: FR
-in_force: {from: 2020-01-01}
-source: {title: t, url: "https://example.org"}
-items:
-  - id: serology
-    domain: pregnancy
-    title: Sérologie
-    targets: [rubella]
-    kind: window
-    anchor: birth
-    not_recommended_when: {documented_doses: {target: rubella, count: 2, live_spacing: SPACING}}
-    windows: [{id: w, label: w, from: "0 days", to: "1 year"}]
-    source: {title: t, url: "https://example.org"}
-"""
+def _calendar(predicate: str) -> str:
+    """A one-item calendar whose ``not_recommended_when`` is ``documented_doses: predicate``."""
+    item = {"id": "serology", "domain": "pregnancy", "title": "Sérologie",
+            "targets": ["rubella"], "kind": "window", "anchor": "birth",
+            "not_recommended_when": {"documented_doses": "PRED"},
+            "windows": [{"id": "w", "label": "w", "from": "0 days", "to": "1 year"}],
+            "source": {"title": "t", "url": "https://example.org"}}
+    text = yaml.safe_dump({"calendar": "test-review7", "version": "1", "jurisdiction": "FR",
+                           "in_force": {"from": dt.date(2020, 1, 1)},
+                           "source": {"title": "t", "url": "https://example.org"},
+                           "items": [item]}, allow_unicode=True, sort_keys=False)
+    return text.replace("PRED", predicate)
 
 
-@pytest.mark.parametrize("spacing", ['"0 days"', "soon", '"-1 month"'])
+@pytest.mark.parametrize(("spacing", "message"), [
+    ('"0 days"', "longer than 0 days"), ("soon", "duration"), ('"-1 month"', "negative"),
+])
 def test_a_mistyped_live_spacing_names_the_file_and_the_field(
-    tmp_path: Path, spacing: str,
+    tmp_path: Path, spacing: str, message: str,
 ) -> None:
     f = tmp_path / "cal.yaml"
-    f.write_text(_CAL.replace("SPACING", spacing), encoding="utf-8")
-    with pytest.raises(CalendarError, match="live_spacing") as err:
+    f.write_text(_calendar(f"{{target: rubella, count: 2, live_spacing: {spacing}}}"),
+                 encoding="utf-8")
+    with pytest.raises(CalendarError, match=r"documented_doses\.live_spacing") as err:
         Engine.from_paths([f, ROOT / "rules" / "products"])
-    assert "cal.yaml" in str(err.value)
+    assert "cal.yaml" in str(err.value) and message in str(err.value), str(err.value)
+    assert "unknown key" not in str(err.value), str(err.value)
 
 
 # Meningococcal B obligation: "étendue jusqu'à 2 ans" (Vidal, édition 2025 du calendrier,
@@ -118,8 +118,7 @@ def test_a_list_where_a_mapping_is_expected_is_called_a_list(tmp_path: Path) -> 
     """The rule author reads YAML words: the loader's line-carrying list class is no part of
     the message (it said "got LocList")."""
     f = tmp_path / "cal.yaml"
-    f.write_text(_CAL.replace("{target: rubella, count: 2, live_spacing: SPACING}",
-                              "[rubella, 2]"), encoding="utf-8")
+    f.write_text(_calendar("[rubella, 2]"), encoding="utf-8")
     with pytest.raises(CalendarError) as err:
         Engine.from_paths([f, ROOT / "rules" / "products"])
     text = str(err.value)
