@@ -11,7 +11,7 @@ from collections.abc import Callable, Collection
 from typing import Any
 
 from .calendar.reader import Reader
-from .context import Context, Pred, Tri
+from .context import Context, Dose, Pred, Tri
 from .dates import Duration
 from .gestation import BIRTHS, followed
 from .profile import PREGNANCY_LIMIT, Procedure
@@ -640,13 +640,17 @@ def _b_immune_to(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
 
 
 def _b_documented_doses(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
-    """``{target: rubella, count: 2, min_age: "12 months", min_interval: "1 month"}``: at
-    least ``count`` recorded doses of the target, each given from ``min_age`` and at least
-    ``min_interval`` after the one counted before it (two documented rubella vaccinations make
-    a pregnancy's rubella serology unnecessary). Fewer doses recorded is false, never unknown:
+    """``{target: rubella, count: 2, min_age: "12 months", min_interval: "1 month",
+    live_spacing: "1 month"}``: at least ``count`` recorded doses of the target, each given from
+    ``min_age`` and at least ``min_interval`` after the one counted before it (two documented
+    rubella vaccinations make a pregnancy's rubella serology unnecessary). With
+    ``live_spacing``, a live-vaccine dose given less than that after another live vaccine (not
+    the same day) is not counted, as the vaccination calendar's series reject it: a dose the
+    calendar calls invalid never stands as proof. Fewer doses recorded is false, never unknown:
     what the absence of a record means is the rule's business (the serology is then asked)."""
     sub = r.child(key)
-    sub.check_keys(["target", "count", "min_age", "min_interval"], required=["target", "count"])
+    sub.check_keys(["target", "count", "min_age", "min_interval", "live_spacing"],
+                   required=["target", "count"])
     target = sub.req_str("target")
     if target not in TARGETS:
         raise sub.error(f"unknown target '{target}'", "target")
@@ -654,6 +658,7 @@ def _b_documented_doses(arg: Any, r: Reader, key: str, names: set[str] | None) -
     if count < 1:
         raise sub.error("count is a whole number of doses, at least 1", "count")
     min_age, min_interval = sub.duration("min_age"), sub.duration("min_interval")
+    spacing = sub.duration("live_spacing", positive=True)
 
     def run(ctx: Context) -> Tri:
         start = min_age.add_to(ctx.birth) if min_age is not None else ctx.birth
@@ -663,10 +668,21 @@ def _b_documented_doses(arg: Any, r: Reader, key: str, names: set[str] | None) -
                 continue
             if counted and min_interval is not None and d.date < min_interval.add_to(counted[-1]):
                 continue
+            if spacing is not None and _too_close_to_live(d, ctx.doses, spacing):
+                continue
             counted.append(d.date)
         return TRUE if len(counted) >= count else FALSE
 
     return run
+
+
+def _too_close_to_live(dose: Dose, doses: tuple[Dose, ...], spacing: Duration) -> bool:
+    """A live dose given after another live vaccine, on a later day but within ``spacing``:
+    two live vaccines go the same day or at least ``spacing`` apart, else the later one does
+    not count (the general rule the vaccination calendar applies to its series)."""
+    return dose.live and any(
+        o.live and o.date < dose.date < spacing.add_to(o.date) for o in doses
+    )
 
 
 def _b_contraindicated(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:

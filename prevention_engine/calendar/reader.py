@@ -18,6 +18,16 @@ _PROBE = dt.date(2000, 1, 1)
 _LONGEST = dt.date(2150, 1, 1)
 
 
+def yaml_type(value: Any) -> str:
+    """The YAML word for a value's type, for messages: the loader's lists and mappings are
+    subclasses that carry line numbers, and their class names mean nothing to a rule author."""
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, dict):
+        return "mapping"
+    return type(value).__name__
+
+
 class Reader:
     """Wraps one YAML mapping; every accessor raises ``CalendarError`` pointing at the line."""
 
@@ -27,7 +37,7 @@ class Reader:
         self.path = path
         if not isinstance(data, dict):
             raise CalendarError(
-                f"expected a mapping, got {type(data).__name__}",
+                f"expected a mapping, got {yaml_type(data)}",
                 file=file,
                 line=getattr(data, "line", None),
                 item=item,
@@ -61,7 +71,7 @@ class Reader:
     def child(self, key: str, value: Any | None = None) -> Reader:
         v = self.data[key] if value is None else value
         if not isinstance(v, dict):
-            raise self.error(f"expected a mapping, got {type(v).__name__}", key)
+            raise self.error(f"expected a mapping, got {yaml_type(v)}", key)
         return Reader(v, self.file, self.item, self.field(key))
 
     def children(self, key: str) -> list[Reader]:
@@ -76,7 +86,7 @@ class Reader:
             if not isinstance(entry, dict):
                 line = v.item_lines[i] if isinstance(v, LocList) else None
                 raise CalendarError(
-                    f"expected a mapping, got {type(entry).__name__}",
+                    f"expected a mapping, got {yaml_type(entry)}",
                     file=self.file,
                     line=line,
                     item=self.item,
@@ -110,7 +120,7 @@ class Reader:
                 raise self.error(f"missing required key '{key}'")
             return default
         if isinstance(v, bool) or not isinstance(v, str | int | float):
-            raise self.error(f"expected text, got {type(v).__name__}", key)
+            raise self.error(f"expected text, got {yaml_type(v)}", key)
         return str(v)
 
     def req_str(self, key: str) -> str:
