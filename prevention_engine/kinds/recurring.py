@@ -2,12 +2,13 @@
 
 The next test is dated from the last *qualifying event* (a procedure of the item's targets,
 optionally filtered by method). What happens after that event is data: an ordered list of
-``rules`` matched on the event's method, result, the age at the event and the number of normal
-results just before it; the first rule that matches decides the next interval and method, or
-that the result leaves the programme (``exit``: a specific follow-up is needed, so the routine
-test is never scheduled), or that a fact is missing (``ask``). Without a matching rule the item's
-default ``interval`` applies; an item without ``interval`` is done once in the age range
-(HIV screening "at least once").
+``rules`` matched on the event's method, result, the age at the event, the number of normal
+results just before it and the test just before it (a normal cytology after a positive HPV
+test is the triage of that test, not a routine result); the first rule that matches decides
+the next interval and method, or that the result leaves the programme (``exit``: a specific
+follow-up is needed, so the routine test is never scheduled), or that a fact is missing
+(``ask``). Without a matching rule the item's default ``interval`` applies; an item without
+``interval`` is done once in the age range (HIV screening "at least once").
 
 Ages: the programme runs from ``start_age`` (inclusive) to ``stop_age`` (exclusive); outside
 them the item does not appear at all (``in_scope``), so nobody is asked for data about a
@@ -43,6 +44,9 @@ class When:
     age_max: Duration | None = None  # exclusive
     prev_min: int | None = None  # consecutive normal results just before the event
     prev_max: int | None = None  # inclusive
+    # the test just before the event, on an earlier day: its methods and results
+    before_methods: frozenset[str] | None = None
+    before_results: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +105,7 @@ def _check_method(r: Reader, key: str, method: str, known: frozenset[str] | None
 
 
 def _parse_when(r: Reader, known: frozenset[str] | None) -> When:
-    r.check_keys(["method", "result", "age_at_event", "previous_normal"])
+    r.check_keys(["method", "result", "age_at_event", "previous_normal", "previous"])
     methods = _str_set(r, "method")
     for m in methods or ():
         _check_method(r, "method", m, known)
@@ -124,7 +128,17 @@ def _parse_when(r: Reader, known: frozenset[str] | None) -> When:
         for v in (prev_min, prev_max):
             if v is not None and v < 0:
                 raise r.error("previous_normal counts results: 0 or more", "previous_normal")
-    return When(methods, _str_set(r, "result"), age_min, age_max, prev_min, prev_max)
+    before_methods = before_results = None
+    if r.has("previous"):
+        b = r.child("previous")
+        b.check_keys(["method", "result"])
+        before_methods, before_results = _str_set(b, "method"), _str_set(b, "result")
+        for m in before_methods or ():
+            _check_method(b, "method", m, known)
+        if before_methods is None and before_results is None:
+            raise b.error("previous needs 'method' or 'result'")
+    return When(methods, _str_set(r, "result"), age_min, age_max, prev_min, prev_max,
+                before_methods, before_results)
 
 
 def _parse_rule(r: Reader, known: frozenset[str] | None) -> Rule:
@@ -214,6 +228,7 @@ class Event:
     method: str | None
     result: str | None
     previous_normal: int
+    before: tuple[str | None, str | None] | None = None  # (method, result) of the test before
 
 
 def _ages(spec: RecurringSpec, birth: dt.date) -> tuple[dt.date | None, dt.date | None]:
@@ -251,8 +266,14 @@ def _events(
     kept.sort(key=lambda e: (e[0], e[1] or "", e[2] or ""))
     events: list[Event] = []
     run = 0
+    day: dt.date | None = None
+    before: tuple[str | None, str | None] | None = None  # last test of an earlier day
+    last: tuple[str | None, str | None] | None = None
     for d, m, res in kept:
-        events.append(Event(d, m, res, run))
+        if d != day:
+            before, day = last, d
+        events.append(Event(d, m, res, run, before))
+        last = (m, res)
         run = run + 1 if res is not None and res in spec.normal_results else 0
     return events, trace
 
@@ -268,7 +289,20 @@ def _matches(w: When, ev: Event, birth: dt.date) -> bool:
         return False
     if w.prev_min is not None and ev.previous_normal < w.prev_min:
         return False
-    return not (w.prev_max is not None and ev.previous_normal > w.prev_max)
+    if w.prev_max is not None and ev.previous_normal > w.prev_max:
+        return False
+    return _before_matches(w, ev)
+
+
+def _before_matches(w: When, ev: Event) -> bool:
+    if w.before_methods is None and w.before_results is None:
+        return True
+    if ev.before is None:
+        return False
+    method, result = ev.before
+    if w.before_methods is not None and (method or UNKNOWN) not in w.before_methods:
+        return False
+    return w.before_results is None or (result or UNKNOWN) in w.before_results
 
 
 def _rule_for(spec: RecurringSpec, ev: Event, birth: dt.date) -> Rule | None:
