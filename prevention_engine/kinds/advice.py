@@ -6,8 +6,9 @@ says the advice, in the rule's own words (``advice``), as one open row dated on 
 assessment date (never overdue). A
 procedure of the item's targets (a consultation about it) within ``renew_after`` completes
 it, so the advice is not repeated while it is being acted on; one with an abnormal or positive
-result never does (it calls for a work-up, which the row then says). Notifications follow the
-person's consent like any row of its domain.
+result never does (it calls for a work-up, which the row then says); with ``ask_result`` one
+recorded without its result asks for it (a high-risk woman's mammography is never read as
+normal). Notifications follow the person's consent like any row of its domain.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ class AdviceSpec:
     # open while it applies: no procedure completes it (its applies_when says what closes it,
     # e.g. a colonoscopy after a positive faecal test: a second faecal test does not)
     stays_open: bool = False
+    # an examination without its result asks for it (advice about examinations, not about a
+    # consultation, which has no result)
+    ask_result: bool = False
 
 
 def parse_advice(r: Reader, names: set[str]) -> AdviceSpec:
@@ -38,7 +42,8 @@ def parse_advice(r: Reader, names: set[str]) -> AdviceSpec:
     stays_open = r.get_bool("stays_open")
     if stays_open and r.has("renew_after"):
         raise r.error("stays_open and renew_after exclude each other", "stays_open")
-    return AdviceSpec(text, r.duration("renew_after", positive=True), stays_open)
+    return AdviceSpec(text, r.duration("renew_after", positive=True), stays_open,
+                      r.get_bool("ask_result"))
 
 
 #: results that do not mean the advice was acted on: they call for more (a work-up)
@@ -59,6 +64,10 @@ def plan(item: Item[AdviceSpec], ctx: Context) -> list[Occurrence]:
         # stays open and says a work-up is needed; a new cycle, notified again.
         return [Occurrence(status="due", due=Due(ctx.as_of, ctx.as_of), completed_date=last,
                            reason=Reason.of("advice.text", text=spec.text, abnormal=last))]
+    if spec.ask_result and any(p.date == last and p.result is None for p in done):
+        return [Occurrence(status="needs_data", missing=("procedure.result",),
+                           completed_date=last,
+                           reason=Reason.of("advice.text", text=spec.text, unknown=last))]
     if last is not None and (spec.renew_after is None or spec.renew_after.add_to(last) > ctx.as_of):
         return [Occurrence(status="completed", completed_date=last,
                            reason=Reason.of("advice.text", text=spec.text, done=last))]
@@ -72,7 +81,7 @@ def plan(item: Item[AdviceSpec], ctx: Context) -> list[Occurrence]:
 register(
     Kind(
         name="advice",
-        keys=("advice", "renew_after", "stays_open"),
+        keys=("advice", "renew_after", "stays_open", "ask_result"),
         parse=parse_advice,
         plan=plan,
     )

@@ -176,6 +176,9 @@ def _advice(r: Reason) -> str:
         return (f"{text} Dernier examen anormal le {_d(r, 'abnormal')} : des examens "
                 "complémentaires et un suivi adapté sont à organiser avec votre médecin, sans "
                 "attendre.")
+    if r.get("unknown") is not None:
+        return (f"{text} Examen du {_d(r, 'unknown')} enregistré sans résultat : renseignez son "
+                "résultat (un résultat anormal demande des examens complémentaires).")
     if r.get("previous") is not None:
         return f"{text} Dernière fois le {_d(r, 'previous')} : à renouveler."
     if r.get("start") is not None:
