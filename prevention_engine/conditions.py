@@ -7,11 +7,12 @@ the item can ask for it ("needs_data") instead of silently assuming "no".
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Collection
 from typing import Any
 
 from .calendar.reader import Reader
-from .context import Context, Dose, Pred, Tri
+from .context import Context, Pred, Tri, earlier_live_within
 from .dates import Duration
 from .gestation import BIRTHS, followed
 from .profile import PREGNANCY_LIMIT, Procedure
@@ -662,27 +663,18 @@ def _b_documented_doses(arg: Any, r: Reader, key: str, names: set[str] | None) -
 
     def run(ctx: Context) -> Tri:
         start = min_age.add_to(ctx.birth) if min_age is not None else ctx.birth
-        counted: list[Any] = []
+        counted: list[dt.date] = []
         for d in sorted(ctx.doses, key=lambda d: d.date):
             if target not in d.targets or d.sub_standard or not start <= d.date <= ctx.as_of:
                 continue
             if counted and min_interval is not None and d.date < min_interval.add_to(counted[-1]):
                 continue
-            if spacing is not None and _too_close_to_live(d, ctx.doses, spacing):
+            if spacing is not None and earlier_live_within(d, ctx.doses, spacing) is not None:
                 continue
             counted.append(d.date)
         return TRUE if len(counted) >= count else FALSE
 
     return run
-
-
-def _too_close_to_live(dose: Dose, doses: tuple[Dose, ...], spacing: Duration) -> bool:
-    """A live dose given after another live vaccine, on a later day but within ``spacing``:
-    two live vaccines go the same day or at least ``spacing`` apart, else the later one does
-    not count (the general rule the vaccination calendar applies to its series)."""
-    return dose.live and any(
-        o.live and o.date < dose.date < spacing.add_to(o.date) for o in doses
-    )
 
 
 def _b_contraindicated(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:

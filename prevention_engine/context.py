@@ -7,7 +7,7 @@ shared between evaluations, so evaluations can run in threads or processes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .dates import Duration, months_since
@@ -33,6 +33,20 @@ class Dose:
     sub_standard: bool
     product_key: str | None = None  # normalised product name, for rule matching
     product_ages: tuple[Duration | None, Duration | None] = (None, None)  # min, max (product)
+
+
+def earlier_live_within(dose: Dose, doses: Iterable[Dose], spacing: Duration) -> Dose | None:
+    """The live dose given before ``dose`` (on an earlier day) less than ``spacing`` before it,
+    if ``dose`` is live: two live vaccines go the same day or at least ``spacing`` apart, else
+    the later one does not count (the vaccination calendar's general rule; read by the series
+    and by the proofs of vaccination of pregnancy)."""
+    if not dose.live:
+        return None
+    for other in doses:
+        if other is not dose and other.live and other.date < dose.date < spacing.add_to(
+                other.date):
+            return other
+    return None
 
 
 Tri = tuple[bool | None, tuple[str, ...]]

@@ -86,8 +86,7 @@ def _review(r: Reader) -> tuple[bool, str | None]:
         if not reason:
             raise r.error("review: needed requires a review_reason", "review")
         return True, reason
-    written = {True: "yes/true", False: "no/false"}.get(v, repr(v)) \
-        if isinstance(v, bool) else repr(v)
+    written = ("yes/true" if v else "no/false") if isinstance(v, bool) else repr(v)
     raise r.error(f"write 'review: needed' (with a review_reason) or leave the key out, "
                   f"not {written}", "review")
 

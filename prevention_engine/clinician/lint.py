@@ -42,7 +42,7 @@ from typing import Any
 from ..dates import parse_duration
 from ..errors import InputError
 from ..vocabulary import TARGETS
-from .diff import diff
+from .diff import diff, uncovered
 from .render import CalendarFile
 
 #: Ages are compared as dates after this birth date (CDSi date arithmetic, so "12 months" and
@@ -124,12 +124,11 @@ def _gap(a: CalendarFile, b: CalendarFile) -> list[Finding]:
 
 def _uncovered(a: CalendarFile, b: CalendarFile) -> list[Finding]:
     d = diff(a, b)
-    named = set(d.new_named())
     how = {**{i: "added" for i, _ in d.added}, **{i: "removed" for i, _ in d.removed},
            **{i: "changed" for i in d.changed}}
     return [Finding(str(b.file), _line(b.data, "changes"), f"{b.id}@{b.version}", i, "changes",
                     f"the changes: list does not name `{i}` ({how[i]} since {a.version})")
-            for i in sorted(how) if i not in named]
+            for i in uncovered(d)]
 
 
 def _item_findings(item: dict[str, Any]) -> Iterator[tuple[int, str, str]]:

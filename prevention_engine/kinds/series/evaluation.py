@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ...conditions import COMPARISONS
-from ...context import Context, Dose
+from ...context import Context, Dose, earlier_live_within
 from ...dates import ONE_DAY
 from ...schedule import Reason
 from ...schedule import past_due as schedule_past_due
@@ -302,14 +302,7 @@ def _live_conflict(
                     return other
         return None
     spacing = cal.live_spacing
-    if spacing is None or not dose.live:
-        return None
-    for other in doses:
-        if other is dose or not other.live or other.date >= dose.date:
-            continue
-        if dose.date < spacing.add_to(other.date):
-            return other
-    return None
+    return None if spacing is None else earlier_live_within(dose, doses, spacing)
 
 
 @dataclass(slots=True)
