@@ -612,6 +612,17 @@ def _by_targets(
                         key=lambda g: sorted(g[0])))
 
 
+def _unknown_product(ref: str, tables: Tables) -> str:
+    """A folder of copied calendars without the product tables names every product unknown:
+    say that the table is missing, not that the product is misspelt."""
+    if not tables.products:
+        return (f"unknown product '{ref}': no {tables.jurisdiction} product table was loaded "
+                f"with the rule files given (add its file, rules/products/"
+                f"{tables.jurisdiction.lower()}-products-*.yaml, or give the whole rules "
+                f"folder)")
+    return f"unknown product '{ref}' (not in the {tables.jurisdiction} product table)"
+
+
 def _check_products(item: Item[SeriesSpec], tables: Tables) -> None:
     names = {normalise_name(n) for p in tables.products for n in (p.name, *p.aliases)}
     cvx = {(p.cvx or "").lstrip("0") or "0" for p in tables.products if p.cvx}
@@ -619,7 +630,7 @@ def _check_products(item: Item[SeriesSpec], tables: Tables) -> None:
         ok = ref[4:] in cvx if ref.startswith("cvx:") else ref in names
         if not ok:
             raise CalendarError(
-                f"unknown product '{ref}' (not in the {tables.jurisdiction} product table)",
+                _unknown_product(ref, tables),
                 file=tables.file,
                 line=line,
                 item=item.id,
