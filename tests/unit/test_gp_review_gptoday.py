@@ -1,0 +1,66 @@
+"""GP review of agendas as a service sees them today (2026-11-29) and shortly after
+(2027-01-15): what was fixed. Expected values come from the sources, not from the YAML."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from prevention_engine import Engine
+
+TODAY = dt.date(2026, 11, 29)
+SOON = dt.date(2027, 1, 15)
+
+
+def _ended(engine: Engine, profile: dict[str, object], as_of: dt.date, title: str) -> str:
+    (w,) = [x for x in engine.evaluate(profile, as_of).warnings
+            if f"« {title} »" in x and "dernière saison encodée" in x]
+    return w
+
+
+# The ended-season warning names the end of the last season that could concern the person.
+# Mainland flu and COVID-19 campaign 2025-2026: extended to 28 February 2026 (DGS announcement
+# of 27 January 2026, Destination Santé); La Réunion's austral-winter flu campaign runs from
+# 15 April to 30 September (ARS La Réunion, Imaz Press). Nirsevimab and maternal RSV vaccine,
+# mainland 2025-2026: end 20 February 2026 (DGS, Pourquoi Docteur). A mainland person was told
+# 30 September 2026 (La Réunion's date) and a mainland newborn 31 July 2026 (French Guiana's).
+
+def test_mainland_flu_warning_gives_the_mainland_end(engine: Engine) -> None:
+    older = {"birth_date": "1950-03-01", "sex": "female",
+             "residence": {"country": "FR", "department": "69"}}
+    for as_of in (TODAY, SOON):
+        w = _ended(engine, older, as_of, "Grippe saisonnière")
+        assert "s'est terminée le 2026-02-28" in w, w
+
+
+def test_reunion_flu_warning_gives_the_austral_winter_end(engine: Engine) -> None:
+    older = {"birth_date": "1950-03-01", "sex": "female",
+             "residence": {"country": "FR", "department": "974"}}
+    w = _ended(engine, older, TODAY, "Grippe saisonnière")
+    assert "s'est terminée le 2026-09-30" in w, w
+
+
+def test_unknown_residence_reads_the_mainland_season(engine: Engine) -> None:
+    older = {"birth_date": "1950-03-01", "sex": "male"}
+    w = _ended(engine, older, TODAY, "Grippe saisonnière")
+    assert "s'est terminée le 2026-02-28" in w, w
+
+
+def test_mainland_newborn_rsv_warning_gives_the_mainland_end(engine: Engine) -> None:
+    newborn = {"birth_date": "2026-10-22", "sex": "female",
+               "residence": {"country": "FR", "department": "69"}}
+    w = _ended(engine, newborn, TODAY, "Prévention de la bronchiolite à VRS du nourrisson "
+               "(nirsévimab, Beyfortus)")
+    assert "s'est terminée le 2026-02-20" in w, w
+
+
+def test_pregnant_women_rsv_warning_follows_the_territory(engine: Engine) -> None:
+    def woman(dept: str) -> dict[str, object]:
+        return {"birth_date": "1998-10-10", "sex": "female",
+                "residence": {"country": "FR", "department": dept},
+                "pregnancies": [{"lmp": "2026-04-06"}]}
+    title = "VRS (femme enceinte, Abrysvo)"
+    assert "le 2026-02-20" in _ended(engine, woman("75"), TODAY, title)
+    # overseas campaigns have their own (later) ends, not the mainland's
+    assert "le 2026-02-20" not in _ended(engine, woman("976"), TODAY, title)
+    assert "le 2026-02-20" not in _ended(engine, woman("973"), TODAY, title)
+
