@@ -64,3 +64,39 @@ def test_pregnant_women_rsv_warning_follows_the_territory(engine: Engine) -> Non
     assert "le 2026-02-20" not in _ended(engine, woman("976"), TODAY, title)
     assert "le 2026-02-20" not in _ended(engine, woman("973"), TODAY, title)
 
+
+
+# The DTP obligation binds the holders of parental authority of a minor (Code de la santé
+# publique, article L3111-2: "les personnes titulaires de l'autorité parentale ou qui ont la
+# charge de la tutelle des mineurs sont tenues personnellement responsables de l'exécution de
+# cette obligation"), and covers the doses of the first 18 months (Service-public.fr F704).
+# A 25-year-old whose only recorded dose is a dTcaP-IPV at 10 was told her catch-up doses were
+# "Vaccination obligatoire".
+
+_ADULT = {"birth_date": "2001-08-20", "sex": "female",
+          "immunizations": [{"date": "2012-01-01", "product": "Repevax"}]}
+
+
+def test_an_adults_dtp_catch_up_is_not_an_obligation(engine: Engine) -> None:
+    for as_of in (TODAY, SOON):
+        rows = [i for i in engine.evaluate(_ADULT, as_of).items if i.item == "dtp"]
+        open_rows = [i for i in rows if i.status in ("due", "overdue", "upcoming")]
+        assert open_rows, rows
+        for row in open_rows:
+            assert row.mandatory is False, (row.id, row.status)
+            assert "Vaccination obligatoire" not in row.reason, row.reason
+
+
+def test_an_adults_infant_doses_were_obligations(engine: Engine) -> None:
+    adult = {"birth_date": "2008-01-10", "sex": "male", "immunizations": [
+        {"date": "2008-03-10", "product": "Infanrix Hexa"},
+        {"date": "2008-05-10", "product": "Infanrix Hexa"},
+        {"date": "2008-12-10", "product": "Infanrix Hexa"}]}
+    rows = {i.dose: i for i in engine.evaluate(adult, TODAY).items if i.item == "dtp"}
+    assert all(rows[d].status == "completed" and rows[d].mandatory for d in (1, 2, 3)), rows
+
+
+def test_a_minors_catch_up_of_an_infant_dose_stays_an_obligation(engine: Engine) -> None:
+    child = {"birth_date": "2022-03-01", "sex": "female"}   # 4 years old, no dose recorded
+    rows = {i.dose: i for i in engine.evaluate(child, TODAY).items if i.item == "dtp"}
+    assert rows[1].status == "overdue" and rows[1].mandatory is True, rows[1]
