@@ -100,3 +100,21 @@ def test_a_minors_catch_up_of_an_infant_dose_stays_an_obligation(engine: Engine)
     child = {"birth_date": "2022-03-01", "sex": "female"}   # 4 years old, no dose recorded
     rows = {i.dose: i for i in engine.evaluate(child, TODAY).items if i.item == "dtp"}
     assert rows[1].status == "overdue" and rows[1].mandatory is True, rows[1]
+
+
+# HIV test in pregnancy: "lors du premier examen prénatal, après information sur les risques
+# de contamination, un test de dépistage de l'infection par le VIH est proposé à la femme
+# enceinte" (Code de la santé publique, article L2122-1; the 1993 law: "systématiquement
+# proposé", recommended and subject to consent, CHU de Clermont-Ferrand, "Infection VIH et
+# grossesse"). The row said "À
+# discuter avec votre médecin (proposition possible, pas une recommandation systématique)",
+# next to the general HIV row "à faire", and was never notified.
+
+def test_the_hiv_test_of_pregnancy_is_systematically_proposed(engine: Engine) -> None:
+    pregnant = {"birth_date": "1996-04-12", "sex": "female",
+                "pregnancies": [{"lmp": "2026-09-06"}]}
+    agenda = engine.evaluate(pregnant, TODAY)
+    (row,) = [i for i in agenda.items if i.item == "hiv_test_offered"]
+    assert row.status == "due" and row.strength is None, row
+    assert "pas une recommandation systématique" not in row.reason, row.reason
+    assert any(n.item_id == row.id for n in agenda.notifications), agenda.notifications
