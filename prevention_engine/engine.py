@@ -32,6 +32,7 @@ from .profile import Perinatal, Profile
 from .records import Record, parsed, record_id, to_profile
 from .registry import Registry
 from .rows import RowWriter, sort_key
+from .schedule import Season
 from .vocabulary import suggest
 
 DEFAULT_HORIZON = Duration(days=30)
@@ -87,6 +88,15 @@ def _bound(registry: Registry) -> Registry:
         )
         calendars.append(replace(cal, items=items))
     return replace(registry, calendars=tuple(calendars))
+
+
+def _own_last_end(seasons: tuple[Season, ...], ctx: Context) -> dt.date:
+    """The end of the last season that could concern the person (its applies_when not
+    false): a mainland person is not given La Réunion's flu campaign end, nor a mainland
+    newborn French Guiana's RSV one. Every season's end when none could."""
+    own = [s.end for s in seasons
+           if s.applies_when is None or s.applies_when(ctx)[0] is not False]
+    return max(own or [s.end for s in seasons])
 
 
 def _check_as_of(as_of: object) -> None:
@@ -160,11 +170,10 @@ class Engine:
             (c.id, c.version): tuple((i, gate_of(i.applies_when_src)) for i in c.items)
             for c in registry.calendars
         }
-        self._last_days = {
+        self._seasonal = {
             (c.id, c.version): tuple(
-                (i, last) for i in c.items
-                if (day := KINDS[i.kind].last_day) is not None
-                and (last := day(i.spec)) is not None
+                (i, seasons, max(s.end for s in seasons)) for i in c.items
+                if (of := KINDS[i.kind].seasons) is not None and (seasons := of(i.spec))
             )
             for c in registry.calendars
         }
@@ -332,13 +341,14 @@ class Engine:
         "nothing to do" (the next season's dates are not in the calendar yet)."""
         out = []
         for cal in cals:
-            for item, last in self._last_days[(cal.id, cal.version)]:
+            for item, seasons, last in self._seasonal[(cal.id, cal.version)]:
                 if last >= ctx.as_of:
                     continue
                 ctx.risk_groups = cal.risk_groups
                 if item.applies_when is None or item.applies_when(ctx)[0] is not False:
                     out.append(wording.warning("seasons_ended", calendar=cal.id,
-                                               version=cal.version, item=item.title, date=last))
+                                               version=cal.version, item=item.title,
+                                               date=_own_last_end(seasons, ctx)))
         return out
 
     def _unknown_declined(self, profile: Profile, cals: list[Calendar]) -> list[str]:

@@ -18,7 +18,9 @@ def test_an_older_adult_is_told_the_flu_season_is_not_encoded(engine: Engine) ->
     w = _warnings(engine, {"birth_date": "1950-03-01", "sex": "female"}, LATE)
     flu = [x for x in w if "« Grippe saisonnière »" in x]
     assert len(flu) == 1
-    assert "la dernière saison encodée s'est terminée le 2026-09-30" in flu[0]
+    # no residence reads the mainland season (extended to 28 February 2026, DGS); 30 September
+    # 2026 was La Réunion's austral-winter campaign end (GP review gptoday)
+    assert "la dernière saison encodée s'est terminée le 2026-02-28" in flu[0]
     assert any("« Covid-19 »" in x for x in w)
 
 
@@ -29,7 +31,8 @@ def test_nobody_is_warned_about_a_campaign_that_cannot_concern_them(engine: Engi
 
 def test_a_newborn_is_told_about_the_rsv_season(engine: Engine) -> None:
     w = _warnings(engine, {"birth_date": "2026-11-01", "sex": "female"}, LATE)
-    assert any("nirsévimab" in x and "2026-07-31" in x for x in w)
+    # mainland 2025-2026 campaign end (DGS); 31 July 2026 was French Guiana's (gptoday)
+    assert any("nirsévimab" in x and "2026-02-20" in x for x in w)
 
 
 def test_no_warning_while_the_season_is_encoded(engine: Engine) -> None:

@@ -38,7 +38,7 @@ from .spec import (
     TargetDose,
 )
 
-__all__ = ["bind", "last_season_day", "plan", "product_key"]
+__all__ = ["all_seasons", "bind", "plan", "product_key"]
 
 
 def _nominal_age(series: Series, idx: int) -> Duration | None:
@@ -578,11 +578,12 @@ def _next_booster_date(
     return nxt, None
 
 
-def last_season_day(spec: SeriesSpec) -> dt.date | None:
-    """The end of the last season, for an item whose every series is given only in season."""
+def all_seasons(spec: SeriesSpec) -> tuple[Season, ...]:
+    """The seasons of an item whose every series is given only in season (else none: the
+    item does not stop by itself)."""
     if not spec.series or not all(s.seasons for s in spec.series):
-        return None
-    return max(season.end for s in spec.series for season in s.seasons)
+        return ()
+    return tuple(season for s in spec.series for season in s.seasons)
 
 
 def bind(item: Item[SeriesSpec], tables: Tables) -> SeriesSpec:
