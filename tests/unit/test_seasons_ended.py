@@ -38,3 +38,25 @@ def test_a_newborn_is_told_about_the_rsv_season(engine: Engine) -> None:
 def test_no_warning_while_the_season_is_encoded(engine: Engine) -> None:
     w = _warnings(engine, {"birth_date": "1950-03-01", "sex": "female"}, dt.date(2025, 11, 10))
     assert not any("dernière saison encodée" in x for x in w)
+
+
+def test_a_vaccination_campaign_is_said_once_its_last_season_ended(engine: Engine) -> None:
+    """Vaccination campaigns keep the warning from the end of their last season anywhere:
+    the next dates can come at any time (a spring COVID-19 campaign for people of 80 or
+    more that the December 2025 edition no longer lists), and missing one costs a dose."""
+    older = {"birth_date": "1940-03-01", "sex": "female"}
+    w = _warnings(engine, older, dt.date(2026, 10, 1))
+    assert any("« Grippe saisonnière »" in x for x in w)
+    assert any("« Covid-19 »" in x for x in w)
+
+
+def test_fixed_month_campaigns_are_not_said_outside_their_month(engine: Engine) -> None:
+    """Mars bleu (March) and Octobre rose (October) 2026: in November nobody needs to check
+    whether one is running (GP review gptoday); from March 2027, Mars bleu's 2027 edition is
+    missing and said."""
+    woman = {"birth_date": "1970-05-01", "sex": "female"}
+    late = _warnings(engine, woman, LATE)
+    assert not any("Mars bleu" in x or "Octobre rose" in x for x in late)
+    march = _warnings(engine, woman, dt.date(2027, 3, 5))
+    assert any("Mars bleu" in x and "2026-03-31" in x for x in march)
+    assert not any("Octobre rose" in x for x in march)
