@@ -234,6 +234,14 @@ class Engine:
             cals = [c for c in cals if c.in_force(as_of)]
         return sorted(cals, key=lambda c: (c.id, c.in_force_from))
 
+    def seasons_ended(self, as_of: dt.date) -> list[tuple[Calendar, Item[object], dt.date]]:
+        """The seasonal rules of the versions in force on ``as_of`` whose every season has
+        ended, with the last end: what an operator must publish next (the agendas only warn,
+        person by person)."""
+        _check_as_of(as_of)
+        return [(c, item, last) for c in self.calendars(as_of)
+                for item, _, _, last in self._seasonal[(c.id, c.version)] if last < as_of]
+
     # -- evaluation ------------------------------------------------------------------------
     def evaluate(
         self,

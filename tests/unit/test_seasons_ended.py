@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from prevention_engine import Engine
+from prevention_engine.cli import main
 
 LATE = dt.date(2026, 11, 29)  # after the last encoded influenza and COVID-19 seasons
 
@@ -60,3 +63,19 @@ def test_fixed_month_campaigns_are_not_said_outside_their_month(engine: Engine) 
     march = _warnings(engine, woman, dt.date(2027, 3, 5))
     assert any("Mars bleu" in x and "2026-03-31" in x for x in march)
     assert not any("Octobre rose" in x for x in march)
+
+
+def test_calendars_tells_the_operator_which_seasons_to_publish(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The ended-season warning reaches an operator only through the agendas; `calendars
+    --as-of` lists the seasonal rules of the editions in force with no season left, so the
+    next edition can be prepared (stdout keeps its table)."""
+    assert main(["calendars", "--as-of", "2026-11-29"]) == 0
+    out, err = capsys.readouterr()
+    assert "fr-vaccination" in out and "influenza" not in out
+    assert "fr-vaccination 2025.2: influenza (Grippe saisonnière): last season ended " \
+           "2026-09-30" in err
+    assert "covid19" in err and "octobre_rose" in err
+    assert "mois_sans_tabac" not in err  # November 2026 is still running
+    assert main(["calendars", "--as-of", "2025-11-10"]) == 0
+    assert "influenza" not in capsys.readouterr().err
