@@ -252,7 +252,7 @@ def test_render_says_predicates_in_words() -> None:
 def test_render_names_codes_and_birth_facts_in_french() -> None:
     """The documents showed `naissance : gestational_age_weeks : < : 32` and bare codes; a
     reviewer reads the French name, the code kept for the file."""
-    assert predicate({"test": {"perinatal": {"gestational_age_weeks": {"<": 32}}},
+    assert predicate({"test": {"perinatal": {"gestational_age_weeks": {"max": 32}}},
                       "if_unknown": False}) \
         == "naissance : terme de naissance (semaines) < 32 (inconnu : non)"
     assert predicate({"lifestyle": {"sexually_active": True}}) \
