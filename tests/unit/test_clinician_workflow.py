@@ -382,6 +382,41 @@ def test_lint_leaves_a_dose_the_item_can_show(tmp_path: Path, applies: str) -> N
     assert lint_of(tmp_path, new=new) == []
 
 
+# -- lint `shadowed` (review8): the item's youngest age written as the bundled rules write it
+@pytest.mark.parametrize("applies", [
+    # the bundled rules wrap predicates in if_unknown; an age is never unknown, so the
+    # test's youngest age holds whatever the fallback
+    '{if_unknown: false, test: {age: {min: "18 months"}}}',
+    '{if_unknown: true, test: {all: [{age: {min: "18 months"}}, {sex: female}]}}',
+    # "not younger than 18 months"
+    '{not: {age: {max: "18 months"}}}',
+])
+def test_lint_finds_a_shadowed_dose_behind_if_unknown_or_not(
+        tmp_path: Path, applies: str) -> None:
+    new = NEW.replace("    title: Hépatite A\n",
+                      f"    title: Hépatite A\n    applies_when: {applies}\n")
+    new = new.replace('{min: "1 year", latest_rec: "2 years"}',
+                      '{min: "1 year", earliest_rec: "1 year", latest_rec: "2 years"}')
+    found = lint_of(tmp_path, new=new)
+    assert len(found) == 1, found
+    assert "hepa: shadowed: series standard dose 1: earliest_rec 1 year is before 18 months" \
+        in found[0]
+
+
+@pytest.mark.parametrize("applies", [
+    '{not: {age: {min: "18 months"}}}',                      # younger than 18 months
+    '{not: {age: {min: "6 months", max: "18 months"}}}',     # or younger than 6 months
+    '{if_unknown: true, test: {any: [{age: {min: "18 months"}}, {sex: female}]}}',
+])
+def test_lint_leaves_if_unknown_and_not_that_allow_younger(
+        tmp_path: Path, applies: str) -> None:
+    new = NEW.replace("    title: Hépatite A\n",
+                      f"    title: Hépatite A\n    applies_when: {applies}\n")
+    new = new.replace('{min: "1 year", latest_rec: "2 years"}',
+                      '{min: "1 year", earliest_rec: "1 year", latest_rec: "2 years"}')
+    assert lint_of(tmp_path, new=new) == []
+
+
 def test_agenda_rules_without_product_table_says_so(tmp_path: Path) -> None:
     """A copied calendar folder without the product tables: the error said "unknown product
     'engerixb20' (not in the FR product table)" as if the product were misspelt."""
