@@ -4,6 +4,8 @@ the repository's files, not from the code under test."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from prevention_engine import CalendarError, Engine
@@ -42,7 +44,7 @@ def test_missing_us_product_table_names_no_file_that_does_not_exist() -> None:
     """The US table is rules/products/us-cvx-4.64.yaml: the message said
     "rules/products/us-products-*.yaml", a file nobody can find."""
     with pytest.raises(CalendarError) as exc:
-        Engine.from_paths(["rules/us-cdsi"])
+        Engine.from_paths([Path(__file__).resolve().parents[2] / "rules" / "us-cdsi"])
     assert "us-products" not in exc.value.message
     assert "no US product table" in exc.value.message
     assert "rules/products/" in exc.value.message
