@@ -99,9 +99,6 @@ def _own_seasons(seasons: tuple[Season, ...], ctx: Context) -> tuple[Season, ...
     return own or seasons
 
 
-_YEAR = Duration(years=1)
-
-
 def _next_expected(seasons: tuple[Season, ...], last_end: dt.date) -> dt.date:
     """When the next public-health month would begin: the first yearly return of one of the
     seasons' starts after the last one ended (Mars bleu in March, Octobre rose in October:
@@ -111,9 +108,11 @@ def _next_expected(seasons: tuple[Season, ...], last_end: dt.date) -> dt.date:
     has ended."""
     starts = []
     for s in seasons:
-        day = s.start
-        while day <= last_end:
-            day = _YEAR.add_to(day)
+        # counted from the start itself, not a year at a time: 29 February 2024 returns on
+        # 1 March 2025 but on 29 February 2028, not 1 March
+        years = 1
+        while (day := Duration(years=years).add_to(s.start)) <= last_end:
+            years += 1
         starts.append(day)
     return min(starts)
 

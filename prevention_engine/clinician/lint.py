@@ -286,7 +286,9 @@ def _youngest(pred: Any) -> tuple[dt.date, str] | None:
     """The youngest age a predicate can hold at (as a date after ``BIRTH``, and as written),
     when every way of meeting it has one: ``all`` takes the oldest of its parts, ``any`` the
     youngest of its branches (none if a branch has no age); other predicates say nothing
-    about age."""
+    about age. An ``if_unknown`` test keeps its age (an age is never unknown and a false part
+    makes ``all`` false, so the fallback never lets a younger person in), and ``not`` an age
+    below a maximum is that maximum: the bundled rules write both."""
     if not isinstance(pred, dict):
         return None
     ages: list[tuple[dt.date, str] | None] = []
@@ -294,6 +296,12 @@ def _youngest(pred: Any) -> tuple[dt.date, str] | None:
         if key == "age" and isinstance(v, dict):
             day = _age(v.get("min"))
             ages.append((day, str(v["min"])) if day else None)
+        elif key == "test" and "if_unknown" in pred:
+            ages.append(_youngest(v))
+        elif key == "not" and isinstance(v, dict) and set(v) == {"age"} \
+                and isinstance(v["age"], dict) and set(v["age"]) == {"max"}:
+            day = _age(v["age"]["max"])
+            ages.append((day, str(v["age"]["max"])) if day else None)
         elif key == "all" and isinstance(v, list):
             ages += [_youngest(x) for x in v]
         elif key == "any" and isinstance(v, list):

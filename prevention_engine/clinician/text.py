@@ -54,6 +54,10 @@ CODE_NAMES: dict[str, dict[str, str]] = {
 _ARTICLE = re.compile(r"^(?:le |la |les |l')")
 #: Nested facts shown as "naissance : terme de naissance (semaines) < 32".
 _NESTED = frozenset({"perinatal", "lifestyle", "residence"})
+#: A numeric range of a nested fact is ``{min, max}``, the maximum excluded (conditions.py).
+_BOUNDS = {"min": "≥", "max": "<"}
+#: Nested facts that are never missing, so have no name among the missing facts.
+_SUBFACTS = {"country": "pays"}
 
 
 def named(names: dict[str, str], code: Any) -> str:
@@ -71,20 +75,28 @@ def codes(key: str, v: Any) -> str:
 
 
 def _nested(key: str, v: dict[str, Any]) -> str:
-    """``perinatal: {gestational_age_weeks: {"<": 32}}`` -> ``naissance : terme de naissance
-    (semaines) < 32``."""
+    """``perinatal: {gestational_age_weeks: {max: 32}}`` -> ``naissance : terme de naissance
+    (semaines) < 32``: a reviewer reads a comparison, not the YAML's ``max :``."""
     parts = []
     for sub, x in v.items():
-        name = _ARTICLE.sub("", FACT_NAMES.get(f"{key}.{sub}", sub))
-        if isinstance(x, dict) and set(x) <= set(OPS):
-            parts.append(f"{name} " + ", ".join(f"{OPS[o]} {value(n)}" for o, n in x.items()))
+        name = _ARTICLE.sub("", FACT_NAMES.get(f"{key}.{sub}", _SUBFACTS.get(sub, sub)))
+        if isinstance(x, dict) and x and set(x) <= set(_BOUNDS):
+            parts.append(f"{name} " + ", ".join(f"{_BOUNDS[o]} {value(n)}" for o, n in x.items()))
         else:
             parts.append(f"{name} : {value(x)}")
     return f"{WORDS[key]} : " + "; ".join(parts)
 
 
-def _words(v: Any) -> str:
-    return ", ".join(WORDS.get(str(x), str(x)) for x in (v if isinstance(v, list) else [v]))
+def _family(key: str, v: dict[str, Any]) -> str:
+    """Each history an alternative (the predicate holds when any matches), an empty list of
+    degrees meaning any degree: ``antécédents familiaux : diabète (1er degré) ou cancer
+    colorectal``."""
+    def one(k: str, x: Any) -> str:
+        degrees = x if isinstance(x, list) else [x]
+        words = ", ".join(WORDS.get(str(d), str(d)) for d in degrees)
+        return f"{WORDS.get(k, k)} ({words})" if words else WORDS.get(k, k)
+
+    return f"{WORDS[key]} : " + " ou ".join(one(k, x) for k, x in v.items())
 
 
 def duration(text: Any) -> str:
@@ -238,8 +250,7 @@ def predicate(p: Any) -> str:
         elif key in _NESTED and isinstance(v, dict):
             parts.append(_nested(key, v))
         elif key in ("family_history", "family_history_known") and isinstance(v, dict):
-            parts.append(f"{WORDS[key]} : " + "; ".join(
-                f"{WORDS.get(k, k)} ({_words(x)})" for k, x in v.items()))
+            parts.append(_family(key, v))
         elif key == "condition_history" and isinstance(v, dict):
             parts.append(f"{WORDS[key]} : {codes('condition', v.get('any'))}, "
                          f"{WORDS.get(str(v.get('when')), value(v.get('when')))}")

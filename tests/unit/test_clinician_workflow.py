@@ -252,7 +252,7 @@ def test_render_says_predicates_in_words() -> None:
 def test_render_names_codes_and_birth_facts_in_french() -> None:
     """The documents showed `naissance : gestational_age_weeks : < : 32` and bare codes; a
     reviewer reads the French name, the code kept for the file."""
-    assert predicate({"test": {"perinatal": {"gestational_age_weeks": {"<": 32}}},
+    assert predicate({"test": {"perinatal": {"gestational_age_weeks": {"max": 32}}},
                       "if_unknown": False}) \
         == "naissance : terme de naissance (semaines) < 32 (inconnu : non)"
     assert predicate({"lifestyle": {"sexually_active": True}}) \
@@ -370,16 +370,41 @@ def test_lint_finds_a_dose_recommended_before_the_item_applies(tmp_path: Path) -
            "before 18 months, the youngest age the item applies to" in found[0]
 
 
+def _hepa_at_1_year(applies: str) -> str:
+    """The new edition with hepatitis A recommended from 1 year, shown when ``applies``."""
+    new = NEW.replace("    title: Hépatite A\n",
+                      f"    title: Hépatite A\n    applies_when: {applies}\n")
+    return new.replace('{min: "1 year", latest_rec: "2 years"}',
+                       '{min: "1 year", earliest_rec: "1 year", latest_rec: "2 years"}')
+
+
 @pytest.mark.parametrize("applies", [
     '{any: [{age: {min: "18 months"}}, {sex: female}]}',   # a branch without an age
     '{age: {min: "1 year"}}',                              # the same age: fine
+    # review8: if_unknown and not that let a younger person in
+    '{not: {age: {min: "18 months"}}}',                    # younger than 18 months
+    '{not: {age: {min: "6 months", max: "18 months"}}}',   # or younger than 6 months
+    '{if_unknown: true, test: {any: [{age: {min: "18 months"}}, {sex: female}]}}',
 ])
 def test_lint_leaves_a_dose_the_item_can_show(tmp_path: Path, applies: str) -> None:
-    new = NEW.replace("    title: Hépatite A\n",
-                      f"    title: Hépatite A\n    applies_when: {applies}\n")
-    new = new.replace('{min: "1 year", latest_rec: "2 years"}',
-                      '{min: "1 year", earliest_rec: "1 year", latest_rec: "2 years"}')
-    assert lint_of(tmp_path, new=new) == []
+    assert lint_of(tmp_path, new=_hepa_at_1_year(applies)) == []
+
+
+# -- lint `shadowed` (review8): the item's youngest age written as the bundled rules write it
+@pytest.mark.parametrize("applies", [
+    # the bundled rules wrap predicates in if_unknown; an age is never unknown, so the
+    # test's youngest age holds whatever the fallback
+    '{if_unknown: false, test: {age: {min: "18 months"}}}',
+    '{if_unknown: true, test: {all: [{age: {min: "18 months"}}, {sex: female}]}}',
+    # "not younger than 18 months"
+    '{not: {age: {max: "18 months"}}}',
+])
+def test_lint_finds_a_shadowed_dose_behind_if_unknown_or_not(
+        tmp_path: Path, applies: str) -> None:
+    found = lint_of(tmp_path, new=_hepa_at_1_year(applies))
+    assert len(found) == 1, found
+    assert "hepa: shadowed: series standard dose 1: earliest_rec 1 year is before 18 months" \
+        in found[0]
 
 
 def test_agenda_rules_without_product_table_says_so(tmp_path: Path) -> None:

@@ -615,12 +615,14 @@ def _by_targets(
 
 def _unknown_product(ref: str, tables: Tables) -> str:
     """A folder of copied calendars without the product tables names every product unknown:
-    say that the table is missing, not that the product is misspelt."""
+    say that the table is missing, not that the product is misspelt. The table's file is
+    named by its folder and jurisdiction only: file names differ (the US table is
+    ``us-cvx-4.64.yaml``), and a guessed one sends the reader looking for nothing."""
     if not tables.products:
         return (f"unknown product '{ref}': no {tables.jurisdiction} product table was loaded "
-                f"with the rule files given (add its file, rules/products/"
-                f"{tables.jurisdiction.lower()}-products-*.yaml, or give the whole rules "
-                f"folder)")
+                f"with the rule files given (add the product table file whose jurisdiction "
+                f"is {tables.jurisdiction}, in rules/products/ of the bundled rules, or give "
+                f"the whole rules folder)")
     return f"unknown product '{ref}' (not in the {tables.jurisdiction} product table)"
 
 
