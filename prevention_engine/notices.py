@@ -12,7 +12,7 @@ import datetime as dt
 from . import wording
 from .dates import Duration
 from .profile import PREGNANCY_LIMIT, Profile
-from .vocabulary import MEDICATIONS, suggest
+from .vocabulary import FAMILY_HISTORIES, MEDICATIONS, METHODS, suggest
 
 #: A pregnancy recorded before this age is taken as a data error worth a warning.
 MIN_PREGNANCY_AGE = Duration(years=10)
@@ -44,7 +44,21 @@ def dated_after(profile: Profile, as_of: dt.date) -> list[str]:
                             hint=suggest(m, sorted(MEDICATIONS)),
                             known=", ".join(sorted(MEDICATIONS)))
             for i, m in enumerate(profile.medications) if m not in MEDICATIONS]
+    out += unread(profile)
     out += [wording.warning("open_pregnancy", index=i)
             for i, preg in enumerate(profile.pregnancies)
             if preg.end_date is None and as_of >= preg.start + PREGNANCY_LIMIT]
+    return out
+
+
+def unread(profile: Profile) -> list[str]:
+    """Test methods and family histories no rule reads (a misspelt "hpv-test" made a
+    programme ignore the test; "colorectal_cancr" a family history): said, never dropped."""
+    out = [wording.warning("unknown_method", index=i, name=p.method,
+                           hint=suggest(p.method, sorted(METHODS)))
+           for i, p in enumerate(profile.procedures)
+           if p.method is not None and p.method not in METHODS]
+    out += [wording.warning("unknown_family_history", key=k, hint=suggest(k, sorted(
+        FAMILY_HISTORIES)), known=", ".join(sorted(FAMILY_HISTORIES)))
+            for k in sorted(profile.family_history) if k not in FAMILY_HISTORIES]
     return out

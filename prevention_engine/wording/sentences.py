@@ -523,6 +523,10 @@ WARNINGS = {
     "unknown_medication": "medications[{index}]: médicament « {name} » non lu par les "
     "règles{hint} : sans effet sur l'agenda (un traitement immunosuppresseur n'y retient pas "
     "les vaccins vivants) ; indiquez sa classe : {known}",
+    "unknown_method": "procedures[{index}].method: méthode « {name} » non lue par les "
+    "règles{hint} : un programme qui précise ses méthodes ne compte pas cet examen",
+    "unknown_family_history": "family_history.{key}: antécédent familial non lu par les "
+    "règles{hint} : sans effet sur l'agenda ; antécédents lus : {known}",
     "open_pregnancy": "pregnancies[{index}]: grossesse sans date de fin commencée il y a plus "
     "de 45 semaines : considérée comme terminée, renseignez end_date",
     "pregnancy_male": "pregnancies[{index}]: grossesse enregistrée pour une personne de sexe "
