@@ -89,7 +89,9 @@ def _bound(registry: Registry) -> Registry:
     return replace(registry, calendars=tuple(calendars))
 
 
-def _check_as_of(as_of: object) -> None:
+def check_as_of(as_of: object) -> None:
+    """An ``InputError`` for an assessment date no evaluation can use (``TypeError`` for what
+    is not a date): callers that run many evaluations check it once, before reading any."""
     if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
         raise TypeError("as_of must be a datetime.date")
     if not (MIN_AS_OF <= as_of <= MAX_AS_OF):
@@ -202,6 +204,7 @@ class Engine:
         """Every loaded calendar version, or those in force on ``as_of``."""
         cals = list(self.registry.calendars)
         if as_of is not None:
+            check_as_of(as_of)
             cals = [c for c in cals if c.in_force(as_of)]
         return sorted(cals, key=lambda c: (c.id, c.in_force_from))
 
@@ -222,7 +225,7 @@ class Engine:
         ``rules_date`` (default ``as_of``) picks the calendar versions and product tables in
         force on that date, e.g. to replay an old assessment date under the current rules.
         """
-        _check_as_of(as_of)
+        check_as_of(as_of)
         _check_arguments(calendars, rules_date, horizon, jurisdiction)
         profile = _profile_on(profile, as_of)
         country = profile.residence.country
