@@ -240,7 +240,7 @@ class Engine:
                                             jurisdiction=juris))
         doses = self._doses(profile, as_of, rules_on, juris, warnings)
         warnings += self._unknown_declined(profile, cals)
-        ctx = _context(profile, as_of, doses)
+        ctx = _context(notices.as_known_on(profile, as_of), as_of, doses)
         items: list[AgendaItem] = []
         for cal in cals:
             ctx.risk_groups = cal.risk_groups

@@ -44,7 +44,7 @@ def dated_after(profile: Profile, as_of: dt.date) -> list[str]:
                             hint=suggest(m, sorted(MEDICATIONS)),
                             known=", ".join(sorted(MEDICATIONS)))
             for i, m in enumerate(profile.medications) if m not in MEDICATIONS]
-    out += unread(profile)
+    out += unread(profile) + _later(profile, as_of)
     out += [wording.warning("open_pregnancy", index=i)
             for i, preg in enumerate(profile.pregnancies)
             if preg.end_date is None and as_of >= preg.start + PREGNANCY_LIMIT]
@@ -62,3 +62,39 @@ def unread(profile: Profile) -> list[str]:
         FAMILY_HISTORIES)), known=", ".join(sorted(FAMILY_HISTORIES)))
             for k in sorted(profile.family_history) if k not in FAMILY_HISTORIES]
     return out
+
+
+def _after(d: dt.date | None, as_of: dt.date) -> bool:
+    return d is not None and d > as_of
+
+
+def _later(profile: Profile, as_of: dt.date) -> list[str]:
+    """The records ``as_known_on`` leaves out, each said."""
+    out = [wording.warning("immunity_after", index=i, date=as_of)
+           for i, x in enumerate(profile.immunity) if _after(x.date, as_of)]
+    out += [wording.warning("declined_after", index=i, date=as_of)
+            for i, x in enumerate(profile.declined) if _after(x.date, as_of)]
+    out += [wording.warning("contraindication_after", index=i, date=as_of)
+            for i, x in enumerate(profile.contraindications) if _after(x.since, as_of)]
+    out += [wording.warning("pregnancy_after", index=i, date=as_of)
+            for i, x in enumerate(profile.pregnancies) if x.start > as_of]
+    return out
+
+
+def as_known_on(profile: Profile, as_of: dt.date) -> Profile:
+    """The profile as it was known on ``as_of``: a serology, a refusal or a contraindication
+    dated later, or a pregnancy starting later, is left out (as doses, measurements and tests
+    dated later are), so that a record from the future never makes a person immune or
+    declined on the assessment date. The profile itself when nothing is dated later."""
+    immunity = tuple(x for x in profile.immunity if not _after(x.date, as_of))
+    declined = tuple(x for x in profile.declined if not _after(x.date, as_of))
+    contra = tuple(x for x in profile.contraindications if not _after(x.since, as_of))
+    pregnancies = tuple(x for x in profile.pregnancies if x.start <= as_of)
+    if (len(immunity), len(declined), len(contra), len(pregnancies)) == (
+        len(profile.immunity), len(profile.declined), len(profile.contraindications),
+        len(profile.pregnancies),
+    ):
+        return profile
+    return profile.model_copy(update={"immunity": immunity, "declined": declined,
+                                      "contraindications": contra,
+                                      "pregnancies": pregnancies})

@@ -519,6 +519,11 @@ WARNINGS = {
     "immunization_after": "immunizations[{index}]: dose datée après le {date} : ignorée",
     "observation_after": "observations[{index}]: mesure datée après le {date} : ignorée",
     "procedure_after": "procedures[{index}]: examen daté après le {date} : ignoré",
+    "immunity_after": "immunity[{index}]: immunité datée après le {date} : ignorée",
+    "declined_after": "declined[{index}]: refus daté après le {date} : ignoré",
+    "contraindication_after": "contraindications[{index}]: contre-indication datée après le "
+    "{date} : ignorée",
+    "pregnancy_after": "pregnancies[{index}]: grossesse commençant après le {date} : ignorée",
     "unknown_condition": "conditions[{index}]: code CIM-10 non reconnu : ignoré",
     "unknown_medication": "medications[{index}]: médicament « {name} » non lu par les "
     "règles{hint} : sans effet sur l'agenda (un traitement immunosuppresseur n'y retient pas "
