@@ -27,7 +27,7 @@ from .items import planned as items_of
 from .kinds import KINDS, Tables
 from .notifications import plan_notifications
 from .overlaps import one_dose_per_targets
-from .products import ProductIndex, resolve
+from .products import ProductIndex, disagreement, resolve
 from .profile import Perinatal, Profile
 from .records import Record, parsed, record_id, to_profile
 from .registry import Registry
@@ -323,6 +323,7 @@ class Engine:
             if imm.date > as_of:
                 continue  # said by notices.dated_after
             dose, warn = resolve(i, imm, tables)
+            warn = warn or disagreement(i, imm, dose, tables)
             if warn is not None:
                 warnings.append(wording.warning(warn.code, **dict(warn.params)))
             if dose is not None:

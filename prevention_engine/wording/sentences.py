@@ -546,6 +546,8 @@ WARNINGS = {
     "unknown_product": "immunizations[{index}]: produit inconnu « {product} »{hint} : dose non "
     "comptée",
     "unknown_code": "immunizations[{index}]: code {code_label} inconnu : dose non comptée",
+    "product_disagrees": "immunizations[{index}]: {what} : le produit « {product} » n'y "
+    "correspond pas ; seul le produit est compté, vérifiez le dossier",
 }
 
 

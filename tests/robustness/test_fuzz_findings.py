@@ -214,3 +214,26 @@ def test_a_misspelt_result_in_a_procedure_predicate_is_an_error(tmp_path: Path) 
         "result: [positif, abnormal], not_followed_by: [colonoscopy]}")
     assert f"screening.yaml:{line}:" in err and "positif" in err
 
+
+
+# -------------------------------------------------- a product and the targets it contradicts
+@pytest.mark.parametrize("extra", [{"targets": ["measles"]},
+                                   {"code": {"system": "cvx", "value": "03"}}])
+def test_a_product_contradicted_by_its_targets_or_code_is_said(
+    engine: Engine, extra: dict[str, Any]
+) -> None:
+    # the product won without a word: the measles dose the record also named was not counted
+    data = {**ADULT, "birth_date": "2012-01-01",
+            "immunizations": [{"date": "2024-03-01", "product": "Gardasil 9", **extra}]}
+    said = [w for w in _evaluate(engine, data).warnings if w.startswith("immunizations[0]")]
+    assert len(said) == 1 and "Gardasil 9" in said[0]
+
+
+@pytest.mark.parametrize("extra", [{}, {"targets": ["hpv"]},
+                                   {"code": {"system": "cvx", "value": "165"}}])
+def test_a_product_agreeing_with_its_targets_or_code_gives_no_warning(
+    engine: Engine, extra: dict[str, Any]
+) -> None:
+    data = {**ADULT, "birth_date": "2012-01-01",
+            "immunizations": [{"date": "2024-03-01", "product": "Gardasil 9", **extra}]}
+    assert not [w for w in _evaluate(engine, data).warnings if w.startswith("immunizations")]
