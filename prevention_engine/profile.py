@@ -374,6 +374,9 @@ class Lifestyle(_Model):
 
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
+#: A French department code: 01 to 95, 2A, 2B, or 971 to 989 (overseas). Others are typing
+#: mistakes ("9733" for French Guiana was read as a metropolitan department).
+_FR_DEPARTMENT = re.compile(r"^(0[1-9]|[1-8]\d|9[0-5]|2[AB]|9[78]\d)$")
 
 
 class Residence(_Model):
@@ -410,6 +413,16 @@ class Residence(_Model):
         if department is not None and department != code:
             raise ValueError(f"country {country} is the department {code}, not {department!r}")
         return {**data, "country": "FR", "department": code}
+
+    @model_validator(mode="after")
+    def _french_department(self) -> Self:
+        if self.country == "FR" and self.department is not None and not _FR_DEPARTMENT.match(
+            self.department
+        ):
+            raise _PathError(
+                "residence.department", self.department,
+                "a French department is 01 to 95, 2A, 2B, or 971 to 989 (overseas)")
+        return self
 
 
 def _known_target(v: str) -> str:

@@ -291,7 +291,7 @@ def _read_address(reader: _Reader, label: str, addresses: list[dict[str, Any]]) 
     residence: dict[str, str] = {"country": country} if country else {}
     postal = str(address.get("postalCode", "")).strip()
     if country in ("", "FR") and re.fullmatch(r"\d{5}", postal):
-        if postal.startswith("97"):
+        if postal.startswith(("97", "98")):  # overseas: 3 digits (973, 988)
             residence["department"] = postal[:3]
         elif not postal.startswith("20"):  # Corsica (2A/2B) cannot be told from the prefix
             residence["department"] = postal[:2]

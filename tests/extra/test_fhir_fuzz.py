@@ -84,3 +84,15 @@ def test_a_mutated_bundle_is_read_or_refused_never_a_crash(
         assert exc.field, str(exc)  # the message names where in the bundle
         return
     assert read.profile.birth_date <= dt.date(2300, 12, 31)
+
+
+@pytest.mark.parametrize(("postal", "department"), [("98800", "988"), ("97300", "973"),
+                                                    ("75011", "75")])
+def test_an_overseas_postal_code_gives_its_three_digit_department(
+    engine: Engine, postal: str, department: str
+) -> None:
+    # 98800 (Nouméa) gave "98", which is no department
+    bundle = copy.deepcopy(ADULT)
+    patient = bundle["entry"][0]["resource"]
+    patient["address"] = [{"use": "home", "postalCode": postal, "country": "FR"}]
+    assert read_bundle(json.dumps(bundle), engine).profile.residence.department == department

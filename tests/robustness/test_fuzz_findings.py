@@ -237,3 +237,29 @@ def test_a_product_agreeing_with_its_targets_or_code_gives_no_warning(
     data = {**ADULT, "birth_date": "2012-01-01",
             "immunizations": [{"date": "2024-03-01", "product": "Gardasil 9", **extra}]}
     assert not [w for w in _evaluate(engine, data).warnings if w.startswith("immunizations")]
+
+
+# ------------------------------------------------------------------------------ residence
+@pytest.mark.parametrize("department", ["9999", "9733", "abc", "7", "2a", "97"])
+def test_a_french_department_that_cannot_exist_is_an_error(department: str) -> None:
+    # "9733" (French Guiana mistyped) was read as some metropolitan department: no yellow fever
+    with pytest.raises(ProfileError) as err:
+        Profile.model_validate({**ADULT, "residence": {"country": "FR",
+                                                       "department": department}})
+    assert err.value.field == "residence.department"
+    assert "2A" in str(err.value)
+
+
+@pytest.mark.parametrize(("residence", "department"), [
+    ({"country": "FR", "department": "75"}, "75"),
+    ({"country": "FR", "department": "01"}, "01"),
+    ({"country": "FR", "department": "2A"}, "2A"),
+    ({"country": "FR", "department": "973"}, "973"),
+    ({"country": "FR", "department": "986"}, "986"),
+    ({"country": "GF"}, "973"),
+    ({"department": "13"}, "13"),
+    ({"country": "US", "department": "CA"}, "CA"),  # another country's subdivision: as given
+])
+def test_departments_that_exist_are_read(residence: dict[str, str], department: str) -> None:
+    data = {**ADULT, "residence": residence}
+    assert Profile.model_validate(data).residence.department == department
