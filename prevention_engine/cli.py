@@ -320,6 +320,11 @@ def cmd_calendars(args: argparse.Namespace) -> int:
                 f"{t.id:<22} {t.version:<10} {t.jurisdiction:<3} {t.in_force_from} → {to:<10} "
                 f"{len(t.products):>3} products"
             )
+    if args.as_of is not None:
+        for c, item, last in engine.seasons_ended(args.as_of):
+            print(f"seasons: {c.id} {c.version}: {item.id} ({item.title}): last season ended "
+                  f"{last}: add the next season in a new edition of the calendar",
+                  file=sys.stderr)
     return 0
 
 

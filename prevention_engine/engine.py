@@ -32,6 +32,7 @@ from .profile import Perinatal, Profile
 from .records import Record, parsed, record_id, to_profile
 from .registry import Registry
 from .rows import RowWriter, sort_key
+from .schedule import Season
 from .vocabulary import suggest
 
 DEFAULT_HORIZON = Duration(days=30)
@@ -87,6 +88,34 @@ def _bound(registry: Registry) -> Registry:
         )
         calendars.append(replace(cal, items=items))
     return replace(registry, calendars=tuple(calendars))
+
+
+def _own_seasons(seasons: tuple[Season, ...], ctx: Context) -> tuple[Season, ...]:
+    """The seasons that could concern the person (their applies_when not false): a mainland
+    person is not given La Réunion's flu campaign, nor a mainland newborn French Guiana's RSV
+    one. Every season when none could."""
+    own = tuple(s for s in seasons
+                if s.applies_when is None or s.applies_when(ctx)[0] is not False)
+    return own or seasons
+
+
+_YEAR = Duration(years=1)
+
+
+def _next_expected(seasons: tuple[Season, ...], last_end: dt.date) -> dt.date:
+    """When the next public-health month would begin: the first yearly return of one of the
+    seasons' starts after the last one ended (Mars bleu in March, Octobre rose in October:
+    in between, nothing to check). Not for a vaccination campaign: the next one's dates can
+    come at any time (an early flu start, a spring COVID-19 campaign that an edition no
+    longer lists), and missing one costs a vaccination: said once its last season anywhere
+    has ended."""
+    starts = []
+    for s in seasons:
+        day = s.start
+        while day <= last_end:
+            day = _YEAR.add_to(day)
+        starts.append(day)
+    return min(starts)
 
 
 def check_as_of(as_of: object) -> None:
@@ -162,11 +191,11 @@ class Engine:
             (c.id, c.version): tuple((i, gate_of(i.applies_when_src)) for i in c.items)
             for c in registry.calendars
         }
-        self._last_days = {
+        self._seasonal = {
             (c.id, c.version): tuple(
-                (i, last) for i in c.items
-                if (day := KINDS[i.kind].last_day) is not None
-                and (last := day(i.spec)) is not None
+                (i, seasons, min(s.end for s in seasons), max(s.end for s in seasons))
+                for i in c.items
+                if (of := KINDS[i.kind].seasons) is not None and (seasons := of(i.spec))
             )
             for c in registry.calendars
         }
@@ -207,6 +236,14 @@ class Engine:
             check_as_of(as_of)
             cals = [c for c in cals if c.in_force(as_of)]
         return sorted(cals, key=lambda c: (c.id, c.in_force_from))
+
+    def seasons_ended(self, as_of: dt.date) -> list[tuple[Calendar, Item[object], dt.date]]:
+        """The seasonal rules of the versions in force on ``as_of`` whose every season has
+        ended, with the last end: what an operator must publish next (the agendas only warn,
+        person by person)."""
+        check_as_of(as_of)
+        return [(c, item, last) for c in self.calendars(as_of)
+                for item, _, _, last in self._seasonal[(c.id, c.version)] if last < as_of]
 
     # -- evaluation ------------------------------------------------------------------------
     def evaluate(
@@ -333,16 +370,23 @@ class Engine:
     def _seasons_ended(self, cals: list[Calendar], ctx: Context) -> list[str]:
         """A seasonal rule whose last encoded season ended before the assessment date shows
         nothing: say so when it could concern the person, so nobody reads the silence as
-        "nothing to do" (the next season's dates are not in the calendar yet)."""
+        "nothing to do" (the next season's dates are not in the calendar yet); for a
+        public-health month, only once its next edition would have begun."""
         out = []
         for cal in cals:
-            for item, last in self._last_days[(cal.id, cal.version)]:
-                if last >= ctx.as_of:
+            for item, seasons, first_end, last_end in self._seasonal[(cal.id, cal.version)]:
+                vaccination = item.domain == "vaccination"
+                if (last_end if vaccination else first_end) >= ctx.as_of:
                     continue
                 ctx.risk_groups = cal.risk_groups
-                if item.applies_when is None or item.applies_when(ctx)[0] is not False:
+                if item.applies_when is not None and item.applies_when(ctx)[0] is False:
+                    continue
+                own = _own_seasons(seasons, ctx)
+                end = max(s.end for s in own)
+                if vaccination or ctx.as_of >= _next_expected(own, end):
                     out.append(wording.warning("seasons_ended", calendar=cal.id,
-                                               version=cal.version, item=item.title, date=last))
+                                               version=cal.version, item=item.title,
+                                               date=end))
         return out
 
     def _unknown_declined(self, profile: Profile, cals: list[Calendar]) -> list[str]:

@@ -15,6 +15,7 @@ from typing import Any
 from .agenda import STATUS_ORDER, AgendaItem, CalendarRef, SourceRef
 from .calendar.model import Calendar, Item
 from .context import Context
+from .dates import Duration
 from .kinds import KINDS
 from .registry import Registry
 from .schedule import Occurrence
@@ -127,13 +128,22 @@ def _trusted_item(values: dict[str, Any]) -> AgendaItem:
     return row
 
 
+#: The childhood obligations bind the holders of parental authority of a minor (Code de la
+#: santé publique, article L3111-2): an adult's catch-up of an infant dose is nobody's obligation.
+_MAJORITY = Duration(years=18)
+
+
 def _within_obligation(row: Occurrence, item: Item[object], ctx: Context) -> bool:
     """Whether a mandatory item's obligation covers this row: e.g. the 11 infant obligations
-    cover the doses of the first 18 months only (``mandatory_before_age``)."""
+    cover the doses of the first 18 months only (``mandatory_before_age``), given to a minor
+    (a dose given, or still to give, at 18 or later is not: a 25-year-old's catch-up)."""
     limit = item.mandatory_before_age
     if limit is None or row.nominal_age is None:
         return True
-    return row.nominal_age.add_to(ctx.birth) < limit.add_to(ctx.birth)
+    if row.nominal_age.add_to(ctx.birth) >= limit.add_to(ctx.birth):
+        return False
+    given = row.completed_date or max(ctx.as_of, row.due.earliest or ctx.as_of)
+    return given < _MAJORITY.add_to(ctx.birth)
 
 
 def sort_key(it: AgendaItem) -> tuple[Any, ...]:

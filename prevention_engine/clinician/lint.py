@@ -12,6 +12,9 @@ Each finding is ``file:line: calendar@version: item: message`` (English, for rul
 - ``order``: the ages of a dose or an interval out of order (``min`` after ``earliest_rec``,
   ``latest_rec`` before ``earliest_rec``, ``max`` not after ``min``): a dose recommended
   before it counts, or overdue before it is due;
+- ``shadowed``: a dose recommended (``earliest_rec``) before the youngest age the item or
+  its series applies to (``applies_when``): the item is not shown before that age, so the
+  earlier recommendation never reaches an agenda (an edit that silently does nothing);
 - ``empty``: a calendar version without rules (in force, it replaces the previous one by
   nothing);
 - ``source``: an item source without a ``section`` (the house rule: title, URL and section;
@@ -151,6 +154,7 @@ def _item_findings(item: dict[str, Any]) -> Iterator[tuple[int, str, str]]:
     elif kind == "series":
         for s in item.get("series") or []:
             yield from _series(s)
+            yield from _shadowed(s, _youngest(item.get("applies_when")))
             yield from _seasons(s.get("seasons") or [])
 
 
@@ -276,6 +280,44 @@ def _series(s: dict[str, Any]) -> Iterator[tuple[int, str, str]]:
                 f"series {s.get('name')} dose {n}: its minimum age and intervals reach "
                 f"{_years(reach)} but the dose ends at {ages.get('max')}")
         earliest = reach
+
+
+def _youngest(pred: Any) -> tuple[dt.date, str] | None:
+    """The youngest age a predicate can hold at (as a date after ``BIRTH``, and as written),
+    when every way of meeting it has one: ``all`` takes the oldest of its parts, ``any`` the
+    youngest of its branches (none if a branch has no age); other predicates say nothing
+    about age."""
+    if not isinstance(pred, dict):
+        return None
+    ages: list[tuple[dt.date, str] | None] = []
+    for key, v in pred.items():
+        if key == "age" and isinstance(v, dict):
+            day = _age(v.get("min"))
+            ages.append((day, str(v["min"])) if day else None)
+        elif key == "all" and isinstance(v, list):
+            ages += [_youngest(x) for x in v]
+        elif key == "any" and isinstance(v, list):
+            branch = [_youngest(x) for x in v]
+            ages.append(min(b for b in branch if b) if branch and None not in branch else None)
+    known = [a for a in ages if a]
+    return max(known) if known else None
+
+
+def _shadowed(
+    s: dict[str, Any], item_min: tuple[dt.date, str] | None
+) -> Iterator[tuple[int, str, str]]:
+    youngest = max([a for a in (item_min, _youngest(s.get("applies_when"))) if a],
+                   default=None)
+    if youngest is None:
+        return
+    for n, d in enumerate(s.get("doses") or [], 1):
+        ages = d.get("ages") if isinstance(d.get("ages"), dict) else {}
+        rec = _age(ages.get("earliest_rec"))
+        if rec and rec < youngest[0]:
+            yield _line(ages, "earliest_rec"), "shadowed", (
+                f"series {s.get('name')} dose {n}: earliest_rec {ages.get('earliest_rec')} is "
+                f"before {youngest[1]}, the youngest age the item applies to "
+                f"(applies_when): that recommendation never reaches an agenda")
 
 
 def _years(day: dt.date) -> str:

@@ -11,6 +11,14 @@ import datetime as dt
 import re
 from typing import Any
 
+from ..vocabulary_fr import (
+    CONDITION_NAMES,
+    FACT_NAMES,
+    OBSERVATION_NAMES,
+    SITUATION_NAMES,
+    TARGET_NAMES,
+)
+
 UNITS = {"year": ("an", "ans"), "month": ("mois", "mois"), "week": ("semaine", "semaines"),
          "day": ("jour", "jours")}
 _PART = re.compile(r"(\d+)\s*(year|month|week|day)s?")
@@ -28,7 +36,55 @@ WORDS = {
     "true": "toujours", "false": "jamais", "from": "du", "to": "au",
     "within": "depuis moins de", "min": "≥", "max": "<", "latest": "le plus récent",
     "not_followed_by": "non suivi de",
+    "family_history_known": "antécédents familiaux (demandés si non renseignés)",
+    "condition_history": "antécédent de",
+    "first_degree": "1er degré", "second_degree": "2e degré",
+    "colorectal_cancer": "cancer colorectal", "breast_cancer": "cancer du sein",
+    "diabetes": "diabète", "before_pregnancy": "avant cette grossesse",
+    "this_pregnancy": "depuis le début de cette grossesse",
 }
+
+
+#: The French names of the codes a predicate names, by the predicate's key: a reviewer reads
+#: "zona (antécédent) (zoster_history)", the name for the meaning and the code for the file.
+CODE_NAMES: dict[str, dict[str, str]] = {
+    "condition": CONDITION_NAMES, "situation": SITUATION_NAMES, "immune_to": TARGET_NAMES,
+    "contraindicated": TARGET_NAMES, "target": TARGET_NAMES,
+}
+_ARTICLE = re.compile(r"^(?:le |la |les |l')")
+#: Nested facts shown as "naissance : terme de naissance (semaines) < 32".
+_NESTED = frozenset({"perinatal", "lifestyle", "residence"})
+
+
+def named(names: dict[str, str], code: Any) -> str:
+    """``zoster_history`` -> ``zona antérieur (zoster_history)``; a code without a name is
+    shown as written."""
+    name = names.get(str(code))
+    return f"{_ARTICLE.sub('', name)} ({code})" if name else value(code)
+
+
+def codes(key: str, v: Any) -> str:
+    names = CODE_NAMES.get(key)
+    if names is None:
+        return value(v)
+    return ", ".join(named(names, c) for c in (v if isinstance(v, list) else [v]))
+
+
+def _nested(key: str, v: dict[str, Any]) -> str:
+    """``perinatal: {gestational_age_weeks: {"<": 32}}`` -> ``naissance : terme de naissance
+    (semaines) < 32``."""
+    parts = []
+    for sub, x in v.items():
+        name = _ARTICLE.sub("", FACT_NAMES.get(f"{key}.{sub}", sub))
+        if isinstance(x, dict) and set(x) <= set(OPS):
+            parts.append(f"{name} " + ", ".join(f"{OPS[o]} {value(n)}" for o, n in x.items()))
+        else:
+            parts.append(f"{name} : {value(x)}")
+    return f"{WORDS[key]} : " + "; ".join(parts)
+
+
+def _words(v: Any) -> str:
+    return ", ".join(WORDS.get(str(x), str(x)) for x in (v if isinstance(v, list) else [v]))
 
 
 def duration(text: Any) -> str:
@@ -97,7 +153,7 @@ _FACT_KEYS = frozenset({"any", "within", "ended_within", "ask"})
 def _fact(key: str, v: dict[str, Any]) -> str:
     """``{any: [zoster_history], within: "1 year"}`` -> ``condition : zoster_history, depuis
     moins de 1 an``; ``ask: true``: the fact is asked when the profile does not say."""
-    text = f"{WORDS.get(key, key)} : {value(v.get('any'))}"
+    text = f"{WORDS.get(key, key)} : {codes(key, v.get('any'))}"
     if v.get("within"):
         text += f", depuis moins de {duration(v['within'])}"
     if v.get("ended_within"):
@@ -108,7 +164,8 @@ def _fact(key: str, v: dict[str, Any]) -> str:
 def _observation(v: dict[str, Any]) -> str:
     """``{code: bmi, op: ">=", value: 40, within: "2 years"}`` -> ``mesure bmi ≥ 40 (de moins
     de 2 ans)``."""
-    text = f"{WORDS['observation']} {v.get('code')} {OPS.get(str(v.get('op')), v.get('op'))} " \
+    code = named(OBSERVATION_NAMES, v.get("code"))
+    text = f"{WORDS['observation']} {code} {OPS.get(str(v.get('op')), v.get('op'))} " \
            f"{value(v.get('value'))}"
     return text + (f" (de moins de {duration(v['within'])})" if v.get("within") else "")
 
@@ -137,7 +194,7 @@ def _pregnancy_dose(v: dict[str, Any]) -> str:
     """``{target: pertussis, pregnancy: last_ended}`` -> ``dose contre pertussis pendant la
     dernière grossesse terminée``."""
     which = PREGNANCIES.get(str(v.get("pregnancy")), value(v.get("pregnancy")))
-    text = f"dose contre {value(v.get('target'))} pendant {which}"
+    text = f"dose contre {codes('target', v.get('target'))} pendant {which}"
     if v.get("min_before_end"):
         text += f", au moins {duration(v['min_before_end'])} avant sa fin"
     return text
@@ -178,6 +235,14 @@ def predicate(p: Any) -> str:
         elif key == "pregnancy_dose" and isinstance(v, dict) \
                 and set(v) <= {"target", "pregnancy", "min_before_end"}:
             parts.append(_pregnancy_dose(v))
+        elif key in _NESTED and isinstance(v, dict):
+            parts.append(_nested(key, v))
+        elif key in ("family_history", "family_history_known") and isinstance(v, dict):
+            parts.append(f"{WORDS[key]} : " + "; ".join(
+                f"{WORDS.get(k, k)} ({_words(x)})" for k, x in v.items()))
+        elif key == "condition_history" and isinstance(v, dict):
+            parts.append(f"{WORDS[key]} : {codes('condition', v.get('any'))}, "
+                         f"{WORDS.get(str(v.get('when')), value(v.get('when')))}")
         else:
-            parts.append(f"{WORDS.get(key, key)} : {value(v)}")
+            parts.append(f"{WORDS.get(key, key)} : {codes(key, v)}")
     return " et ".join(parts)

@@ -11,7 +11,6 @@ writes no sentence. Adding a kind is a new module and one ``register`` call.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -20,7 +19,7 @@ from ..calendar.model import Item, Product
 from ..calendar.reader import Reader
 from ..context import Context
 from ..dates import Duration
-from ..schedule import Occurrence
+from ..schedule import Occurrence, Season
 
 S = TypeVar("S")
 
@@ -60,9 +59,10 @@ class Kind(Generic[S]):
     in_scope: Callable[[Item[S], Context], bool] | None = None
     #: the vaccine group an item belongs to (FHIR and CDSi output), when the kind has one
     group: Callable[[S], str | None] | None = None
-    #: the last day the rule's data covers (the end of its last encoded season), for a kind
-    #: whose rule stops by itself: after it, the engine warns instead of staying silent
-    last_day: Callable[[S], dt.date | None] | None = None
+    #: the encoded seasons of a kind whose rule stops by itself (empty: it never stops): after
+    #: the last one, the engine warns instead of staying silent, naming the end of the last
+    #: season that could concern the person (each territory has its own campaign dates)
+    seasons: Callable[[S], tuple[Season, ...]] | None = None
 
 
 #: Kinds by name. A kind's spec type differs from one kind to the next; an item is always

@@ -142,6 +142,6 @@ register(
         parse=parse_campaign,
         plan=plan,
         in_scope=in_scope,
-        last_day=lambda spec: max(s.end for s in spec.seasons),
+        seasons=lambda spec: spec.seasons,
     )
 )

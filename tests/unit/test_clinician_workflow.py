@@ -237,22 +237,41 @@ def test_validate_prints_edition_findings(tmp_path: Path,
 def test_render_says_predicates_in_words() -> None:
     """The calendar documents read as sentences, not as the YAML's keys (`any :`, `op :`)."""
     assert predicate({"condition": {"any": ["zoster_history"], "within": "1 year"}}) \
-        == "condition : zoster_history, depuis moins de 1 an"
+        == "condition : zona (zoster_history), depuis moins de 1 an"
     assert predicate({"condition": {"any": ["cancer_under_treatment"],
                                     "ended_within": "6 months"}}) \
-        == "condition : cancer_under_treatment, terminé(e) depuis moins de 6 mois"
+        == "condition : cancer en cours de traitement (cancer_under_treatment), terminé(e) " \
+        "depuis moins de 6 mois"
     assert predicate({"situation": {"any": ["breastfeeding"], "ask": True}}) \
-        == "situation : breastfeeding (demandé si non renseigné)"
+        == "situation : allaitement (breastfeeding) (demandé si non renseigné)"
     assert predicate({"observation": {"code": "bmi", "op": ">=", "value": 40,
                                       "within": "2 years"}}) \
-        == "mesure bmi ≥ 40 (de moins de 2 ans)"
+        == "mesure indice de masse corporelle (bmi) ≥ 40 (de moins de 2 ans)"
+
+
+def test_render_names_codes_and_birth_facts_in_french() -> None:
+    """The documents showed `naissance : gestational_age_weeks : < : 32` and bare codes; a
+    reviewer reads the French name, the code kept for the file."""
+    assert predicate({"test": {"perinatal": {"gestational_age_weeks": {"<": 32}}},
+                      "if_unknown": False}) \
+        == "naissance : terme de naissance (semaines) < 32 (inconnu : non)"
+    assert predicate({"lifestyle": {"sexually_active": True}}) \
+        == "mode de vie : activité sexuelle (rapports sexuels ou non) : oui"
+    assert predicate({"condition": ["hiv_infection", "not_a_code"]}) \
+        == "condition : infection par le VIH (hiv_infection), not_a_code"
+    assert predicate({"immune_to": "varicella"}) == "immunisé contre : varicelle (varicella)"
+    assert predicate({"family_history_known": {"diabetes": ["first_degree"]}}) \
+        == "antécédents familiaux (demandés si non renseignés) : diabète (1er degré)"
+    assert predicate({"condition_history": {"any": ["gestational_diabetes"],
+                                            "when": "before_pregnancy"}}) \
+        == "antécédent de : diabète gestationnel (gestational_diabetes), avant cette grossesse"
 
 
 def test_render_says_pregnancy_predicates_and_immunity_in_words() -> None:
     assert predicate({"postpartum": {"within": "6 months", "outcome": ["live_birth"]}}) \
         == "accouchement depuis moins de 6 mois (naissance vivante)"
     assert predicate({"pregnancy_dose": {"target": "pertussis", "pregnancy": "last_ended"}}) \
-        == "dose contre pertussis pendant la dernière grossesse terminée"
+        == "dose contre coqueluche (pertussis) pendant la dernière grossesse terminée"
     assert immunity({"evidence": True, "ask": True}) \
         == "antécédent ou sérologie enregistrés; demandé si non renseigné"
     assert immunity({"born_before": dt.date(1980, 1, 1), "evidence": True}) \
@@ -335,3 +354,42 @@ def test_jurisdiction_in_another_case_is_a_typo(tmp_path: Path) -> None:
     alone.write_text(NEW.replace("jurisdiction: FR", "jurisdiction: Fr"), encoding="utf-8")
     with pytest.raises(CalendarError, match="write it as the other rule files do"):
         Engine.from_paths([alone, PRODUCTS / "fr-products-2025.yaml"])
+
+
+def test_lint_finds_a_dose_recommended_before_the_item_applies(tmp_path: Path) -> None:
+    """A dose recommended from 1 year in an item shown from 18 months: the earlier
+    recommendation never reaches an agenda (the item is not shown before 18 months), a change
+    that silently did nothing."""
+    new = NEW.replace("    title: Hépatite A\n", "    title: Hépatite A\n"
+                      "    applies_when: {all: [{age: {min: \"18 months\"}}, {sex: female}]}\n")
+    new = new.replace('{min: "1 year", latest_rec: "2 years"}',
+                      '{min: "1 year", earliest_rec: "1 year", latest_rec: "2 years"}')
+    found = lint_of(tmp_path, new=new)
+    assert len(found) == 1, found
+    assert ": cal@2027.1: hepa: shadowed: series standard dose 1: earliest_rec 1 year is " \
+           "before 18 months, the youngest age the item applies to" in found[0]
+
+
+@pytest.mark.parametrize("applies", [
+    '{any: [{age: {min: "18 months"}}, {sex: female}]}',   # a branch without an age
+    '{age: {min: "1 year"}}',                              # the same age: fine
+])
+def test_lint_leaves_a_dose_the_item_can_show(tmp_path: Path, applies: str) -> None:
+    new = NEW.replace("    title: Hépatite A\n",
+                      f"    title: Hépatite A\n    applies_when: {applies}\n")
+    new = new.replace('{min: "1 year", latest_rec: "2 years"}',
+                      '{min: "1 year", earliest_rec: "1 year", latest_rec: "2 years"}')
+    assert lint_of(tmp_path, new=new) == []
+
+
+def test_agenda_rules_without_product_table_says_so(tmp_path: Path) -> None:
+    """A copied calendar folder without the product tables: the error said "unknown product
+    'engerixb20' (not in the FR product table)" as if the product were misspelt."""
+    d = tmp_path / "copy"
+    d.mkdir()
+    src = ROOT / "rules" / "vaccination" / "fr-vaccination-2025.yaml"
+    (d / src.name).write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(CalendarError) as exc:
+        Engine.from_paths([d])
+    assert "no FR product table" in exc.value.message
+    assert "rules/products" in exc.value.message

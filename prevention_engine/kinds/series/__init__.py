@@ -11,7 +11,7 @@ here only the kind's registration (an ``__init__`` stays interpreted in the comp
 from __future__ import annotations
 
 from ..base import Kind, register
-from .planning import bind, last_season_day, plan, product_key
+from .planning import all_seasons, bind, plan, product_key
 from .spec import CALENDAR_KEYS, SeriesSpec, parse_calendar_rules, parse_series
 
 __all__ = ["SeriesSpec", "plan", "product_key"]
@@ -32,6 +32,6 @@ register(
         calendar_keys=CALENDAR_KEYS,
         settings=parse_calendar_rules,
         group=_group,
-        last_day=last_season_day,
+        seasons=all_seasons,
     )
 )

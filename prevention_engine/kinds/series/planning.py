@@ -38,7 +38,7 @@ from .spec import (
     TargetDose,
 )
 
-__all__ = ["bind", "last_season_day", "plan", "product_key"]
+__all__ = ["all_seasons", "bind", "plan", "product_key"]
 
 
 def _nominal_age(series: Series, idx: int) -> Duration | None:
@@ -578,11 +578,12 @@ def _next_booster_date(
     return nxt, None
 
 
-def last_season_day(spec: SeriesSpec) -> dt.date | None:
-    """The end of the last season, for an item whose every series is given only in season."""
+def all_seasons(spec: SeriesSpec) -> tuple[Season, ...]:
+    """The seasons of an item whose every series is given only in season (else none: the
+    item does not stop by itself)."""
     if not spec.series or not all(s.seasons for s in spec.series):
-        return None
-    return max(season.end for s in spec.series for season in s.seasons)
+        return ()
+    return tuple(season for s in spec.series for season in s.seasons)
 
 
 def bind(item: Item[SeriesSpec], tables: Tables) -> SeriesSpec:
@@ -612,6 +613,17 @@ def _by_targets(
                         key=lambda g: sorted(g[0])))
 
 
+def _unknown_product(ref: str, tables: Tables) -> str:
+    """A folder of copied calendars without the product tables names every product unknown:
+    say that the table is missing, not that the product is misspelt."""
+    if not tables.products:
+        return (f"unknown product '{ref}': no {tables.jurisdiction} product table was loaded "
+                f"with the rule files given (add its file, rules/products/"
+                f"{tables.jurisdiction.lower()}-products-*.yaml, or give the whole rules "
+                f"folder)")
+    return f"unknown product '{ref}' (not in the {tables.jurisdiction} product table)"
+
+
 def _check_products(item: Item[SeriesSpec], tables: Tables) -> None:
     names = {normalise_name(n) for p in tables.products for n in (p.name, *p.aliases)}
     cvx = {(p.cvx or "").lstrip("0") or "0" for p in tables.products if p.cvx}
@@ -619,7 +631,7 @@ def _check_products(item: Item[SeriesSpec], tables: Tables) -> None:
         ok = ref[4:] in cvx if ref.startswith("cvx:") else ref in names
         if not ok:
             raise CalendarError(
-                f"unknown product '{ref}' (not in the {tables.jurisdiction} product table)",
+                _unknown_product(ref, tables),
                 file=tables.file,
                 line=line,
                 item=item.id,
