@@ -13,6 +13,7 @@ from . import wording
 from .dates import Duration
 from .profile import PREGNANCY_LIMIT, Profile
 from .vocabulary import FAMILY_HISTORIES, MEDICATIONS, METHODS, suggest
+from .vocabulary_fr import EVIDENCE_NAMES
 
 #: A pregnancy recorded before this age is taken as a data error worth a warning.
 MIN_PREGNANCY_AGE = Duration(years=10)
@@ -61,6 +62,20 @@ def unread(profile: Profile) -> list[str]:
     out += [wording.warning("unknown_family_history", key=k, hint=suggest(k, sorted(
         FAMILY_HISTORIES)), known=", ".join(sorted(FAMILY_HISTORIES)))
             for k in sorted(profile.family_history) if k not in FAMILY_HISTORIES]
+    return out + _near_evidence(profile)
+
+
+def _near_evidence(profile: Profile) -> list[str]:
+    """An immunity's evidence is free text ("antécédent de varicelle"); one close to a word
+    the rules read ("serolgy") is probably that word misspelt: a negative serology so written
+    is not read as one (a later positive one then reads as an immunity, not a seroconversion
+    in pregnancy). Said, with the words read."""
+    out = []
+    for i, im in enumerate(profile.immunity):
+        hint = None if im.evidence in EVIDENCE_NAMES else suggest(im.evidence,
+                                                                  sorted(EVIDENCE_NAMES))
+        if hint is not None:
+            out.append(wording.warning("near_evidence", index=i, name=im.evidence, hint=hint))
     return out
 
 

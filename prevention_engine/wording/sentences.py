@@ -530,6 +530,8 @@ WARNINGS = {
     "les vaccins vivants) ; indiquez sa classe : {known}",
     "unknown_method": "procedures[{index}].method: méthode « {name} » non lue par les "
     "règles{hint} : un programme qui précise ses méthodes ne compte pas cet examen",
+    "near_evidence": "immunity[{index}].evidence: « {name} » n'est pas un mot lu par les "
+    "règles{hint} : seuls serology, titer et lab y comptent comme une sérologie",
     "unknown_family_history": "family_history.{key}: antécédent familial non lu par les "
     "règles{hint} : sans effet sur l'agenda ; antécédents lus : {known}",
     "open_pregnancy": "pregnancies[{index}]: grossesse sans date de fin commencée il y a plus "

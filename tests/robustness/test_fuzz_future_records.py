@@ -64,3 +64,26 @@ def test_a_pregnancy_starting_after_the_assessment_date_is_said(engine: Engine) 
     assert not [row for row in agenda.items if row.domain == "pregnancy"]
     said = [w for w in agenda.warnings if w.startswith("pregnancies[0]")]
     assert len(said) == 1 and AS_OF.isoformat() in said[0]
+
+
+# ------------------------------------------------------------ immunity evidence, misspelt
+def _rubella(engine: Engine, first_evidence: str) -> Any:
+    woman = {"birth_date": "1993-02-14", "sex": "female", "pregnancies": [{"lmp": "2025-06-01"}],
+             "immunity": [
+                 {"target": "rubella", "evidence": first_evidence, "immune": False,
+                  "date": "2025-07-01"},
+                 {"target": "rubella", "evidence": "serology", "immune": True,
+                  "date": "2025-09-01"}]}
+    return engine.evaluate(Profile.model_validate(woman), AS_OF)
+
+
+def test_a_misspelt_serology_is_said(engine: Engine) -> None:
+    # "serolgy" is free text: the negative test was not read as a serology, so the later
+    # positive one read as an immunity instead of a seroconversion in pregnancy, unsaid
+    said = [w for w in _rubella(engine, "serolgy").warnings if w.startswith("immunity[0]")]
+    assert len(said) == 1 and "serology" in said[0]
+
+
+@pytest.mark.parametrize("evidence", ["serology", "history", "antécédent de varicelle"])
+def test_known_or_plainly_free_evidence_gives_no_warning(engine: Engine, evidence: str) -> None:
+    assert not [w for w in _rubella(engine, evidence).warnings if w.startswith("immunity")]
