@@ -27,6 +27,20 @@ def implausible(profile: Profile) -> list[str]:
             out.append(wording.warning("pregnancy_male", index=i))
         if preg.start < MIN_PREGNANCY_AGE.add_to(profile.birth_date):
             out.append(wording.warning("pregnancy_too_young", index=i))
+    return out + _overlapping(profile)
+
+
+def _overlapping(profile: Profile) -> list[str]:
+    """Two pregnancies whose times overlap (an open one lasts ``PREGNANCY_LIMIT``): the latest
+    is taken as the current one and the other set aside, so the overlap is said (an end date
+    never recorded, twins written as two pregnancies)."""
+    spans = [(p.start, p.end_date or p.start + PREGNANCY_LIMIT) for p in profile.pregnancies]
+    out = []
+    for j, (start_j, end_j) in enumerate(spans):
+        first = next((i for i, (start_i, end_i) in enumerate(spans[:j])
+                      if start_i < end_j and start_j < end_i), None)
+        if first is not None:
+            out.append(wording.warning("pregnancies_overlap", index=j, other=first))
     return out
 
 

@@ -538,6 +538,9 @@ WARNINGS = {
     "de 45 semaines : considérée comme terminée, renseignez end_date",
     "pregnancy_male": "pregnancies[{index}]: grossesse enregistrée pour une personne de sexe "
     "masculin : vérifiez le profil",
+    "pregnancies_overlap": "pregnancies[{index}]: grossesse qui chevauche pregnancies[{other}] "
+    "(date de fin manquante ? jumeaux : une seule grossesse, multiple: true) : vérifiez les "
+    "dates",
     "pregnancy_too_young": "pregnancies[{index}]: grossesse commencée avant l'âge de 10 ans : "
     "vérifiez les dates",
     "seasons_ended": "calendrier {calendar} {version} : « {item} » : la dernière saison "

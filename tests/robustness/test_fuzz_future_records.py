@@ -87,3 +87,28 @@ def test_a_misspelt_serology_is_said(engine: Engine) -> None:
 @pytest.mark.parametrize("evidence", ["serology", "history", "antécédent de varicelle"])
 def test_known_or_plainly_free_evidence_gives_no_warning(engine: Engine, evidence: str) -> None:
     assert not [w for w in _rubella(engine, evidence).warnings if w.startswith("immunity")]
+
+
+# ------------------------------------------------------------------ overlapping pregnancies
+@pytest.mark.parametrize("pregnancies", [
+    [{"lmp": "2025-03-01"}, {"lmp": "2025-06-01"}],  # the first one's end never recorded
+    [{"lmp": "2025-03-01", "end_date": "2025-10-01", "outcome": "live_birth"},
+     {"lmp": "2025-06-01"}],
+    [{"lmp": "2025-06-01"}, {"lmp": "2025-06-01"}],  # twins written as two pregnancies
+])
+def test_overlapping_pregnancies_are_said(
+    engine: Engine, pregnancies: list[dict[str, Any]]
+) -> None:
+    # the latest one was taken as the current one, the other silently set aside
+    woman = {"birth_date": "1990-01-01", "sex": "female", "pregnancies": pregnancies}
+    agenda = engine.evaluate(Profile.model_validate(woman), AS_OF)
+    said = [w for w in agenda.warnings if w.startswith("pregnancies[1]")]
+    assert len(said) == 1 and "pregnancies[0]" in said[0]
+
+
+def test_successive_pregnancies_give_no_warning(engine: Engine) -> None:
+    woman = {"birth_date": "1990-01-01", "sex": "female", "pregnancies": [
+        {"lmp": "2023-01-01", "end_date": "2023-10-01", "outcome": "live_birth"},
+        {"lmp": "2025-06-01"}]}
+    agenda = engine.evaluate(Profile.model_validate(woman), AS_OF)
+    assert not [w for w in agenda.warnings if w.startswith("pregnancies")]
