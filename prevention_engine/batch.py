@@ -27,7 +27,7 @@ from .agenda_parts import Parts, Splitter
 from .batch_ids import IdIndex
 from .batch_workers import Workers
 from .compact import CompactWriter, Prepared, prepare
-from .engine import Engine
+from .engine import Engine, check_as_of
 from .errors import InputError, PreventionError
 from .progress import Progress
 from .records import RECORD_ERRORS, internal_error, parsed, record_id, to_profile
@@ -144,7 +144,20 @@ def _evaluate_line(
 def _reject(line_no: int, pid: Any, error: str, internal: bool) -> Result:
     pid = pid if isinstance(pid, str) else None
     reject = {"line": line_no, "id": pid, "error": error}
-    return False, json.dumps(reject, ensure_ascii=False), pid, internal
+    text = json.dumps(reject, ensure_ascii=False)
+    if not _utf8(text):
+        # a lone surrogate escaped in the line ("\ud800"): written raw, it cannot be UTF-8
+        # and stopped the whole run; escaped again, the reject line reads back the same
+        text = json.dumps(reject)
+    return False, text, pid, internal
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 _WORKER_ENGINE: Engine | None = None
@@ -461,6 +474,8 @@ def run_batch_files(
     truncated, so a refused output never leaves another one emptied. ``progress=True`` on a
     regular input file shows the share read and an ETA."""
     stdin = str(inpath) == "-"
+    check_as_of(as_of)  # else each record is rejected and the run "succeeds"; before any
+    # output is emptied
     _check_paths(None if stdin else inpath, outpath, rejpath, catalogue_path)
     try:
         with contextlib.ExitStack() as stack:

@@ -27,8 +27,8 @@ class IdIndex:
                                    isolation_level=None)
         self._db.execute("PRAGMA journal_mode=OFF")
         self._db.execute("PRAGMA synchronous=OFF")
-        self._db.execute("CREATE TABLE seen (id TEXT PRIMARY KEY) WITHOUT ROWID")
-        self._db.execute("CREATE TABLE twice (id TEXT PRIMARY KEY) WITHOUT ROWID")
+        self._db.execute("CREATE TABLE seen (id BLOB PRIMARY KEY) WITHOUT ROWID")
+        self._db.execute("CREATE TABLE twice (id BLOB PRIMARY KEY) WITHOUT ROWID")
         self._db.execute("BEGIN")
         self._pending = 0
         #: distinct ids seen more than once, and the first ``MAX_LISTED`` of them by name
@@ -36,9 +36,12 @@ class IdIndex:
         self.listed: list[str] = []
 
     def add(self, pid: str) -> None:
-        new = self._db.execute("INSERT OR IGNORE INTO seen VALUES (?)", (pid,)).rowcount
+        # kept as bytes: an id with a lone surrogate (escaped "\ud800" in the JSON line) is not
+        # UTF-8 text, which SQLite's TEXT needs; "surrogatepass" keeps every id distinct
+        key = pid.encode("utf-8", "surrogatepass")
+        new = self._db.execute("INSERT OR IGNORE INTO seen VALUES (?)", (key,)).rowcount
         if not new and self._db.execute("INSERT OR IGNORE INTO twice VALUES (?)",
-                                        (pid,)).rowcount:
+                                        (key,)).rowcount:
             self.duplicates += 1  # the second sighting of this id; later ones add nothing
             if len(self.listed) < MAX_LISTED:
                 self.listed.append(pid)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from .batch import MAX_LINE_BYTES, MAX_WORKERS
-from .engine import Engine, Rejected, bundled_rules_dir
+from .engine import Engine, Rejected, bundled_rules_dir, check_as_of
 from .errors import CalendarError, InputError, PreventionError, ProfileError
 
 if TYPE_CHECKING:
@@ -73,9 +73,15 @@ def _engine(args: argparse.Namespace) -> Engine:
 
 
 def _read_profile(path: str) -> str:
+    """A profile file's text (UTF-8, a leading BOM dropped); ``-``: standard input, read as
+    bytes and decoded the same way (its locale decoding let non-UTF-8 bytes through as other
+    characters, and kept the BOM a file may carry)."""
     try:
         if path == "-":
-            return sys.stdin.read()
+            stdin = getattr(sys.stdin, "buffer", None)
+            if stdin is None:  # a text stream standing for stdin (tests, embedding)
+                return sys.stdin.read().removeprefix("\ufeff")
+            return bytes(stdin.read()).decode("utf-8-sig")
         return Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ProfileError(f"the file is not UTF-8 text (byte {exc.start})", field=path) from None
@@ -170,30 +176,47 @@ def _read_sent(path: str | None) -> frozenset[str]:
     return frozenset(keys)
 
 
-def _notify_records(path: str, counter: list[int]) -> Iterator[str]:
+def _notify_records(path: str, counter: list[int]) -> Iterator[str | bytes]:
     """The profiles to notify, streamed: a JSONL file (``.jsonl``, or ``-`` for stdin) gives
     one per non-blank line (never all in memory at once); any other file is one profile JSON.
     ``counter`` holds the records read and the file line of the last one (results come in
     order, one per record, so a reject is named by its line)."""
     if path == "-" or path.endswith(".jsonl"):
-        try:
-            stream = sys.stdin if path == "-" else open(path, encoding="utf-8-sig")  # noqa: SIM115
-        except OSError as exc:
-            raise ProfileError(f"cannot read the profiles file: {exc.strerror}",
-                               field=path) from None
-        with stream if stream is not sys.stdin else nullcontext(stream):
-            for number, line in enumerate(stream, 1):
-                if line.strip():
-                    counter[0], counter[1] = counter[0] + 1, number
-                    yield line
+        yield from _jsonl_records(path, counter)
         return
     counter[0], counter[1] = 1, 1
     yield _read_profile(path)
 
 
+def _jsonl_records(path: str, counter: list[int]) -> Iterator[str | bytes]:
+    """Non-blank lines of a JSONL file or of standard input, read as bytes and decoded one
+    by one: a line that is not UTF-8 is that record's reject (decoded as one text stream, one
+    bad byte stopped the whole run), a leading BOM is dropped."""
+    try:
+        stream = (getattr(sys.stdin, "buffer", sys.stdin) if path == "-"
+                  else open(path, "rb"))  # noqa: SIM115
+    except OSError as exc:
+        raise ProfileError(f"cannot read the profiles file: {exc.strerror}", field=path) from None
+    with nullcontext(stream) if path == "-" else stream:
+        for number, raw in enumerate(stream, 1):
+            line: str | bytes = raw
+            if isinstance(raw, bytes):
+                raw = raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    line = raw  # parsed as bytes: its reject says it is not UTF-8
+            elif number == 1:
+                line = raw.removeprefix("\ufeff")
+            if line.strip():
+                counter[0], counter[1] = counter[0] + 1, number
+                yield line
+
+
 def cmd_notify(args: argparse.Namespace) -> int:
     from .notify import notify_many
 
+    check_as_of(args.as_of)  # else each record is rejected and the run "succeeds"
     engine = _engine(args)
     sent = _read_sent(args.sent)
     counter = [0, 0]

@@ -19,8 +19,10 @@ from .profile import PREGNANCY_LIMIT, Procedure
 from .vocabulary import (
     CDSI_MEANINGS,
     CONDITIONS,
+    METHODS,
     OBSERVATIONS,
     OUTCOMES,
+    RESULTS,
     SITUATIONS,
     TARGETS,
 )
@@ -576,8 +578,8 @@ def _b_procedure(arg: Any, r: Reader, key: str, names: set[str] | None) -> Pred:
         from .vocabulary import suggest
 
         raise sub.error(f"unknown target '{target}'", "target", suggest(target, TARGETS))
-    methods = frozenset(sub.str_list("method"))
-    results = frozenset(sub.str_list("result"))
+    methods = frozenset(sub.str_list("method", METHODS))
+    results = frozenset(sub.str_list("result", RESULTS))
     within = sub.duration("within")
     # latest: only the target's most recent examination counts (a positive faecal test calls
     # for a colonoscopy until a later examination of the colon is recorded)

@@ -27,7 +27,7 @@ from .items import planned as items_of
 from .kinds import KINDS, Tables
 from .notifications import plan_notifications
 from .overlaps import one_dose_per_targets
-from .products import ProductIndex, resolve
+from .products import ProductIndex, disagreement, resolve
 from .profile import Perinatal, Profile
 from .records import Record, parsed, record_id, to_profile
 from .registry import Registry
@@ -117,7 +117,9 @@ def _next_expected(seasons: tuple[Season, ...], last_end: dt.date) -> dt.date:
     return min(starts)
 
 
-def _check_as_of(as_of: object) -> None:
+def check_as_of(as_of: object) -> None:
+    """An ``InputError`` for an assessment date no evaluation can use (``TypeError`` for what
+    is not a date): callers that run many evaluations check it once, before reading any."""
     if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
         raise TypeError("as_of must be a datetime.date")
     if not (MIN_AS_OF <= as_of <= MAX_AS_OF):
@@ -230,6 +232,7 @@ class Engine:
         """Every loaded calendar version, or those in force on ``as_of``."""
         cals = list(self.registry.calendars)
         if as_of is not None:
+            check_as_of(as_of)
             cals = [c for c in cals if c.in_force(as_of)]
         return sorted(cals, key=lambda c: (c.id, c.in_force_from))
 
@@ -237,7 +240,7 @@ class Engine:
         """The seasonal rules of the versions in force on ``as_of`` whose every season has
         ended, with the last end: what an operator must publish next (the agendas only warn,
         person by person)."""
-        _check_as_of(as_of)
+        check_as_of(as_of)
         return [(c, item, last) for c in self.calendars(as_of)
                 for item, _, _, last in self._seasonal[(c.id, c.version)] if last < as_of]
 
@@ -258,7 +261,7 @@ class Engine:
         ``rules_date`` (default ``as_of``) picks the calendar versions and product tables in
         force on that date, e.g. to replay an old assessment date under the current rules.
         """
-        _check_as_of(as_of)
+        check_as_of(as_of)
         _check_arguments(calendars, rules_date, horizon, jurisdiction)
         profile = _profile_on(profile, as_of)
         country = profile.residence.country
@@ -273,7 +276,7 @@ class Engine:
                                             jurisdiction=juris))
         doses = self._doses(profile, as_of, rules_on, juris, warnings)
         warnings += self._unknown_declined(profile, cals)
-        ctx = _context(profile, as_of, doses)
+        ctx = _context(notices.as_known_on(profile, as_of), as_of, doses)
         items: list[AgendaItem] = []
         for cal in cals:
             ctx.risk_groups = cal.risk_groups
@@ -356,6 +359,7 @@ class Engine:
             if imm.date > as_of:
                 continue  # said by notices.dated_after
             dose, warn = resolve(i, imm, tables)
+            warn = warn or disagreement(i, imm, dose, tables)
             if warn is not None:
                 warnings.append(wording.warning(warn.code, **dict(warn.params)))
             if dose is not None:

@@ -34,5 +34,16 @@ def loads(text: str | bytes, *, where: str | None = None) -> Any:
         raise  # a duplicated key, already naming its field
     except RecursionError:
         raise ProfileError("JSON nested too deeply", field=where) from None
+    except UnicodeDecodeError:  # bytes neither UTF-8 nor the UTF-16/32 json detects
+        raise ProfileError(f"the text is not UTF-8 (byte {_first_bad_byte(text)})",
+                           field=where) from None
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
         raise ProfileError(f"invalid JSON: {exc}", field=where) from None
+
+
+def _first_bad_byte(text: str | bytes) -> int:
+    try:
+        (text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")).decode()
+    except UnicodeDecodeError as exc:
+        return exc.start
+    return 0

@@ -81,6 +81,26 @@ def resolve(
     return _dose(index, imm, None, "", tables), None
 
 
+def disagreement(
+    index: int, imm: Immunization, dose: Dose | None, tables: Iterable[ProductIndex]
+) -> Reason | None:
+    """A record naming a known product and targets or a code of another vaccine: the product
+    is counted (as before), and the disagreement is said, for the record to be checked (the
+    product won without a word: an MMR dose the code named was silently not counted)."""
+    if dose is None or dose.product is None or not imm.product:
+        return None
+    if imm.targets and not set(imm.targets) <= dose.targets:
+        what = "les cibles indiquées (" + ", ".join(target_name(t) for t in imm.targets) + ")"
+        return Reason.of("product_disagrees", index=index, product=imm.product, what=what)
+    if imm.code is not None:
+        other, atc = _by_code(imm.code.system, imm.code.value.strip(), list(tables))
+        targets = other.targets if other is not None else atc
+        if targets is not None and targets != dose.targets:
+            what = f"le code {imm.code.system.upper()} {imm.code.value.strip()}"
+            return Reason.of("product_disagrees", index=index, product=imm.product, what=what)
+    return None
+
+
 def _by_name(name: str, tables: list[ProductIndex]) -> Product | None:
     key = normalise_name(name)
     return next((t.by_name[key] for t in tables if t.by_name.get(key)), None)

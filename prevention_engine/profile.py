@@ -33,11 +33,14 @@ from .vocabulary import (
     CHANNELS,
     CONDITIONS,
     DOMAINS,
+    FAMILY_DEGREES,
     OBSERVATIONS,
     OUTCOMES,
     OVERSEAS_DEPARTMENTS,
+    RESULTS,
     SITUATIONS,
     TARGETS,
+    ZERO_MEASURABLE,
     icd10_to_condition,
     suggest,
 )
@@ -92,7 +95,20 @@ def _in_range(v: dt.date) -> dt.date:
 
 
 Date = Annotated[dt.date, BeforeValidator(_iso_date), AfterValidator(_in_range)]
-Number = Annotated[float, Field(allow_inf_nan=False)]
+
+
+def _not_bool(v: Any) -> Any:
+    """``true`` is not a number: read as 1, it made a systolic pressure of 1 mmHg."""
+    if isinstance(v, bool):
+        raise ValueError("a number is expected, not true or false")
+    return v
+
+
+NotBool = BeforeValidator(_not_bool)
+Number = Annotated[float, Field(allow_inf_nan=False), NotBool]
+#: A number of zero or more (habits): finite, never a boolean.
+Amount = Annotated[float, Field(ge=0, allow_inf_nan=False), NotBool]
+Hours = Annotated[float, Field(ge=0, le=24, allow_inf_nan=False), NotBool]
 
 
 #: Beyond this since the last menstrual period a pregnancy without an end date is taken as
@@ -146,6 +162,11 @@ class Procedure(_Model):
     @classmethod
     def _known(cls, v: str) -> str:
         return known("target", TARGETS, v)
+
+    @field_validator("result")
+    @classmethod
+    def _known_result(cls, v: str | None) -> str | None:
+        return v if v is None else known("result", RESULTS, v, list_them=True)
 
 
 class Condition(_Model):
@@ -242,9 +263,14 @@ class Observation(_Model):
 
     @field_validator("value")
     @classmethod
-    def _non_negative(cls, v: float) -> float:
+    def _non_negative(cls, v: float, info: ValidationInfo) -> float:
         if v < 0:
             raise ValueError("a measurement cannot be negative")
+        code = info.data.get("code")
+        if v == 0 and code is not None and code not in ZERO_MEASURABLE:
+            # read as a measurement, a 0 failed the risk scores later, naming no observation
+            raise ValueError(f"a {code} of 0 is not a measurement (leave the observation out "
+                             "when the value is not known)")
         return v
 
     @model_validator(mode="after")
@@ -274,6 +300,9 @@ class Observation(_Model):
             value, unit = round(value / 10.929 + 2.15, 3), "%"
         if self.code == "hba1c" and unit in {"", "%"} and value > 25:
             raise ValueError(f"HbA1c of {value}% is impossible (mmol/mol? give the unit)")
+        if self.code == "hba1c" and unit in {"", "%"} and value <= 2.15:
+            # 2.15 % is 0 mmol/mol (the IFCC conversion): below it the value cannot exist
+            raise ValueError(f"HbA1c of {value}% is impossible (at most 0 mmol/mol)")
         return self.model_copy(update={"value": value, "unit": unit or self.unit})
 
 
@@ -296,7 +325,7 @@ class Pregnancy(_Model):
     #: True for a multiple pregnancy (twins or more), False for a singleton; None: unknown
     multiple: bool | None = None
     #: births (live or stillborn) before this pregnancy; 0 = primiparous; None: unknown
-    parity: Annotated[int, Field(ge=0, le=30)] | None = None
+    parity: Annotated[int, Field(ge=0, le=30), NotBool] | None = None
 
     @field_validator("outcome")
     @classmethod
@@ -334,17 +363,20 @@ class Lifestyle(_Model):
 
     smoker: bool | None = None
     former_smoker: bool | None = None
-    years_since_quit: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
-    pack_years: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    years_since_quit: Amount | None = None
+    pack_years: Amount | None = None
     daily_physical_activity: bool | None = None
     daily_fruit_vegetables: bool | None = None
-    alcohol_units_per_week: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
-    sleep_hours: Annotated[float, Field(ge=0, le=24, allow_inf_nan=False)] | None = None
-    screen_hours_per_day: Annotated[float, Field(ge=0, le=24, allow_inf_nan=False)] | None = None
+    alcohol_units_per_week: Amount | None = None
+    sleep_hours: Hours | None = None
+    screen_hours_per_day: Hours | None = None
     sexually_active: bool | None = None
 
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
+#: A French department code: 01 to 95, 2A, 2B, or 971 to 989 (overseas). Others are typing
+#: mistakes ("9733" for French Guiana was read as a metropolitan department).
+_FR_DEPARTMENT = re.compile(r"^(0[1-9]|[1-8]\d|9[0-5]|2[AB]|9[78]\d)$")
 
 
 class Residence(_Model):
@@ -382,9 +414,23 @@ class Residence(_Model):
             raise ValueError(f"country {country} is the department {code}, not {department!r}")
         return {**data, "country": "FR", "department": code}
 
+    @model_validator(mode="after")
+    def _french_department(self) -> Self:
+        if self.country == "FR" and self.department is not None and not _FR_DEPARTMENT.match(
+            self.department
+        ):
+            raise _PathError(
+                "residence.department", self.department,
+                "a French department is 01 to 95, 2A, 2B, or 971 to 989 (overseas)")
+        return self
+
 
 def _known_target(v: str) -> str:
     return known("target", TARGETS, v)
+
+
+def _known_degree(v: str) -> str:
+    return known("family history", FAMILY_DEGREES, v, list_them=True)
 
 
 KnownTarget = Annotated[str, AfterValidator(_known_target)]
@@ -444,8 +490,8 @@ class Perinatal(_Model):
     unnecessary). ``prevention_engine.gestation.birth_record`` derives it from the mother's
     profile."""
 
-    gestational_age_weeks: Annotated[int, Field(ge=20, le=45)] | None = None
-    birth_weight_g: Annotated[int, Field(ge=200, le=7000)] | None = None
+    gestational_age_weeks: Annotated[int, Field(ge=20, le=45), NotBool] | None = None
+    birth_weight_g: Annotated[int, Field(ge=200, le=7000), NotBool] | None = None
     mother_vaccinations: tuple[MotherDose, ...] = ()
     mother_hbsag_positive: bool | None = None
 
@@ -464,7 +510,9 @@ class Profile(_Model):
     observations: tuple[Observation, ...] = ()
     pregnancies: tuple[Pregnancy, ...] = ()
     lifestyle: Lifestyle = Field(default_factory=Lifestyle)
-    family_history: dict[str, str] = Field(default_factory=dict)
+    #: degree of each family history (``FAMILY_DEGREES``); ``none`` is a known absence
+    family_history: dict[str, Annotated[str, AfterValidator(_known_degree)]] = Field(
+        default_factory=dict)
     medications: tuple[str, ...] = ()
     contraindications: tuple[Contraindication, ...] = ()
     immunity: tuple[Immunity, ...] = ()

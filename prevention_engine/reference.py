@@ -88,6 +88,11 @@ def profile_reference() -> str:
     lines += _words("conditions", v.CONDITIONS)
     lines += _words("situations", v.SITUATIONS)
     lines += _words("pregnancy outcomes", v.OUTCOMES)
+    lines += _words("procedure results", v.RESULTS)
+    lines += _words("procedure methods (another one is a warning)", v.METHODS)
+    lines += _words("family history degrees", v.FAMILY_DEGREES)
+    lines += _words("family histories the rules read (another one is a warning)",
+                    v.FAMILY_HISTORIES)
     lines += _words("consent channels", v.CHANNELS)
     lines += ["", "## Observation codes and units", "",
               "Units are compared without case or spaces; the first one is canonical and the "

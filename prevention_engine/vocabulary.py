@@ -196,6 +196,32 @@ MEDICATIONS = frozenset({"antihypertensive", "immunosuppressant", "insulin"})
 
 OUTCOMES = frozenset({"live_birth", "stillbirth", "miscarriage", "termination"})
 
+#: Results of a recorded procedure (``procedures[].result``), the words rules compare with
+#: (``unknown`` is the same as no result; ``refer`` and ``not_done`` are the newborn
+#: screenings' words). Any other word used to be read by a screening programme as a normal
+#: test ("positif" on a faecal test: next test in two years): it is a ``ProfileError`` instead.
+RESULTS = frozenset({"normal", "negative", "abnormal", "positive", "inconclusive", "refer",
+                     "not_done", "unknown"})
+
+#: Methods of a recorded procedure (``procedures[].method``) rules may name; a programme that
+#: names its methods ignores a test of another one, so an unknown method is said (a warning).
+METHODS = frozenset({
+    "serology", "fit", "colonoscopy", "cytology", "hpv_test", "low_dose_ct", "hbsag",
+    "fasting_glucose", "ogtt", "mammography", "consultation", "unknown",
+})
+
+#: Degrees of a family history (``family_history.<disease>``): any other value used to be read
+#: as no history at all.
+FAMILY_DEGREES = frozenset({"none", "first_degree", "second_degree"})
+
+#: The family histories the bundled rules read; another one is said (a warning), never
+#: silently dropped.
+FAMILY_HISTORIES = frozenset({"diabetes", "colorectal_cancer"})
+
+#: Observations for which 0 is a measurement (an albuminuria below detection, a foot risk
+#: grade 0); for every other code a 0 is a missing value written as a number.
+ZERO_MEASURABLE = frozenset({"uacr", "foot_risk_grade"})
+
 STATUSES = (
     "completed",
     "due",

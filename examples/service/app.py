@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from prevention_engine import Engine, InputError, PreventionError, Profile, ProfileError
+from prevention_engine import Engine, PreventionError, Profile, ProfileError
 from prevention_engine.jsonin import loads
 
 #: The largest request body accepted (a profile is a few kilobytes; a Bundle some hundreds).
@@ -52,6 +52,16 @@ def field_path(field: str | None) -> list[str | int]:
     return loc
 
 
+def _utf8(value: Any) -> Any:
+    """Text a JSON response can encode: a lone surrogate (an escaped "\\ud800" in the body,
+    echoed in a field name or value) is written as its escape; raw, it made a 500."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, list):
+        return [_utf8(v) for v in value]
+    return value
+
+
 def unprocessable(exc: PreventionError) -> JSONResponse:
     """A 422 in FastAPI's shape, naming the field the engine refused."""
     field = getattr(exc, "field", None)
@@ -60,6 +70,7 @@ def unprocessable(exc: PreventionError) -> JSONResponse:
     value = getattr(exc, "value", None)
     if value is not None:
         detail["input"] = value
+    detail = {k: _utf8(v) for k, v in detail.items()}
     return JSONResponse(status_code=422, content={"detail": [detail]})
 
 
@@ -93,7 +104,7 @@ def create_app() -> FastAPI:
         try:
             profile, refs, warnings = _read(body)
             result = engine().evaluate(profile, as_of, trace=trace or format == "fhir")
-        except (ProfileError, InputError) as exc:
+        except PreventionError as exc:  # a profile, an argument, or inputs a score refuses
             return unprocessable(exc)
         if warnings:
             result = result.model_copy(update={"warnings": [*warnings, *result.warnings]})

@@ -83,13 +83,34 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
+#: Tags whose values no rule reads (ordered pairs as tuples, sets, bytes): refused with their
+#: line, where they made "expected a mapping, got tuple" with none.
+_REFUSED_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("omap", "pairs", "set", "binary"))
+
+
+def _tag(token: yaml.TagToken) -> str:
+    """The full tag of a token: ``!!omap`` and ``!<tag:yaml.org,2002:omap>`` alike."""
+    handle, suffix = token.value
+    return f"tag:yaml.org,2002:{suffix}" if handle == "!!" else str(suffix)
+
+
+def _written(token: yaml.TagToken) -> str:
+    handle, suffix = token.value
+    return f"{handle}{suffix}" if handle else f"!<{suffix}>"
+
+
 def _refuse_anchors(text: str, file: str) -> None:
-    """Anchors and aliases are refused before anything is built.
+    """Anchors and aliases (and the tags of ``_REFUSED_TAGS``) are refused before anything is
+    built.
 
     Rule files do not need them (each rule is written out for the clinician who reads it), and
     nested aliases expand exponentially (a 2 KB "alias bomb" takes minutes and gigabytes).
     """
     for token in yaml.scan(text, Loader=_Loader):
+        if isinstance(token, yaml.TagToken) and _tag(token) in _REFUSED_TAGS:
+            raise CalendarError(
+                f"YAML tag {_written(token)} is not allowed in rule files: write a plain "
+                "mapping, a list or text", file=file, line=token.start_mark.line + 1)
         if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
             kind = "anchor &" if isinstance(token, yaml.AnchorToken) else "alias *"
             raise CalendarError(
@@ -117,13 +138,23 @@ def load_yaml(text: str, file: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None
-        raise CalendarError(f"YAML syntax: {exc.problem}", file=file, line=line) from None
+        raise CalendarError(f"YAML syntax: {exc.problem}{_started(exc, line)}", file=file,
+                            line=line) from None
     except yaml.YAMLError as exc:
         raise CalendarError(f"YAML error: {exc}", file=file) from None
     except RecursionError:
         raise CalendarError("the YAML is nested too deeply", file=file, line=_deepest_line(text))\
             from None
     return pickle.loads(packed)
+
+
+def _started(exc: yaml.MarkedYAMLError, line: int | None) -> str:
+    """Where the faulty construct starts, when the parser noticed it on a later line
+    (``title:"DTP"`` is reported on the next key): the line an author must fix."""
+    ctx = exc.context_mark
+    if ctx is None or not exc.context or ctx.line + 1 == line:
+        return ""
+    return f" ({exc.context}, line {ctx.line + 1})"
 
 
 #: Resolves a plain scalar's type as the safe loader does (``null``, ``NO``: not text).

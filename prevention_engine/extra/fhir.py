@@ -178,8 +178,31 @@ def _as_bundle(bundle: str | bytes | Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _check_types(raw: dict[str, Any]) -> None:
+    """Each entry's resource names a type the R4B models know: an unknown, missing or non-text
+    ``resourceType`` raised KeyError or TypeError from inside the models."""
+    from fhir.resources.R4B import get_fhir_model_class
+
+    entries = raw.get("entry")
+    for i, entry in enumerate(entries if isinstance(entries, list) else []):
+        res = entry.get("resource") if isinstance(entry, dict) else None
+        if not isinstance(res, dict):
+            continue  # the models say what is wrong with the entry
+        kind = res.get("resourceType")
+        try:
+            known = isinstance(kind, str) and get_fhir_model_class(kind) is not None
+        except (KeyError, ValueError):
+            known = False
+        if not known:
+            shown = kind if isinstance(kind, str | int | float | bool) else None
+            raise ProfileError("not a FHIR R4B resource type",
+                               field=f"Bundle.entry[{i}].resource.resourceType", value=shown)
+
+
 def _check_models(raw: dict[str, Any]) -> None:
     """Validate against the R4B models; the first error names the resource and the field."""
+    _bundle_model()  # the extra is installed
+    _check_types(raw)
     try:
         _bundle_model().model_validate(raw)
     except ValidationError as exc:
@@ -268,7 +291,7 @@ def _read_address(reader: _Reader, label: str, addresses: list[dict[str, Any]]) 
     residence: dict[str, str] = {"country": country} if country else {}
     postal = str(address.get("postalCode", "")).strip()
     if country in ("", "FR") and re.fullmatch(r"\d{5}", postal):
-        if postal.startswith("97"):
+        if postal.startswith(("97", "98")):  # overseas: 3 digits (973, 988)
             residence["department"] = postal[:3]
         elif not postal.startswith("20"):  # Corsica (2A/2B) cannot be told from the prefix
             residence["department"] = postal[:2]

@@ -69,11 +69,24 @@ def _one(engine: Engine, text: str | None, as_of: dt.date, shape: Callable[[Agen
         agenda = engine.evaluate(to_profile(data), as_of)
         return agenda.person_id, shape(agenda), None
     except RECORD_ERRORS as exc:
-        return pid, None, str(exc)
+        return _storable(pid), None, _storable(str(exc))
     except MemoryError:
         raise
     except Exception as exc:  # a bug met by one record must not fail the whole job
-        return pid, None, internal_error(exc)
+        return _storable(pid), None, _storable(internal_error(exc))
+
+
+def _storable(text: str | None) -> str | None:
+    """Text Arrow can store as UTF-8: a lone surrogate (escaped "\\ud800" in the record's
+    JSON, then in its id or a key named by the error) is written as its escape; raw, it
+    failed the whole batch, and the Spark job, instead of that record."""
+    if text is None:
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def _rows(agendas: list[Parts | None]) -> pa.RecordBatch:

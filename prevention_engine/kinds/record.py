@@ -20,6 +20,7 @@ from ..context import Context
 from ..dates import ONE_DAY, Duration
 from ..profile import Procedure
 from ..schedule import Due, Occurrence, Reason, longer
+from ..vocabulary import RESULTS
 from .base import Kind, register
 
 
@@ -46,7 +47,7 @@ def parse_record(r: Reader, names: set[str]) -> RecordSpec:
         raise e.error("expected 'to' must be after 'from'", "to")
     f = r.child("follow_up")
     f.check_keys(["by", "label"], required=["label"])
-    normal = r.str_list("normal_results")
+    normal = r.str_list("normal_results", RESULTS)
     if not normal:
         raise r.error("a record item lists its normal_results", "normal_results")
     return RecordSpec(anchor, start, end, frozenset(normal), f.duration("by"),

@@ -27,6 +27,7 @@ from ..context import Context
 from ..dates import ONE_DAY, Duration
 from ..profile import Procedure
 from ..schedule import Due, Occurrence, Reason, Step, longer
+from ..vocabulary import METHODS, RESULTS
 from .base import Kind, Tables, register
 
 UNKNOWN = "unknown"
@@ -83,10 +84,13 @@ class RecurringSpec:
 # -- parsing -------------------------------------------------------------------------------
 
 
-def _str_set(r: Reader, key: str) -> frozenset[str] | None:
+def _str_set(r: Reader, key: str, vocabulary: frozenset[str] | None = None
+             ) -> frozenset[str] | None:
+    """A list of words; with a ``vocabulary`` (results, methods), a misspelt one is an error
+    (a rule on "positve" never matched: the test fell through to the next rule)."""
     if key not in r.data:
         return None
-    values = r.str_list(key)
+    values = r.str_list(key, vocabulary)
     if not values:
         raise r.error("expected at least one value", key)
     return frozenset(values)
@@ -106,7 +110,7 @@ def _check_method(r: Reader, key: str, method: str, known: frozenset[str] | None
 
 def _parse_when(r: Reader, known: frozenset[str] | None) -> When:
     r.check_keys(["method", "result", "age_at_event", "previous_normal", "previous"])
-    methods = _str_set(r, "method")
+    methods = _str_set(r, "method", METHODS)
     for m in methods or ():
         _check_method(r, "method", m, known)
     age_min = age_max = None
@@ -132,12 +136,13 @@ def _parse_when(r: Reader, known: frozenset[str] | None) -> When:
     if r.has("previous"):
         b = r.child("previous")
         b.check_keys(["method", "result"])
-        before_methods, before_results = _str_set(b, "method"), _str_set(b, "result")
+        before_methods = _str_set(b, "method", METHODS)
+        before_results = _str_set(b, "result", RESULTS)
         for m in before_methods or ():
             _check_method(b, "method", m, known)
         if before_methods is None and before_results is None:
             raise b.error("previous needs 'method' or 'result'")
-    return When(methods, _str_set(r, "result"), age_min, age_max, prev_min, prev_max,
+    return When(methods, _str_set(r, "result", RESULTS), age_min, age_max, prev_min, prev_max,
                 before_methods, before_results)
 
 
@@ -181,7 +186,7 @@ def parse_recurring(r: Reader, names: set[str]) -> RecurringSpec:
     start, stop = r.duration("start_age"), r.duration("stop_age")
     if start is not None and stop is not None and not longer(stop, start):
         raise r.error("stop_age must be after start_age", "stop_age")
-    methods = _str_set(r, "methods")
+    methods = _str_set(r, "methods", METHODS)
     default_method = r.get_str("default_method")
     if default_method is not None:
         _check_method(r, "default_method", default_method, methods)
@@ -201,7 +206,7 @@ def parse_recurring(r: Reader, names: set[str]) -> RecurringSpec:
         for k in t.data:
             _check_method(t, k, k, methods)
             titles[k] = t.req_str(k)
-    normal = _str_set(r, "normal_results") or frozenset(DEFAULT_NORMAL)
+    normal = _str_set(r, "normal_results", RESULTS) or frozenset(DEFAULT_NORMAL)
     rules = tuple(_parse_rule(rr, methods) for rr in r.children("rules"))
     if r.has("rules") and not rules:
         raise r.error("rules is a non-empty list", "rules")

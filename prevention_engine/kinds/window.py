@@ -27,6 +27,7 @@ from ..dates import ONE_DAY, Duration
 from ..gestation import ended_by_birth, followed
 from ..profile import Procedure
 from ..schedule import Due, Occurrence, Reason, Step, longer
+from ..vocabulary import METHODS
 from .base import Kind, Tables, register
 
 ANCHORS = ("birth", "lmp", "delivery", "conception", "maternity")
@@ -89,7 +90,7 @@ def parse_window(r: Reader, names: set[str]) -> WindowSpec:
         windows.append(
             Window(wid, wr.get_str("label", wid) or wid, start, end, wr.duration("past_due_after"))
         )
-    methods = frozenset(r.str_list("methods")) if r.has("methods") else None
+    methods = frozenset(r.str_list("methods", METHODS)) if r.has("methods") else None
     return WindowSpec(anchor, tuple(windows), methods, r.duration("past_due_after"),
                       r.get_bool("exclusive", False), until_end, r.get_bool("show_missed", False),
                       r.get_bool("serology_records", False))

@@ -66,10 +66,27 @@ def _check_common(model: Score2Model, sex: str, age: float, region: str) -> None
         )
 
 
+def _beyond(model: Score2Model, raw: Mapping[str, float]) -> RiskInputError:
+    """Inputs so far from the model's (1,000,000 mmHg) that its arithmetic overflows: the one
+    farthest from its centre, once centred, is named (an OverflowError named none)."""
+    def distance(name: str) -> float:
+        c = model.centring.get(name)
+        return abs(c.apply(raw[name]) if c is not None else raw[name])
+
+    name = max(sorted(raw), key=distance)
+    return RiskInputError(f"outside what {model.name} can compute: check the value and its "
+                          "unit", field=name, value=raw[name])
+
+
 def _result(
     model: Score2Model, sex: str, region: str, raw: dict[str, float], shown: dict[str, InputValue]
 ) -> ScoreResult:
-    exact = calibrated_risk(model, sex, region, linear_predictor(model, sex, raw))
+    try:
+        exact = calibrated_risk(model, sex, region, linear_predictor(model, sex, raw))
+    except OverflowError:
+        raise _beyond(model, raw) from None
+    if not math.isfinite(exact):
+        raise _beyond(model, raw)
     value = round_half_up(exact, 1)
     bands = model.bands.bands_at(raw["age"])
     if bands is None:

@@ -519,14 +519,28 @@ WARNINGS = {
     "immunization_after": "immunizations[{index}]: dose datée après le {date} : ignorée",
     "observation_after": "observations[{index}]: mesure datée après le {date} : ignorée",
     "procedure_after": "procedures[{index}]: examen daté après le {date} : ignoré",
+    "immunity_after": "immunity[{index}]: immunité datée après le {date} : ignorée",
+    "declined_after": "declined[{index}]: refus daté après le {date} : ignoré",
+    "contraindication_after": "contraindications[{index}]: contre-indication datée après le "
+    "{date} : ignorée",
+    "pregnancy_after": "pregnancies[{index}]: grossesse commençant après le {date} : ignorée",
     "unknown_condition": "conditions[{index}]: code CIM-10 non reconnu : ignoré",
     "unknown_medication": "medications[{index}]: médicament « {name} » non lu par les "
     "règles{hint} : sans effet sur l'agenda (un traitement immunosuppresseur n'y retient pas "
     "les vaccins vivants) ; indiquez sa classe : {known}",
+    "unknown_method": "procedures[{index}].method: méthode « {name} » non lue par les "
+    "règles{hint} : un programme qui précise ses méthodes ne compte pas cet examen",
+    "near_evidence": "immunity[{index}].evidence: « {name} » n'est pas un mot lu par les "
+    "règles{hint} : seuls serology, titer et lab y comptent comme une sérologie",
+    "unknown_family_history": "family_history.{key}: antécédent familial non lu par les "
+    "règles{hint} : sans effet sur l'agenda ; antécédents lus : {known}",
     "open_pregnancy": "pregnancies[{index}]: grossesse sans date de fin commencée il y a plus "
     "de 45 semaines : considérée comme terminée, renseignez end_date",
     "pregnancy_male": "pregnancies[{index}]: grossesse enregistrée pour une personne de sexe "
     "masculin : vérifiez le profil",
+    "pregnancies_overlap": "pregnancies[{index}]: grossesse qui chevauche pregnancies[{other}] "
+    "(date de fin manquante ? jumeaux : une seule grossesse, multiple: true) : vérifiez les "
+    "dates",
     "pregnancy_too_young": "pregnancies[{index}]: grossesse commencée avant l'âge de 10 ans : "
     "vérifiez les dates",
     "seasons_ended": "calendrier {calendar} {version} : « {item} » : la dernière saison "
@@ -537,6 +551,8 @@ WARNINGS = {
     "unknown_product": "immunizations[{index}]: produit inconnu « {product} »{hint} : dose non "
     "comptée",
     "unknown_code": "immunizations[{index}]: code {code_label} inconnu : dose non comptée",
+    "product_disagrees": "immunizations[{index}]: {what} : le produit « {product} » n'y "
+    "correspond pas ; seul le produit est compté, vérifiez le dossier",
 }
 
 
