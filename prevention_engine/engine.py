@@ -93,10 +93,9 @@ def _bound(registry: Registry) -> Registry:
 def _own_seasons(seasons: tuple[Season, ...], ctx: Context) -> tuple[Season, ...]:
     """The seasons that could concern the person (their applies_when not false): a mainland
     person is not given La Réunion's flu campaign, nor a mainland newborn French Guiana's RSV
-    one. Every season when none could."""
-    own = tuple(s for s in seasons
-                if s.applies_when is None or s.applies_when(ctx)[0] is not False)
-    return own or seasons
+    one. Empty when none could (a newborn protected by the mother's vaccination)."""
+    return tuple(s for s in seasons
+                 if s.applies_when is None or s.applies_when(ctx)[0] is not False)
 
 
 def _next_expected(seasons: tuple[Season, ...], last_end: dt.date) -> dt.date:
@@ -370,22 +369,26 @@ class Engine:
         """A seasonal rule whose last encoded season ended before the assessment date shows
         nothing: say so when it could concern the person, so nobody reads the silence as
         "nothing to do" (the next season's dates are not in the calendar yet); for a
-        public-health month, only once its next edition would have begun."""
+        public-health month, only once its next edition would have begun; never for a
+        domain the person opted out of (its campaigns are not shown either)."""
         out = []
+        opted_out = set(ctx.profile.consent.opt_out_domains)
         for cal in cals:
             for item, seasons, first_end, last_end in self._seasonal[(cal.id, cal.version)]:
                 vaccination = item.domain == "vaccination"
-                if (last_end if vaccination else first_end) >= ctx.as_of:
+                if (last_end if vaccination else first_end) >= ctx.as_of \
+                        or item.domain in opted_out:
                     continue
                 ctx.risk_groups = cal.risk_groups
                 if item.applies_when is not None and item.applies_when(ctx)[0] is False:
                     continue
                 own = _own_seasons(seasons, ctx)
-                end = max(s.end for s in own)
-                if vaccination or ctx.as_of >= _next_expected(own, end):
-                    out.append(wording.warning("seasons_ended", calendar=cal.id,
-                                               version=cal.version, item=item.title,
-                                               date=end))
+                end = max(s.end for s in own or seasons)
+                if vaccination or ctx.as_of >= _next_expected(own or seasons, end):
+                    # none of the person's: another territory's date would be no help
+                    out.append(wording.warning(
+                        "seasons_ended" if own else "seasons_ended_none", calendar=cal.id,
+                        version=cal.version, item=item.title, date=end))
         return out
 
     def _unknown_declined(self, profile: Profile, cals: list[Calendar]) -> list[str]:

@@ -546,6 +546,9 @@ WARNINGS = {
     "seasons_ended": "calendrier {calendar} {version} : « {item} » : la dernière saison "
     "encodée s'est terminée le {date} ; la saison suivante n'est pas encore dans le calendrier "
     "(vérifiez si une campagne est en cours)",
+    "seasons_ended_none": "calendrier {calendar} {version} : « {item} » : aucune saison encodée "
+    "ne concernait cette personne et la saison suivante n'est pas encore dans le calendrier "
+    "(vérifiez si une campagne en cours la concerne)",
     "unknown_declined": "declined[{index}]: recommandation « {item} » inconnue{hint} : refus "
     "non appliqué",
     "unknown_product": "immunizations[{index}]: produit inconnu « {product} »{hint} : dose non "

@@ -79,3 +79,21 @@ def test_calendars_tells_the_operator_which_seasons_to_publish(
     assert "mois_sans_tabac" not in err  # November 2026 is still running
     assert main(["calendars", "--as-of", "2025-11-10"]) == 0
     assert "influenza" not in capsys.readouterr().err
+
+
+def test_no_other_territorys_date_when_no_season_concerned_the_person(engine: Engine) -> None:
+    """A mainland newborn whose mother had Abrysvo in time is in no nirsevimab season: the
+    warning gave French Guiana's end (2026-07-31) as "the last season" (review8)."""
+    baby = {"birth_date": "2026-11-01", "sex": "female",
+            "perinatal": {"mother_vaccinations": [{"target": "rsv", "date": "2026-09-20"}]}}
+    w = [x for x in _warnings(engine, baby, LATE) if "nirsévimab" in x]
+    assert len(w) == 1 and "2026-07-31" not in w[0]
+    assert "aucune saison encodée ne concernait cette personne" in w[0]
+
+
+def test_an_opted_out_domain_gets_no_season_warning(engine: Engine) -> None:
+    """A campaign never shows for a person who opted out of its domain; its warning did."""
+    older = {"birth_date": "1940-03-01", "sex": "female",
+             "consent": {"opt_out_domains": ["vaccination"]}}
+    assert not any("dernière saison" in x or "aucune saison" in x
+                   for x in _warnings(engine, older, LATE))
