@@ -14,7 +14,8 @@ Each finding is ``file:line: calendar@version: item: message`` (English, for rul
   before it counts, or overdue before it is due;
 - ``shadowed``: a dose recommended (``earliest_rec``) before the youngest age the item or
   its series applies to (``applies_when``): the item is not shown before that age, so the
-  earlier recommendation never reaches an agenda (an edit that silently does nothing);
+  dose appears only from that age, already due or overdue (moving a dose's age below the
+  item's silently changes nothing before it);
 - ``empty``: a calendar version without rules (in force, it replaces the previous one by
   nothing);
 - ``source``: an item source without a ``section`` (the house rule: title, URL and section;
@@ -325,7 +326,7 @@ def _shadowed(
             yield _line(ages, "earliest_rec"), "shadowed", (
                 f"series {s.get('name')} dose {n}: earliest_rec {ages.get('earliest_rec')} is "
                 f"before {youngest[1]}, the youngest age the item applies to "
-                f"(applies_when): that recommendation never reaches an agenda")
+                f"(applies_when): the dose appears only from then, already due or overdue")
 
 
 def _years(day: dt.date) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ..vocabulary_fr import (
@@ -37,7 +38,6 @@ WORDS = {
     "within": "depuis moins de", "min": "≥", "max": "<", "latest": "le plus récent",
     "not_followed_by": "non suivi de",
     "family_history_known": "antécédents familiaux (demandés si non renseignés)",
-    "condition_history": "antécédent de",
     "first_degree": "1er degré", "second_degree": "2e degré",
     "colorectal_cancer": "cancer colorectal", "breast_cancer": "cancer du sein",
     "diabetes": "diabète", "before_pregnancy": "avant cette grossesse",
@@ -212,6 +212,64 @@ def _pregnancy_dose(v: dict[str, Any]) -> str:
     return text
 
 
+def _condition_history(v: Any) -> str | None:
+    """``{any: [gestational_diabetes, obesity], when: before_pregnancy}`` -> ``antécédent
+    avant cette grossesse : diabète gestationnel (...) ou obésité (...)``."""
+    if not isinstance(v, dict):
+        return None
+    found = v.get("any")
+    names: list[Any] = found if isinstance(found, list) else [found]
+    when = WORDS.get(str(v.get("when")), value(v.get("when")))
+    return f"antécédent {when} : " + " ou ".join(named(CONDITION_NAMES, c) for c in names)
+
+
+def _serology(v: Any) -> str | None:
+    if not isinstance(v, dict) or "target" not in v:
+        return None
+    text = f"sérologie {codes('target', v['target'])}"
+    if "immune" in v:
+        text += f" : {'immunisé(e)' if v['immune'] else 'non immunisé(e)'}"
+    return text
+
+
+def _mother_vaccinated(v: Any) -> str | None:
+    if not isinstance(v, dict) or "target" not in v:
+        return None
+    text = f"mère vaccinée contre {codes('target', v['target'])}"
+    days = v.get("min_days_before_birth")
+    return text + (f" au moins {days} jours avant la naissance" if days else "")
+
+
+def _documented_doses(v: Any) -> str | None:
+    """``{target: rubella, count: 2, min_age, min_interval, live_spacing}`` in words."""
+    if not isinstance(v, dict) or "target" not in v:
+        return None
+    text = f"au moins {v.get('count', 1)} dose(s) documentée(s) contre " \
+           f"{codes('target', v['target'])}"
+    if v.get("min_age"):
+        text += f", à partir de {duration(v['min_age'])}"
+    if v.get("min_interval"):
+        text += f", espacées d'au moins {duration(v['min_interval'])}"
+    if v.get("live_spacing"):
+        text += f", à au moins {duration(v['live_spacing'])} d'un autre vaccin vivant"
+    return text
+
+
+_RHESUS = {"negative": "négatif", "positive": "positif"}
+
+#: Predicates of one fact, each said by its function (None: a shape it does not know, shown
+#: as written).
+_FACTS: dict[str, Callable[[Any], str | None]] = {
+    "condition_history": _condition_history,
+    "serology": _serology,
+    "seroconversion": lambda v: f"séroconversion {codes('target', v['target'])}"
+    if isinstance(v, dict) and "target" in v else None,
+    "mother_vaccinated": _mother_vaccinated,
+    "documented_doses": _documented_doses,
+    "rhesus": lambda v: f"rhésus (RhD) : {_RHESUS.get(str(v), value(v))}",
+    "primiparous": lambda v: "premier accouchement" if v is True
+    else "pas un premier accouchement" if v is False else None,
+}
 def predicate(p: Any) -> str:
     """A predicate in words: ``all``/``any``/``not`` as et/ou/non, ages as ranges."""
     if isinstance(p, bool):
@@ -251,9 +309,8 @@ def predicate(p: Any) -> str:
             parts.append(_nested(key, v))
         elif key in ("family_history", "family_history_known") and isinstance(v, dict):
             parts.append(_family(key, v))
-        elif key == "condition_history" and isinstance(v, dict):
-            parts.append(f"{WORDS[key]} : {codes('condition', v.get('any'))}, "
-                         f"{WORDS.get(str(v.get('when')), value(v.get('when')))}")
+        elif key in _FACTS and (text := _FACTS[key](v)) is not None:
+            parts.append(text)
         else:
             parts.append(f"{WORDS.get(key, key)} : {codes(key, v)}")
     return " et ".join(parts)

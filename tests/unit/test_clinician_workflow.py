@@ -262,9 +262,29 @@ def test_render_names_codes_and_birth_facts_in_french() -> None:
     assert predicate({"immune_to": "varicella"}) == "immunisé contre : varicelle (varicella)"
     assert predicate({"family_history_known": {"diabetes": ["first_degree"]}}) \
         == "antécédents familiaux (demandés si non renseignés) : diabète (1er degré)"
-    assert predicate({"condition_history": {"any": ["gestational_diabetes"],
+    assert predicate({"condition_history": {"any": ["gestational_diabetes", "obesity"],
                                             "when": "before_pregnancy"}}) \
-        == "antécédent de : diabète gestationnel (gestational_diabetes), avant cette grossesse"
+        == "antécédent avant cette grossesse : diabète gestationnel (gestational_diabetes) " \
+        "ou obésité (obesity)"
+
+
+def test_render_says_serologies_and_birth_facts_in_words() -> None:
+    """The documents showed the keys: `serology : target : varicella; immune : non`,
+    `mother_vaccinated : target : rsv; min_days_before_birth : 14` (review8, finding 10)."""
+    assert predicate({"serology": {"target": "varicella", "immune": False}}) \
+        == "sérologie varicelle (varicella) : non immunisé(e)"
+    assert predicate({"seroconversion": {"target": "toxoplasmosis"}}) \
+        == "séroconversion toxoplasmosis"
+    assert predicate({"mother_vaccinated": {"target": "rsv", "min_days_before_birth": 14}}) \
+        == "mère vaccinée contre virus respiratoire syncytial (VRS) (rsv) au moins 14 jours " \
+        "avant la naissance"
+    assert predicate({"documented_doses": {"target": "rubella", "count": 2,
+                                           "min_age": "12 months", "min_interval": "1 month",
+                                           "live_spacing": "1 month"}}) \
+        == "au moins 2 dose(s) documentée(s) contre rubéole (rubella), à partir de 12 mois, " \
+        "espacées d'au moins 1 mois, à au moins 1 mois d'un autre vaccin vivant"
+    assert predicate({"rhesus": "negative"}) == "rhésus (RhD) : négatif"
+    assert predicate({"primiparous": True}) == "premier accouchement"
 
 
 def test_render_says_pregnancy_predicates_and_immunity_in_words() -> None:
@@ -357,9 +377,9 @@ def test_jurisdiction_in_another_case_is_a_typo(tmp_path: Path) -> None:
 
 
 def test_lint_finds_a_dose_recommended_before_the_item_applies(tmp_path: Path) -> None:
-    """A dose recommended from 1 year in an item shown from 18 months: the earlier
-    recommendation never reaches an agenda (the item is not shown before 18 months), a change
-    that silently did nothing."""
+    """A dose recommended from 1 year in an item shown from 18 months: the dose shows only
+    from 18 months, already due (the item is not shown before): an edit of its age below 18
+    months silently did nothing."""
     new = NEW.replace("    title: Hépatite A\n", "    title: Hépatite A\n"
                       "    applies_when: {all: [{age: {min: \"18 months\"}}, {sex: female}]}\n")
     new = new.replace('{min: "1 year", latest_rec: "2 years"}',
