@@ -8,6 +8,8 @@ said*. The words are in ``wording.WARNINGS``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from . import wording
 from .dates import Duration
@@ -93,21 +95,25 @@ def _near_evidence(profile: Profile) -> list[str]:
     return out
 
 
+#: The records whose date can lie after the assessment date, with the date that says so and
+#: the warning: one table for what ``as_known_on`` leaves out and what ``_later`` says.
+_DATED: tuple[tuple[str, Callable[[Any], dt.date | None], str], ...] = (
+    ("immunity", lambda x: x.date, "immunity_after"),
+    ("declined", lambda x: x.date, "declined_after"),
+    ("contraindications", lambda x: x.since, "contraindication_after"),
+    ("pregnancies", lambda x: x.start, "pregnancy_after"),
+)
+
+
 def _after(d: dt.date | None, as_of: dt.date) -> bool:
     return d is not None and d > as_of
 
 
 def _later(profile: Profile, as_of: dt.date) -> list[str]:
     """The records ``as_known_on`` leaves out, each said."""
-    out = [wording.warning("immunity_after", index=i, date=as_of)
-           for i, x in enumerate(profile.immunity) if _after(x.date, as_of)]
-    out += [wording.warning("declined_after", index=i, date=as_of)
-            for i, x in enumerate(profile.declined) if _after(x.date, as_of)]
-    out += [wording.warning("contraindication_after", index=i, date=as_of)
-            for i, x in enumerate(profile.contraindications) if _after(x.since, as_of)]
-    out += [wording.warning("pregnancy_after", index=i, date=as_of)
-            for i, x in enumerate(profile.pregnancies) if x.start > as_of]
-    return out
+    return [wording.warning(code, index=i, date=as_of)
+            for field, when, code in _DATED
+            for i, x in enumerate(getattr(profile, field)) if _after(when(x), as_of)]
 
 
 def as_known_on(profile: Profile, as_of: dt.date) -> Profile:
@@ -115,15 +121,8 @@ def as_known_on(profile: Profile, as_of: dt.date) -> Profile:
     dated later, or a pregnancy starting later, is left out (as doses, measurements and tests
     dated later are), so that a record from the future never makes a person immune or
     declined on the assessment date. The profile itself when nothing is dated later."""
-    immunity = tuple(x for x in profile.immunity if not _after(x.date, as_of))
-    declined = tuple(x for x in profile.declined if not _after(x.date, as_of))
-    contra = tuple(x for x in profile.contraindications if not _after(x.since, as_of))
-    pregnancies = tuple(x for x in profile.pregnancies if x.start <= as_of)
-    if (len(immunity), len(declined), len(contra), len(pregnancies)) == (
-        len(profile.immunity), len(profile.declined), len(profile.contraindications),
-        len(profile.pregnancies),
-    ):
+    kept = {field: tuple(x for x in getattr(profile, field) if not _after(when(x), as_of))
+            for field, when, _ in _DATED}
+    if all(len(kept[field]) == len(getattr(profile, field)) for field in kept):
         return profile
-    return profile.model_copy(update={"immunity": immunity, "declined": declined,
-                                      "contraindications": contra,
-                                      "pregnancies": pregnancies})
+    return profile.model_copy(update=kept)
