@@ -21,8 +21,6 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 PACKAGE = Path(__file__).resolve().parents[2] / "prevention_engine"
 ROOT = "prevention_engine"
 ADAPTERS = (
@@ -197,11 +195,16 @@ def _walk(prefix: str, body: list[ast.stmt]) -> Iterator[tuple[str, int]]:
 FUNCTIONS = dict(_functions())
 
 
-@pytest.mark.parametrize("name", sorted(n for n, size in FUNCTIONS.items() if size > MAX_LINES))
-def test_no_new_long_function(name: str) -> None:
-    size = FUNCTIONS[name]
-    assert name in LONG, f"{name} has {size} lines (> {MAX_LINES}): split it"
-    assert size <= LONG[name], f"{name} grew to {size} lines (allowed {LONG[name]}): split it"
+def test_no_new_long_function() -> None:
+    """Every function fits on a screen (``MAX_LINES``), except those of ``LONG``, which may
+    not grow. One test over all of them (a parametrised one was skipped, empty, once no
+    function was long)."""
+    bad = [f"{name} has {size} lines (> {MAX_LINES}): split it" if name not in LONG
+           else f"{name} grew to {size} lines (allowed {LONG[name]}): split it"
+           for name, size in sorted(FUNCTIONS.items())
+           if size > MAX_LINES and size > LONG.get(name, 0)]
+    assert FUNCTIONS, "no function found: the module walk is broken"
+    assert not bad, "\n".join(bad)
 
 
 def test_long_list_only_shrinks() -> None:
