@@ -84,8 +84,16 @@ def _compiled() -> list:
         return []
     from mypyc.build import mypycify
 
-    # the shared library inside the package (not a top-level module of its own)
-    return mypycify(MYPYC_MODULES, opt_level="3", group_name="prevention_engine.compiled")
+    # The shared library inside the package (not a top-level module of its own), its C code
+    # in one file per module so that ``build_ext --parallel`` compiles them at once (one file:
+    # about 2m50 on two slow cores; split: 1m50, the same agendas per second). With a dotted
+    # group name mypyc writes the group's header under build/prevention_engine but does not
+    # put that folder on the include path.
+    exts = mypycify(MYPYC_MODULES, opt_level="3", group_name="prevention_engine.compiled",
+                    multi_file=True)
+    for ext in exts:
+        ext.include_dirs.append(os.path.join("build", "prevention_engine"))
+    return exts
 
 
 setup(cmdclass={"build_py": BuildWithRules}, ext_modules=_compiled())

@@ -22,6 +22,7 @@ if [ "${1:-}" = "--clean" ]; then
   exit 0
 fi
 clean
-PREVENTION_ENGINE_MYPYC=1 python setup.py -q build_ext --inplace
+PREVENTION_ENGINE_MYPYC=1 python setup.py -q build_ext --inplace \
+  --parallel "$(python -c 'import os; print(os.cpu_count() or 1)')"
 python -c "import prevention_engine.dates as d; assert d.__file__.endswith('.so'), d.__file__; \
 print('compiled:', d.__file__)"
