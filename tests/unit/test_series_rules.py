@@ -158,8 +158,9 @@ def test_pertussis_adult_dose_is_titled_by_its_age() -> None:
 def test_a_menc_dose_primes_the_infant_acwy_schedule() -> None:
     """2025 calendar: a schedule started with a MenC-only vaccine goes on with an ACWY vaccine
     (an infant's MenC dose is the first dose, never "no dose recorded", and no extra 6-month
-    ACWY dose); from 12 months, one ACWY catch-up dose even after a complete MenC schedule
-    (MenC doses do not count)."""
+    ACWY dose); from 12 months, one ACWY dose even after a complete MenC schedule: the
+    5-month MenC dose given before 2025 stays the 1st dose (it no longer vanishes on the
+    first birthday, review of the ninth session), the 12-month MenC dose does not count."""
     engine = Engine.default()
     started = engine.evaluate(
         {"birth_date": "2024-07-15",
@@ -176,8 +177,10 @@ def test_a_menc_dose_primes_the_infant_acwy_schedule() -> None:
         as_of=dt.date(2025, 5, 20),
     )
     rows = {r.dose: r for r in complete_menc.items if r.item == "menacwy"}
-    # past 12 months the one-dose ACWY catch-up applies: MenC doses do not count
-    assert rows[1].status == "overdue" and rows[1].series == "rattrapage_12_23_mois"
+    # past 12 months one ACWY dose is owed, the 12-month one of the infant schedule
+    assert rows[1].status == "completed" and rows[1].completed_date == dt.date(2024, 1, 16)
+    assert rows[2].status == "overdue" and rows[2].series == "nourrisson" and rows[2].mandatory
+    assert rows[3].status == "upcoming" and rows[3].recommended_date == dt.date(2034, 8, 15)
 
 
 def test_a_menc_dose_counts_for_nothing_else_of_acwy() -> None:

@@ -196,6 +196,16 @@ def _also_counted(spec: SeriesSpec, d: Dose) -> bool:
     return bool(read_as(d, spec.also_counts_targets))
 
 
+def _names(series: Series, d: Dose, birth: dt.date) -> bool:
+    """Whether a target dose of ``series`` names the product of ``d``, at the age ``d`` was
+    given within that product's ages."""
+    return d.product_key is not None and any(
+        p.ref == d.product_key
+        and (p.begin_age is None or d.date >= p.begin_age.add_to(birth))
+        and (p.end_age is None or d.date < p.end_age.add_to(birth))
+        for td in series.doses for p in td.products)
+
+
 def _evaluate_candidates(
     spec: SeriesSpec,
     relevant: list[Dose],
@@ -221,8 +231,10 @@ def _evaluate_candidates(
             start = ctx.pregnancy.start
             doses = [d for d in relevant if d.date >= start]
         if spec.start_age_basis == "first_dose":
-            # a dose of another product (also_counts) continues a schedule, never starts one
-            own = [d for d in doses if not _also_counted(spec, d)]
+            # a dose of another product (also_counts) continues a schedule, and starts only
+            # one of the series that names it (a MenC dose at 5 months, 1st dose of the infant
+            # ACWY schedule): kept at 12 months, not read as no dose at all
+            own = [d for d in doses if not _also_counted(spec, d) or _names(s, d, ctx.birth)]
             first = own[0].date if own else ctx.as_of
             if not series_admits(s, ctx, first):
                 continue
