@@ -63,17 +63,12 @@ def plan(item: Item[CampaignSpec], ctx: Context) -> list[Occurrence]:
 def _season_occurrence(
     spec: CampaignSpec, season: Season, targets: frozenset[str], ctx: Context
 ) -> Occurrence | None:
-    if season.applies_when is not None:
-        ok, missing = season.applies_when(ctx)
-        if ok is False:
-            return None
-        if ok is None:
-            return Occurrence(
-                status="needs_data",
-                occurrence=season.id,
-                missing=tuple(missing),
-                reason=Reason.of("campaign.needs_data", season=season.id, missing=tuple(missing)),
-            )
+    ok, missing = season.applies_when(ctx) if season.applies_when is not None else (True, ())
+    if ok is False:
+        return None
+    # what was done stays done: a dose of the season is shown even when a fact that decides
+    # whether the season concerns the person is missing (nirsevimab given at the maternity,
+    # the mother's vaccination not recorded)
     done = _done_in_season(spec, targets, season, ctx)
     if done is not None:
         return Occurrence(
@@ -81,6 +76,13 @@ def _season_occurrence(
             occurrence=season.id,
             completed_date=done,
             reason=Reason.of("campaign.done", date=done, season=season.id),
+        )
+    if ok is None:
+        return Occurrence(
+            status="needs_data",
+            occurrence=season.id,
+            missing=tuple(missing),
+            reason=Reason.of("campaign.needs_data", season=season.id, missing=tuple(missing)),
         )
     words = {"label": season.label or season.id, "start": season.start, "end": season.end}
     if spec.completed_by == "nothing":
