@@ -698,14 +698,12 @@ def _b_mother_vaccinated(arg: Any, r: Reader, key: str, names: set[str] | None) 
         # only a dose of this pregnancy counts: one dated more than a pregnancy's length
         # before the birth (an earlier pregnancy's Abrysvo, say) does not protect this child
         start = ctx.birth - PREGNANCY_LIMIT
-        perinatal = ctx.profile.perinatal
-        for d in perinatal.mother_vaccinations:
+        doses = ctx.profile.perinatal.mother_vaccinations
+        if doses is None:  # not known: asked, never read as "not vaccinated"
+            return (None, ("perinatal.mother_vaccinations",))
+        for d in doses:
             if d.target == target and start <= d.date and (ctx.birth - d.date).days >= min_days:
                 return TRUE
-        # no dose recorded is "not vaccinated" only when the list was given (even empty);
-        # absent, it is asked, never assumed (review of the ninth session)
-        if "mother_vaccinations" not in perinatal.model_fields_set:
-            return (None, ("perinatal.mother_vaccinations",))
         return FALSE
 
     return run

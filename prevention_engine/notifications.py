@@ -65,6 +65,10 @@ def person_key(profile: Profile) -> str:
     added = ("dating_date", "multiple", "parity")
     if all(getattr(p, f) is None for p in profile.pregnancies for f in added):
         later["pregnancies"] = {"__all__": set(added)}
+    if profile.perinatal.mother_vaccinations is None:
+        # "not known" (ninth session) was the empty list before: digested as it was
+        perinatal = profile.perinatal.model_copy(update={"mother_vaccinations": ()})
+        profile = profile.model_copy(update={"perinatal": perinatal})
     return "anon-" + hashlib.sha256(
         profile.model_dump_json(exclude=later or None).encode()
     ).hexdigest()[:16]

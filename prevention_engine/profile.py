@@ -492,7 +492,8 @@ class Perinatal(_Model):
 
     gestational_age_weeks: Annotated[int, Field(ge=20, le=45), NotBool] | None = None
     birth_weight_g: Annotated[int, Field(ge=200, le=7000), NotBool] | None = None
-    mother_vaccinations: tuple[MotherDose, ...] = ()
+    #: None: not known (asked where a rule needs it); empty: the mother received none
+    mother_vaccinations: tuple[MotherDose, ...] | None = None
     mother_hbsag_positive: bool | None = None
 
 
