@@ -398,7 +398,9 @@ def _next_dose(
         "series.next", number=idx + 1, status=status, done=len(res.satisfied),
         uncounted=uncounted, note=res.series.note,
         earliest=fc.earliest, recommended=fc.recommended, latest=fc.latest,
-        since=fc.unadjusted_recommended,
+        # the row's own date: an interval that moves the dose later (5 years after a
+        # Pneumovax dose) moves the day it is overdue since too, never the age's date before it
+        since=fc.recommended,
         limit_ahead=fc.latest is not None and fc.latest >= ctx.as_of,
         date_limit=fc.latest is not None and not fc.age_limit,
         undated=not fc.recommended_dated,
