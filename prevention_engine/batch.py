@@ -26,6 +26,7 @@ from .agenda import Agenda
 from .agenda_parts import Parts, Splitter
 from .batch_ids import IdIndex
 from .batch_workers import Workers
+from .calendar.yamlsrc import forget_parsed
 from .compact import CompactWriter, Prepared, prepare
 from .engine import Engine, check_as_of
 from .errors import InputError, PreventionError
@@ -179,6 +180,7 @@ def _workers(workers: int, rule_paths: list[str] | None, engine: Engine | None) 
     are shared until written: memory per worker stays small); elsewhere each worker compiles
     its own from ``rule_paths``."""
     if engine is not None and "fork" in mp.get_all_start_methods():
+        forget_parsed()
         return Workers(workers, _work, _init_worker, (rule_paths, engine), mp.get_context("fork"))
     if engine is not None and not rule_paths:
         # the workers would compile the bundled rules, not the engine's: a silently other agenda

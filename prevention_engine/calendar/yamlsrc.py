@@ -213,8 +213,20 @@ class _ParsedTexts:
                 self._size -= len(old)
 
 
+    def clear(self) -> None:
+        with self._lock:
+            self._packed.clear()
+            self._size = 0
+
+
 #: The bundled rules pack into about 1.4 MB (the US calendar 1 MB).
 _PARSED = _ParsedTexts(budget=16 * 2**20)
+
+
+def forget_parsed() -> None:
+    """Let go of the texts kept: a process about to fork workers around one engine (a batch)
+    builds no other, and each worker would count them again (about 3 MB per process)."""
+    _PARSED.clear()
 
 
 def _started(exc: yaml.MarkedYAMLError, line: int | None) -> str:

@@ -64,3 +64,26 @@ def test_engines_built_from_kept_texts_give_the_same_agenda_bytes(
     second = Engine.default()
     assert first.registry.calendars is not second.registry.calendars
     assert first.evaluate(p, as_of).to_json_bytes() == second.evaluate(p, as_of).to_json_bytes()
+
+
+def test_a_batch_with_forked_workers_lets_go_of_the_kept_texts(engine: Engine) -> None:
+    """Its workers share the engine: the texts kept for another build would only be counted
+    again in every worker's memory."""
+    import io
+
+    from prevention_engine.batch import run_batch
+
+    Engine.default()  # texts kept in this process
+    assert yamlsrc._PARSED.get(_digest_of_a_bundled_file()) is not None
+    lines = io.StringIO('{"id": "a", "birth_date": "2000-01-01"}\n' * 3)
+    out, rej = io.BytesIO(), io.StringIO()
+    summary = run_batch(lines, out, rej, dt.date(2025, 11, 10), engine=engine, workers=2)
+    assert summary.written == 3
+    assert yamlsrc._PARSED.get(_digest_of_a_bundled_file()) is None
+
+
+def _digest_of_a_bundled_file() -> bytes:
+    import hashlib
+
+    text = (ROOT / "rules" / "products" / "fr-products-2025.yaml").read_bytes().decode("utf-8")
+    return hashlib.blake2b(text.replace("\r\n", "\n").encode(), digest_size=20).digest()
