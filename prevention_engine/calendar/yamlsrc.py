@@ -212,7 +212,6 @@ class _ParsedTexts:
                 _, old = self._packed.popitem(last=False)
                 self._size -= len(old)
 
-
     def clear(self) -> None:
         with self._lock:
             self._packed.clear()
