@@ -105,9 +105,10 @@ def _written(token: yaml.TagToken) -> str:
 
 
 #: Where an anchor (``&a``), an alias (``*a``) or a tag (``!!set``) could start: a token
-#: begins a node, so after a line start, a blank or a flow or block indicator. A file without
-#: any such place (the 15,000-line US calendar) needs no token scan (about 0.3 s of its load).
-_MAYBE_TOKEN = re.compile(r"(?:^|[\s\[\]{},:?\-\ufeff])[&*!]", re.MULTILINE)
+#: begins a node, so after a line start, a blank, a flow or block indicator or a quote (the
+#: scanner reads ``""!`` as a scalar then a tag). A file without any such place (the
+#: 15,000-line US calendar) needs no token scan (about 0.3 s of its load).
+_MAYBE_TOKEN = re.compile(r"(?:^|[\s\[\]{},:?\-\ufeff\"'|>])[&*!]", re.MULTILINE)
 
 
 def _refuse_anchors(text: str, file: str) -> None:
