@@ -146,12 +146,17 @@ def load_yaml(text: str, file: str) -> Any:
 
     A text already parsed in this process is not parsed again (``_PARSED``): each load
     still builds fresh values from the packed bytes, so two engines never share one."""
-    key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).digest()
+    key = _digest(text)
     packed = _PARSED.get(key)
     if packed is None:
         packed = _parse(text, file)
         _PARSED.put(key, packed)
     return pickle.loads(packed)
+
+
+def _digest(text: str) -> bytes:
+    """What ``_PARSED`` knows a text by."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).digest()
 
 
 def _parse(text: str, file: str) -> bytes:

@@ -146,7 +146,8 @@ def _series_next(r: Reason) -> str:
     if status == "upcoming":
         text = f"{head} recommandée à partir du {when} ; {done}."
     elif status == "overdue":
-        text = (f"{head} en retard : recommandée depuis le {_date(r, 'since')}, à faire dès "
+        # the row's own date (an interval that moved the dose later moves it too)
+        text = (f"{head} en retard : recommandée depuis le {when}, à faire dès "
                 f"que possible ; {done}.")
     elif r.get("undated"):  # recommended at any age: the birth date standing in is not said
         text = f"{head} à faire maintenant ; {done}."

@@ -83,7 +83,5 @@ def test_a_batch_with_forked_workers_lets_go_of_the_kept_texts(engine: Engine) -
 
 
 def _digest_of_a_bundled_file() -> bytes:
-    import hashlib
-
     text = (ROOT / "rules" / "products" / "fr-products-2025.yaml").read_bytes().decode("utf-8")
-    return hashlib.blake2b(text.replace("\r\n", "\n").encode(), digest_size=20).digest()
+    return yamlsrc._digest(text.replace("\r\n", "\n"))

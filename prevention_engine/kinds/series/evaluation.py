@@ -471,7 +471,6 @@ class Forecast:
     recommended: dt.date
     past_due: dt.date | None
     latest: dt.date | None
-    unadjusted_recommended: dt.date
     #: False when no date anchors ``earliest`` (no minimum age, interval, live conflict,
     #: season or earlier dose): CDSi 7.5 leaves such an earliest date empty, and the birth
     #: date standing in for it must not make the series "start earliest" (SELECTB-14).
@@ -529,7 +528,6 @@ def forecast_dose(
         max(earliest, unadj),
         max(earliest, past_due) if past_due is not None else None,
         min(ends) - ONE_DAY if ends else None,
-        unadj,
         dated,
         age_end is not None and age_end == min(ends),
         a.earliest_rec is not None or bool(ivs.rec) or (dated and not a.never_past_due),

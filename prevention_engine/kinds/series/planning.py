@@ -398,9 +398,6 @@ def _next_dose(
         "series.next", number=idx + 1, status=status, done=len(res.satisfied),
         uncounted=uncounted, note=res.series.note,
         earliest=fc.earliest, recommended=fc.recommended, latest=fc.latest,
-        # the row's own date: an interval that moves the dose later (5 years after a
-        # Pneumovax dose) moves the day it is overdue since too, never the age's date before it
-        since=fc.recommended,
         limit_ahead=fc.latest is not None and fc.latest >= ctx.as_of,
         date_limit=fc.latest is not None and not fc.age_limit,
         undated=not fc.recommended_dated,
@@ -422,8 +419,7 @@ def _projected(
         earliest = max(state.projected_prev + ONE_DAY, ctx.as_of + ONE_DAY)
         recommended = max(fc.recommended, earliest)
         past_due = max(fc.past_due, recommended) if fc.past_due is not None else None
-        fc = Forecast(earliest, recommended, past_due, fc.latest, fc.unadjusted_recommended,
-                      fc.dated, fc.age_limit)
+        fc = Forecast(earliest, recommended, past_due, fc.latest, fc.dated, fc.age_limit)
     if fc.latest is not None and fc.earliest > fc.latest:
         return None  # a projected dose that could not fit before its age limit: not planned
     return Occurrence(
@@ -474,7 +470,7 @@ def _clip_to_season(fc: Forecast, season: Season) -> Forecast:
     if past_due is not None:
         past_due = max(earliest, min(past_due, latest + ONE_DAY))
     return Forecast(earliest, max(fc.recommended, season.start), past_due, latest,
-                    fc.unadjusted_recommended, fc.dated, fc.age_limit and latest == fc.latest)
+                    fc.dated, fc.age_limit and latest == fc.latest)
 
 
 def _next_fixed(
